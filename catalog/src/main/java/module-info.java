@@ -1,0 +1,4 @@
+/** Persistence of the catalog, environments, pipeline revisions, principals and audit. */
+module io.tributary.catalog {
+  requires transitive io.tributary.api;
+}

@@ -1,0 +1,10 @@
+/**
+ * The Tributary processor SPI. A plugin author needs this module alone.
+ *
+ * <p>{@code io.tributary.api} holds the item model and the processor contract; {@code
+ * io.tributary.api.trace} the W3C trace-context helpers. Nothing here depends on a third-party
+ * library.
+ */
+module io.tributary.api {
+  exports io.tributary.api;
+}

@@ -1,0 +1,2 @@
+/** The pipeline compiler and engine. */
+package io.tributary.runtime;
