@@ -1,0 +1,313 @@
+package io.tributary.runtime;
+
+import io.tributary.api.ChangeTracker;
+import io.tributary.api.Item;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An immutable, ready-to-run pipeline: the stages of one environment's revision, with processors
+ * created, configs validated and order checked. Made by {@link PipelineCompiler}; installed in a
+ * {@link PipelineHolder}, which closes it once it has been replaced and its last batch is done.
+ *
+ * <p>{@link #run(Batch)} is thread-safe: many threads run batches through one pipeline at once.
+ */
+public final class CompiledPipeline implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CompiledPipeline.class);
+  private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+  private static final int RETIRED = 1 << 30;
+
+  private static final ThreadLocal<ChangeTracker> TRACKERS =
+      ThreadLocal.withInitial(ChangeTracker::new);
+
+  private final String environment;
+  private final long revision;
+  private final Stage[] stages;
+  private final List<Stage> stageList;
+  private final List<Diagnostic> diagnostics;
+  private final boolean lineage;
+  private final boolean timings;
+  private final boolean enforceDeclaredWrites;
+  private final LongSupplier nanoClock;
+
+  private final AtomicInteger users = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final long[] nextLogAt;
+
+  CompiledPipeline(
+      String environment,
+      long revision,
+      List<Stage> stages,
+      List<Diagnostic> diagnostics,
+      boolean lineage,
+      boolean timings,
+      boolean enforceDeclaredWrites,
+      LongSupplier nanoClock) {
+    this.environment = environment;
+    this.revision = revision;
+    this.stages = stages.toArray(new Stage[0]);
+    this.stageList = List.copyOf(stages);
+    this.diagnostics = List.copyOf(diagnostics);
+    this.lineage = lineage;
+    this.timings = timings;
+    this.enforceDeclaredWrites = enforceDeclaredWrites;
+    this.nanoClock = nanoClock;
+    this.nextLogAt = new long[stages.size()];
+  }
+
+  public String environment() {
+    return environment;
+  }
+
+  /** The catalog revision this pipeline was compiled from. */
+  public long revision() {
+    return revision;
+  }
+
+  /** The enabled stages, in order. */
+  public List<Stage> stages() {
+    return stageList;
+  }
+
+  int stageCount() {
+    return stages.length;
+  }
+
+  /** Warnings and notes from compilation (a compiled pipeline has no errors). */
+  public List<Diagnostic> diagnostics() {
+    return diagnostics;
+  }
+
+  /**
+   * Runs every item of {@code batch} through every stage, stage by stage. Items a stage
+   * dead-letters skip the stages after it. Never throws for what a processor does; a batch can be
+   * run once.
+   */
+  public void run(Batch batch) {
+    if (closed.get()) {
+      throw new IllegalStateException("pipeline " + this + " is closed");
+    }
+    batch.start(this, lineage);
+    Item[] items = batch.array();
+    ChangeTracker tracker = TRACKERS.get();
+    for (Stage stage : stages) {
+      runStage(stage, items, batch, tracker);
+    }
+  }
+
+  private void runStage(Stage stage, Item[] items, Batch batch, ChangeTracker tracker) {
+    long start = timings ? nanoClock.getAsLong() : 0L;
+    CircuitBreaker breaker = stage.breaker();
+    boolean recordLineage = batch.recordsLineage();
+    int s = stage.index();
+    int given = 0;
+    int modified = 0;
+    int failed = 0;
+    // Not yet reported to the breaker: calls, failures, and the current run of failures in a row.
+    int calls = 0;
+    int failures = 0;
+    int run = 0;
+    int skipped = 0;
+    int deadLettered = 0;
+    for (int i = 0; i < items.length; i++) {
+      Item item = items[i];
+      if (item.deadLetterReason() != null) {
+        continue;
+      }
+      given++;
+      int permit = breaker.permit();
+      StageOutcome outcome;
+      if (permit == CircuitBreaker.DENY) {
+        skipped++;
+        outcome = applyPolicy(stage, item, "circuit breaker open", StageOutcome.SKIPPED);
+      } else {
+        Throwable failure = invoke(stage, item, tracker);
+        if (failure == null) {
+          boolean changed = tracker.changed();
+          tracker.commit();
+          if (permit == CircuitBreaker.PROBE) {
+            breaker.probeSucceeded();
+          } else {
+            calls++;
+            run = 0;
+          }
+          outcome = item.deadLetterReason() != null
+              ? StageOutcome.ROUTED
+              : changed ? StageOutcome.MODIFIED : StageOutcome.UNCHANGED;
+          if (changed) {
+            modified++;
+          }
+        } else {
+          tracker.rollback();
+          String reason = describe(stage, failure);
+          logFailure(stage, failure);
+          failed++;
+          if (permit == CircuitBreaker.PROBE) {
+            breaker.probeFailed(reason);
+          } else {
+            calls++;
+            failures++;
+            run++;
+            if (breaker.failedInARow(run, reason)) {
+              // Open now, so the rest of the batch is skipped; report what led here.
+              breaker.record(calls, failures, run);
+              calls = 0;
+              failures = 0;
+              run = 0;
+            }
+          }
+          outcome = applyPolicy(stage, item, reason, StageOutcome.FAILED);
+        }
+      }
+      if (outcome == StageOutcome.DEAD_LETTERED || outcome == StageOutcome.ROUTED) {
+        deadLettered++;
+      }
+      if (recordLineage) {
+        batch.record(i, s, outcome);
+      }
+    }
+    breaker.record(calls, failures, run);
+    if (timings) {
+      stage.timer.record(nanoClock.getAsLong() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+    increment(stage.items, given);
+    increment(stage.modified, modified);
+    increment(stage.failed, failed);
+    increment(stage.skipped, skipped);
+    increment(stage.deadLettered, deadLettered);
+  }
+
+  private Throwable invoke(Stage stage, Item item, ChangeTracker tracker) {
+    tracker.begin(item);
+    try {
+      stage.processor().process(item);
+    } catch (VirtualMachineError e) {
+      if (!(e instanceof StackOverflowError)) {
+        tracker.rollback();
+        throw e;
+      }
+      return e;
+    } catch (Throwable t) {
+      return t;
+    }
+    if (enforceDeclaredWrites) {
+      for (int k = 0, n = tracker.changeCount(); k < n; k++) {
+        String key = tracker.changedKey(k);
+        if (!stage.declaresWrite(key)) {
+          return new UndeclaredWriteException(stage.coordinates() + " wrote '" + key
+              + "', which its descriptor does not declare in writes " + stage.descriptor().writes());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static StageOutcome applyPolicy(
+      Stage stage, Item item, String reason, StageOutcome passedOn) {
+    switch (stage.failurePolicy()) {
+      case DEFAULT:
+        stage.applyDefaults(item);
+        return StageOutcome.DEFAULTED;
+      case DEAD_LETTER:
+        item.deadLetter(reason);
+        return StageOutcome.DEAD_LETTERED;
+      default:
+        return passedOn;
+    }
+  }
+
+  private static String describe(Stage stage, Throwable failure) {
+    String message = failure.getMessage();
+    return "stage '" + stage.name() + "' (" + stage.coordinates() + ") failed: "
+        + failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  private void logFailure(Stage stage, Throwable failure) {
+    long now = nanoClock.getAsLong();
+    int s = stage.index();
+    synchronized (nextLogAt) {
+      if (now - nextLogAt[s] < 0) {
+        return;
+      }
+      nextLogAt[s] = now + LOG_INTERVAL_NANOS;
+    }
+    LOG.warn("{} (env {}, revision {}); further failures of this stage are counted, logged at most every 10 s",
+        describe(stage, failure), environment, revision, failure);
+  }
+
+  private static void increment(io.micrometer.core.instrument.Counter counter, int n) {
+    if (n > 0) {
+      counter.increment(n);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle (PipelineHolder)
+
+  /** Registers a batch about to run; false if the pipeline has been retired. */
+  boolean tryAcquire() {
+    while (true) {
+      int u = users.get();
+      if ((u & RETIRED) != 0) {
+        return false;
+      }
+      if (users.compareAndSet(u, u + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** A batch has finished. */
+  void release() {
+    if (users.decrementAndGet() == RETIRED) {
+      close();
+    }
+  }
+
+  /** No new batches; close once the running ones are done. */
+  void retire() {
+    int u;
+    do {
+      u = users.get();
+    } while ((u & RETIRED) == 0 && !users.compareAndSet(u, u | RETIRED));
+    if (users.get() == RETIRED) {
+      close();
+    }
+  }
+
+  /** True once every processor has been closed. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Closes every processor, once. Use {@link PipelineHolder} rather than calling this directly. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Stage stage : stages) {
+      try {
+        stage.processor().close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing stage '{}' ({}) failed", stage.name(), stage.coordinates(), e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return environment + "#" + revision;
+  }
+
+  /** A processor wrote a key its descriptor does not declare (checked in debug mode only). */
+  static final class UndeclaredWriteException extends RuntimeException {
+    UndeclaredWriteException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

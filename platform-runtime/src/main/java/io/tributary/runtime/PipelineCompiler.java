@@ -1,0 +1,433 @@
+package io.tributary.runtime;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.api.Processor;
+import io.tributary.api.ProcessorConfig;
+import io.tributary.api.ProcessorContext;
+import io.tributary.api.ProcessorDescriptor;
+import io.tributary.api.ProcessorFactory;
+import io.tributary.runtime.Diagnostic.Severity;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * Compiles a {@link PipelineSpec} against the processors of a {@link ProcessorRegistry} into an
+ * immutable {@link CompiledPipeline}.
+ *
+ * <p>Compilation resolves every stage's processor and version, validates its config against the
+ * schema, checks that the host has the services it needs, and checks the order of stages from
+ * their read/write declarations: a requirement no earlier stage writes, a requirement cycle, a
+ * read of a key a later stage writes, two stages writing one key, a read nothing provides, a
+ * deprecated processor. Errors stop compilation ({@link PipelineCompilationException}); warnings
+ * travel with the compiled pipeline. Every finding names its stage and key.
+ *
+ * <p>Thread-safe; the registry is read only while compiling.
+ */
+public final class PipelineCompiler {
+
+  private final ProcessorRegistry registry;
+  private final MeterRegistry meters;
+  private final Map<Class<?>, Object> services;
+  private final BreakerSettings breakerSettings;
+  private final boolean lineage;
+  private final boolean timings;
+  private final boolean enforceDeclaredWrites;
+  private final LongSupplier nanoClock;
+
+  private PipelineCompiler(Builder b) {
+    this.registry = b.registry;
+    this.meters = b.meters == null ? new SimpleMeterRegistry() : b.meters;
+    this.services = Map.copyOf(b.services);
+    this.breakerSettings = b.breakerSettings;
+    this.lineage = b.lineage;
+    this.timings = b.timings;
+    this.enforceDeclaredWrites = b.enforceDeclaredWrites;
+    this.nanoClock = b.nanoClock;
+  }
+
+  public static Builder builder(ProcessorRegistry registry) {
+    return new Builder(registry);
+  }
+
+  public ProcessorRegistry registry() {
+    return registry;
+  }
+
+  /** Every finding for {@code spec} without creating processors (for a plan or a dry check). */
+  public List<Diagnostic> check(PipelineSpec spec) {
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    resolve(spec, diagnostics);
+    return sorted(diagnostics);
+  }
+
+  /**
+   * Compiles {@code spec} for {@code environment} at catalog {@code revision}.
+   *
+   * @throws PipelineCompilationException listing every finding if there is any error
+   */
+  public CompiledPipeline compile(String environment, long revision, PipelineSpec spec) {
+    Objects.requireNonNull(environment, "environment");
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    List<Resolved> resolved = resolve(spec, diagnostics);
+    if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
+      throw new PipelineCompilationException(sorted(diagnostics));
+    }
+    List<Stage> stages = new ArrayList<>();
+    for (Resolved r : resolved) {
+      ProcessorContext context = ProcessorContext.of(environment, r.name, r.config, services);
+      Processor processor;
+      try {
+        processor = Objects.requireNonNull(r.factory.create(context), "create() returned null");
+      } catch (RuntimeException | LinkageError e) {
+        diagnostics.add(new Diagnostic(Severity.ERROR, r.index, r.name, null,
+            r.descriptor.coordinates() + " failed to start: " + e));
+        continue;
+      }
+      stages.add(new Stage(stages.size(), r.name, r.descriptor, processor, r.spec.failurePolicy(),
+          new CircuitBreaker(breakerSettings, nanoClock), meters, environment, timings));
+    }
+    if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
+      stages.forEach(s -> s.processor().close());
+      throw new PipelineCompilationException(sorted(diagnostics));
+    }
+    return new CompiledPipeline(environment, revision, stages, sorted(diagnostics), lineage,
+        timings, enforceDeclaredWrites, nanoClock);
+  }
+
+  // ---------------------------------------------------------------- resolution
+
+  private static final class Resolved {
+    final int index;
+    final String name;
+    final StageSpec spec;
+    final ProcessorFactory factory;
+    final ProcessorDescriptor descriptor;
+    final ProcessorConfig config;
+
+    Resolved(int index, StageSpec spec, ProcessorFactory factory, ProcessorConfig config) {
+      this.index = index;
+      this.name = spec.name();
+      this.spec = spec;
+      this.factory = factory;
+      this.descriptor = factory.descriptor();
+      this.config = config;
+    }
+  }
+
+  private List<Resolved> resolve(PipelineSpec spec, List<Diagnostic> out) {
+    Set<String> names = new HashSet<>();
+    List<Resolved> resolved = new ArrayList<>();
+    List<StageSpec> stages = spec.stages();
+    for (int i = 0; i < stages.size(); i++) {
+      StageSpec stage = stages.get(i);
+      // A disabled stage is checked so that enabling it holds no surprise, but cannot block.
+      Severity severity = stage.enabled() ? Severity.ERROR : Severity.WARNING;
+      String prefix = stage.enabled() ? "" : "(disabled) ";
+      if (!names.add(stage.name())) {
+        out.add(new Diagnostic(Severity.ERROR, i, stage.name(), null,
+            "stage name is used twice: give one of them a distinct name"));
+      }
+      Optional<ProcessorFactory> factory = findFactory(i, stage, severity, prefix, out);
+      if (factory.isEmpty()) {
+        continue;
+      }
+      ProcessorDescriptor d = factory.get().descriptor();
+      int index = i;
+      ProcessorConfig config = d.validateConfig(stage.config(),
+          (key, message) -> out.add(new Diagnostic(severity, index, stage.name(), key,
+              prefix + "config '" + key + "': " + message)));
+      for (String service : d.requiredServices()) {
+        if (services.keySet().stream().noneMatch(c -> c.getName().equals(service))) {
+          out.add(new Diagnostic(severity, i, stage.name(), null, prefix + d.coordinates()
+              + " needs service " + service + ", which this node does not provide"));
+        }
+      }
+      if (d.stability() == ProcessorDescriptor.Stability.DEPRECATED && stage.enabled()) {
+        out.add(new Diagnostic(Severity.WARNING, i, stage.name(), null, d.coordinates()
+            + " is deprecated" + (d.replacement() == null ? "" : "; use '" + d.replacement() + "'")));
+      }
+      if (config != null && stage.enabled()) {
+        resolved.add(new Resolved(i, stage, factory.get(), config));
+      }
+    }
+    checkOrder(resolved, out);
+    return resolved;
+  }
+
+  private Optional<ProcessorFactory> findFactory(
+      int i, StageSpec stage, Severity severity, String prefix, List<Diagnostic> out) {
+    String id = stage.processorId();
+    List<ProcessorFactory> versions = registry.versions(id);
+    if (versions.isEmpty()) {
+      out.add(new Diagnostic(severity, i, stage.name(), null,
+          prefix + "unknown processor '" + id + "'" + suggest(id)));
+      return Optional.empty();
+    }
+    if (stage.version() == null) {
+      return registry.latest(id);
+    }
+    if (!SemanticVersion.isValid(stage.version())) {
+      out.add(new Diagnostic(severity, i, stage.name(), null,
+          prefix + "version '" + stage.version() + "' is not a semantic version (MAJOR.MINOR.PATCH)"));
+      return Optional.empty();
+    }
+    Optional<ProcessorFactory> exact = registry.find(id, stage.version());
+    if (exact.isEmpty()) {
+      out.add(new Diagnostic(severity, i, stage.name(), null, prefix + "version " + stage.version()
+          + " of '" + id + "' is not available (available: "
+          + versions.stream().map(f -> f.descriptor().version()).collect(Collectors.joining(", "))
+          + ")"));
+    }
+    return exact;
+  }
+
+  private String suggest(String id) {
+    List<String> ids = registry.ids();
+    List<String> close = ids.stream().filter(known -> distance(known, id) <= 2).collect(Collectors.toList());
+    if (!close.isEmpty()) {
+      return "; did you mean " + String.join(" or ", close) + "?";
+    }
+    return ids.isEmpty() ? " (no processors are installed)" : " (available: " + String.join(", ", ids) + ")";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  // ---------------------------------------------------------------- order checks
+
+  private static void checkOrder(List<Resolved> stages, List<Diagnostic> out) {
+    int n = stages.size();
+    // Requirement graph: i -> j when stage j writes a key stage i requires.
+    List<Set<Integer>> edges = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Set<Integer> to = new HashSet<>();
+      for (String key : stages.get(i).descriptor.requires()) {
+        for (int j = 0; j < n; j++) {
+          if (j != i && writes(stages.get(j), key)) {
+            to.add(j);
+          }
+        }
+      }
+      edges.add(to);
+    }
+    Set<Integer> inCycle = reportCycles(stages, edges, out);
+
+    for (int i = 0; i < n; i++) {
+      Resolved reader = stages.get(i);
+      for (String key : reader.descriptor.requires()) {
+        if (inCycle.contains(i) || writtenBefore(stages, i, key)) {
+          continue;
+        }
+        Resolved later = firstWriterAfter(stages, i, key);
+        out.add(new Diagnostic(Severity.ERROR, reader.index, reader.name, key, later == null
+            ? "requires '" + key + "', which no stage before it writes"
+            : "requires '" + key + "', which only the later stage '" + later.name
+                + "' writes: move '" + later.name + "' before '" + reader.name + "'"));
+      }
+      Set<String> warned = new HashSet<>();
+      for (String key : reader.descriptor.reads()) {
+        for (int j = i + 1; j < n; j++) {
+          Resolved writer = stages.get(j);
+          String written = overlappingWrite(writer, key);
+          if (written != null && warned.add(writer.name + "|" + key)) {
+            out.add(new Diagnostic(Severity.WARNING, reader.index, reader.name, key,
+                "reads '" + key + "', but the later stage '" + writer.name + "' writes '" + written
+                    + "': '" + reader.name + "' will not see that value (move '" + writer.name
+                    + "' first if it should)"));
+          }
+        }
+        if (!key.endsWith("*") && !writtenBefore(stages, i, key)) {
+          out.add(new Diagnostic(Severity.INFO, reader.index, reader.name, key,
+              "reads '" + key + "', which no earlier stage writes: it must come with the telemetry"));
+        }
+      }
+      for (int j = i + 1; j < n; j++) {
+        Resolved later = stages.get(j);
+        for (String key : reader.descriptor.writes()) {
+          String clash = overlappingWrite(later, key);
+          if (clash != null && !reads(later, clash) && !reads(later, key)) {
+            out.add(new Diagnostic(Severity.WARNING, later.index, later.name, clash,
+                "both '" + reader.name + "' and '" + later.name + "' write '"
+                    + (key.length() <= clash.length() ? clash : key) + "': '" + later.name
+                    + "' runs later and overwrites"));
+          }
+        }
+      }
+    }
+  }
+
+  private static Set<Integer> reportCycles(
+      List<Resolved> stages, List<Set<Integer>> edges, List<Diagnostic> out) {
+    Set<Integer> inCycle = new HashSet<>();
+    int[] state = new int[stages.size()]; // 0 new, 1 on stack, 2 done
+    List<Integer> stack = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      if (state[i] == 0) {
+        dfs(i, edges, state, stack, stages, inCycle, out);
+      }
+    }
+    return inCycle;
+  }
+
+  private static void dfs(int v, List<Set<Integer>> edges, int[] state, List<Integer> stack,
+      List<Resolved> stages, Set<Integer> inCycle, List<Diagnostic> out) {
+    state[v] = 1;
+    stack.add(v);
+    for (int w : edges.get(v)) {
+      if (state[w] == 1) {
+        List<Integer> cycle = stack.subList(stack.indexOf(w), stack.size());
+        String path = cycle.stream().map(k -> stages.get(k).name).collect(Collectors.joining(" → "))
+            + " → " + stages.get(w).name;
+        inCycle.addAll(cycle);
+        Resolved first = stages.get(w);
+        out.add(new Diagnostic(Severity.ERROR, first.index, first.name, null,
+            "requirement cycle " + path + ": each requires what the next writes, so no order works"));
+      } else if (state[w] == 0) {
+        dfs(w, edges, state, stack, stages, inCycle, out);
+      }
+    }
+    stack.remove(stack.size() - 1);
+    state[v] = 2;
+  }
+
+  private static boolean writes(Resolved stage, String key) {
+    return overlappingWrite(stage, key) != null;
+  }
+
+  private static boolean reads(Resolved stage, String key) {
+    for (String pattern : stage.descriptor.reads()) {
+      if (ProcessorDescriptor.covers(pattern, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The first declared write of {@code stage} that overlaps {@code key}, or null. */
+  private static String overlappingWrite(Resolved stage, String key) {
+    for (String pattern : stage.descriptor.writes()) {
+      if (ProcessorDescriptor.covers(pattern, key) || ProcessorDescriptor.covers(key, pattern)) {
+        return pattern;
+      }
+    }
+    return null;
+  }
+
+  private static boolean writtenBefore(List<Resolved> stages, int i, String key) {
+    for (int j = 0; j < i; j++) {
+      for (String pattern : stages.get(j).descriptor.writes()) {
+        if (ProcessorDescriptor.covers(pattern, key)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Resolved firstWriterAfter(List<Resolved> stages, int i, String key) {
+    for (int j = i + 1; j < stages.size(); j++) {
+      if (writes(stages.get(j), key)) {
+        return stages.get(j);
+      }
+    }
+    return null;
+  }
+
+  private static List<Diagnostic> sorted(List<Diagnostic> diagnostics) {
+    List<Diagnostic> copy = new ArrayList<>(diagnostics);
+    copy.sort((a, b) -> a.stageIndex() != b.stageIndex()
+        ? Integer.compare(a.stageIndex(), b.stageIndex())
+        : a.severity().compareTo(b.severity()));
+    return List.copyOf(copy);
+  }
+
+  /** Configures a {@link PipelineCompiler}. */
+  public static final class Builder {
+    private final ProcessorRegistry registry;
+    private MeterRegistry meters;
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private BreakerSettings breakerSettings = BreakerSettings.DEFAULTS;
+    private boolean lineage = true;
+    private boolean timings = true;
+    private boolean enforceDeclaredWrites;
+    private LongSupplier nanoClock = System::nanoTime;
+
+    private Builder(ProcessorRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /** Where stage timers and counters go; a private registry if not set. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meters = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Offers {@code service} to processors as {@code type}. */
+    public <T> Builder service(Class<T> type, T service) {
+      services.put(type, Objects.requireNonNull(service, "service"));
+      return this;
+    }
+
+    public Builder breakerSettings(BreakerSettings settings) {
+      this.breakerSettings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** Record per item which stages acted and how (default on). */
+    public Builder lineage(boolean on) {
+      this.lineage = on;
+      return this;
+    }
+
+    /** Time each stage per batch (default on). */
+    public Builder timings(boolean on) {
+      this.timings = on;
+      return this;
+    }
+
+    /**
+     * Debug mode: treat a write to a key the descriptor does not declare as a failure of the stage
+     * (default off).
+     */
+    public Builder enforceDeclaredWrites(boolean on) {
+      this.enforceDeclaredWrites = on;
+      return this;
+    }
+
+    /** The clock for timings and circuit breakers (tests move it by hand). */
+    public Builder nanoClock(LongSupplier clock) {
+      this.nanoClock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public PipelineCompiler build() {
+      return new PipelineCompiler(this);
+    }
+  }
+
+}

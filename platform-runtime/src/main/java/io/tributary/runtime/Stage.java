@@ -1,0 +1,135 @@
+package io.tributary.runtime;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.tributary.api.Item;
+import io.tributary.api.Processor;
+import io.tributary.api.ProcessorDescriptor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One stage of a {@link CompiledPipeline}: a processor instance with its descriptor, failure
+ * policy, circuit breaker and meters. Observable from outside; run only by the pipeline.
+ */
+public final class Stage {
+
+  private final int index;
+  private final String name;
+  private final ProcessorDescriptor descriptor;
+  private final String coordinates;
+  private final Processor processor;
+  private final FailurePolicy policy;
+  private final CircuitBreaker breaker;
+  private final List<String> writes;
+
+  final Timer timer;
+  final Counter items;
+  final Counter modified;
+  final Counter failed;
+  final Counter skipped;
+  final Counter deadLettered;
+
+  Stage(
+      int index,
+      String name,
+      ProcessorDescriptor descriptor,
+      Processor processor,
+      FailurePolicy policy,
+      CircuitBreaker breaker,
+      MeterRegistry registry,
+      String environment,
+      boolean timings) {
+    this.index = index;
+    this.name = name;
+    this.descriptor = descriptor;
+    this.coordinates = descriptor.coordinates();
+    this.processor = processor;
+    this.policy = policy;
+    this.breaker = breaker;
+    this.writes = descriptor.writes();
+    Tags tags = Tags.of("env", environment, "stage", name, "processor", descriptor.id());
+    this.timer = timings
+        ? Timer.builder("tributary.stage.duration")
+            .description("Time a stage spent on one batch")
+            .tags(tags)
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(registry)
+        : null;
+    this.items = counter(registry, "tributary.stage.items", "Items a stage was given", tags);
+    this.modified = counter(registry, "tributary.stage.modified", "Items a stage changed", tags);
+    this.failed = counter(registry, "tributary.stage.failed", "Items a stage threw on", tags);
+    this.skipped =
+        counter(registry, "tributary.stage.skipped", "Items skipped: breaker open", tags);
+    this.deadLettered =
+        counter(registry, "tributary.stage.dead_lettered", "Items a stage dead-lettered", tags);
+  }
+
+  private static Counter counter(MeterRegistry r, String name, String doc, Tags tags) {
+    return Counter.builder(name).description(doc).tags(tags).register(r);
+  }
+
+  /** Position in the pipeline, from 0. */
+  public int index() {
+    return index;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ProcessorDescriptor descriptor() {
+    return descriptor;
+  }
+
+  /** {@code id@version}. */
+  public String coordinates() {
+    return coordinates;
+  }
+
+  public FailurePolicy failurePolicy() {
+    return policy;
+  }
+
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  Processor processor() {
+    return processor;
+  }
+
+  /** True if {@code key} (tracker notation) is among the declared writes. */
+  boolean declaresWrite(String key) {
+    if (key.equals("field:dead_letter")) {
+      return true;
+    }
+    for (String pattern : writes) {
+      if (ProcessorDescriptor.covers(pattern, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Applies the declared failure defaults to an item the stage failed on. */
+  void applyDefaults(Item item) {
+    for (Map.Entry<String, Object> e : descriptor.failureDefaults().entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith("resource:")) {
+        item.resource().putValue(key.substring("resource:".length()), e.getValue());
+      } else if (key.startsWith("scope:")) {
+        item.scope().putValue(key.substring("scope:".length()), e.getValue());
+      } else if (!key.startsWith("field:")) {
+        item.attributes().putValue(key, e.getValue());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "(" + coordinates + ", " + policy + ", breaker " + breaker.state() + ")";
+  }
+}
