@@ -7,4 +7,5 @@
  */
 module io.tributary.api {
   exports io.tributary.api;
+  exports io.tributary.api.trace;
 }
