@@ -105,6 +105,9 @@ final class ChangeLog {
 
   /** Forgets every entry, dropping references so the log retains no item. */
   void clear() {
+    if (size == 0) {
+      return;
+    }
     Arrays.fill(targets, 0, size, null);
     Arrays.fill(refs, 0, size, null);
     Arrays.fill(keys, 0, size, null);
