@@ -17,6 +17,7 @@ module io.tributary.admin {
 
   exports io.tributary.server;
   exports io.tributary.server.config;
+  exports io.tributary.server.http;
 
   opens io.tributary.server.cli to
       info.picocli;
