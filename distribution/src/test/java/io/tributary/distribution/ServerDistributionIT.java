@@ -100,6 +100,26 @@ class ServerDistributionIT {
   }
 
   @Test
+  void a_busy_admin_port_exits_1_naming_the_option() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0)) {
+      Path log = temp.resolve("busy-port.log");
+
+      int status =
+          runToEnd(
+              log,
+              "serve",
+              "--admin-port",
+              String.valueOf(busy.getLocalPort()),
+              "--data-dir",
+              temp.resolve("data").toString());
+
+      assertThat(status).isEqualTo(1);
+      assertThat(Files.readString(log))
+          .contains("cannot listen on --admin-port " + busy.getLocalPort());
+    }
+  }
+
+  @Test
   void the_launcher_finds_its_home_through_a_symlink() throws Exception {
     Path link = temp.resolve("bin/tributary");
     Files.createDirectories(link.getParent());

@@ -1,5 +1,6 @@
 package io.tributary.server.cli;
 
+import io.javalin.util.JavalinBindException;
 import io.tributary.server.BuildInfo;
 import io.tributary.server.TributaryServer;
 import io.tributary.server.config.InvalidConfigException;
@@ -82,7 +83,21 @@ public final class ServeCommand implements Callable<Integer> {
           server.stop();
           stopped.countDown();
         });
-    server.start();
+    try {
+      server.start();
+    } catch (JavalinBindException e) {
+      server.stop();
+      spec.commandLine()
+          .getErr()
+          .println(
+              "tributary: cannot listen on "
+                  + Setting.ADMIN_PORT.flag()
+                  + " "
+                  + config.adminPort()
+                  + ": "
+                  + e.getMessage());
+      return 1;
+    }
     stopped.await();
     return 0;
   }
