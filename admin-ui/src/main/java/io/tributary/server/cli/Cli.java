@@ -32,7 +32,12 @@ public final class Cli {
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(new TributaryCommand());
+    return commandLine(out, err, CommandLine.defaultFactory());
+  }
+
+  /** With a factory, so tests can hand {@link ServeCommand} a fake environment and signals. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+    CommandLine commandLine = new CommandLine(new TributaryCommand(), factory);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setUsageHelpWidth(100);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -78,25 +79,38 @@ public final class ServeCommand implements Callable<Integer> {
 
     TributaryServer server = new TributaryServer(config, BuildInfo.load());
     CountDownLatch stopped = new CountDownLatch(1);
+    // A stop signal during startup must not race the start: it is either seen before the start
+    // (nothing starts) or handled after it (the started server is stopped).
+    Object startLock = new Object();
+    AtomicBoolean stopRequested = new AtomicBoolean();
     signals.onShutdown(
         () -> {
-          server.stop();
+          synchronized (startLock) {
+            stopRequested.set(true);
+          }
+          server.stop(); // waits for a start in progress
           stopped.countDown();
         });
-    try {
-      server.start();
-    } catch (JavalinBindException e) {
-      server.stop();
-      spec.commandLine()
-          .getErr()
-          .println(
-              "tributary: cannot listen on "
-                  + Setting.ADMIN_PORT.flag()
-                  + " "
-                  + config.adminPort()
-                  + ": "
-                  + e.getMessage());
-      return 1;
+    synchronized (startLock) {
+      if (stopRequested.get()) {
+        LOG.info("Stop requested during startup; not starting");
+        return 0;
+      }
+      try {
+        server.start();
+      } catch (JavalinBindException e) {
+        server.stop();
+        spec.commandLine()
+            .getErr()
+            .println(
+                "tributary: cannot listen on "
+                    + Setting.ADMIN_PORT.flag()
+                    + " "
+                    + config.adminPort()
+                    + ": "
+                    + e.getMessage());
+        return 1;
+      }
     }
     stopped.await();
     return 0;
