@@ -79,7 +79,7 @@ public final class TributaryServer {
     // Registered last, so closed first: stop taking requests before closing what they use.
     lifecycle.register("admin HTTP listener", javalin::stop);
     LOG.info(
-        "Tributary {} (env {}) admin UI and API listening on http://localhost:{}/",
+        "Tributary {} (env {}) admin API listening on http://localhost:{}/",
         buildInfo.version(),
         config.env(),
         adminPort());
@@ -111,9 +111,10 @@ public final class TributaryServer {
     cfg.startup.showJavalinBanner = false;
     cfg.jetty.modifyServer(
         server -> {
-          // Jetty drains in-flight requests on stop only if a Graceful component is in the
-          // handler tree and the stop timeout is positive. Javalin nests its own handlers
-          // inside this wrapper.
+          // A positive stop timeout lets requests in flight finish before their connections are
+          // closed (TributaryServerTest fails without it; Jetty's default is 0). GracefulHandler
+          // makes the drain explicit: it counts requests in flight and ends the graceful phase
+          // when they are done. Javalin nests its own handlers inside this wrapper.
           server.setHandler(new GracefulHandler());
           server.setStopTimeout(drainTimeout.toMillis());
         });
