@@ -1,0 +1,124 @@
+package io.tributary.server;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.tributary.server.config.ServerConfig;
+import io.tributary.server.http.ApiErrors;
+import io.tributary.server.http.Controller;
+import io.tributary.server.http.HealthController;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Tributary server process: owns the HTTP listener and everything registered in its {@link
+ * Lifecycle}.
+ *
+ * <p>Thread-safe. {@link #stop()} may be called from any thread, more than once; a stop that
+ * arrives while the server is starting waits for the start to finish.
+ */
+public final class TributaryServer {
+  private static final Logger LOG = LoggerFactory.getLogger(TributaryServer.class);
+
+  /** How long a stop waits for in-flight requests before cutting them off. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ServerConfig config;
+  private final BuildInfo buildInfo;
+  private final Clock clock;
+  private final Duration drainTimeout;
+  private final List<Controller> extraControllers;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private Javalin admin;
+
+  public TributaryServer(ServerConfig config, BuildInfo buildInfo) {
+    this(config, buildInfo, Clock.systemUTC(), DEFAULT_DRAIN_TIMEOUT, List.of());
+  }
+
+  /**
+   * @param controllers resources served besides the built-in ones (health)
+   */
+  public TributaryServer(
+      ServerConfig config,
+      BuildInfo buildInfo,
+      Clock clock,
+      Duration drainTimeout,
+      List<? extends Controller> controllers) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.buildInfo = Objects.requireNonNull(buildInfo, "buildInfo");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+    this.extraControllers = List.copyOf(controllers);
+  }
+
+  /** Where later parts of the server register what must be closed on shutdown. */
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /**
+   * Starts the admin listener.
+   *
+   * @throws IllegalStateException if already started or stopped
+   */
+  public synchronized TributaryServer start() {
+    if (admin != null || lifecycle.isClosed()) {
+      throw new IllegalStateException("Server already started");
+    }
+    List<Controller> controllers = new ArrayList<>();
+    controllers.add(new HealthController(buildInfo.version(), config.env(), clock));
+    controllers.addAll(extraControllers);
+    Javalin javalin = Javalin.create(cfg -> configure(cfg, controllers));
+    javalin.start(config.adminPort());
+    admin = javalin;
+    // Registered last, so closed first: stop taking requests before closing what they use.
+    lifecycle.register("admin HTTP listener", javalin::stop);
+    LOG.info(
+        "Tributary {} (env {}) admin API listening on http://localhost:{}/",
+        buildInfo.version(),
+        config.env(),
+        adminPort());
+    return this;
+  }
+
+  /** The port the admin listener is bound to (useful when configured as 0). */
+  public synchronized int adminPort() {
+    if (admin == null) {
+      throw new IllegalStateException("Server not started");
+    }
+    return admin.port();
+  }
+
+  /**
+   * Stops accepting requests, waits up to the drain timeout for in-flight ones, then closes
+   * everything registered in the lifecycle, last registered first. Idempotent.
+   */
+  public synchronized void stop() {
+    if (lifecycle.isClosed()) {
+      return;
+    }
+    LOG.info("Stopping Tributary (draining requests for up to {} s)", drainTimeout.toSeconds());
+    lifecycle.close();
+    LOG.info("Tributary stopped");
+  }
+
+  private void configure(JavalinConfig cfg, List<Controller> controllers) {
+    cfg.startup.showJavalinBanner = false;
+    cfg.jetty.modifyServer(
+        server -> {
+          // A positive stop timeout lets requests in flight finish before their connections are
+          // closed (TributaryServerTest fails without it; Jetty's default is 0). GracefulHandler
+          // makes the drain explicit: it counts requests in flight and ends the graceful phase
+          // when they are done. Javalin nests its own handlers inside this wrapper.
+          server.setHandler(new GracefulHandler());
+          server.setStopTimeout(drainTimeout.toMillis());
+        });
+    ApiErrors.register(cfg.routes);
+    controllers.forEach(controller -> controller.register(cfg.routes));
+  }
+}

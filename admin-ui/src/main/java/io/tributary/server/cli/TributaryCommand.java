@@ -1,0 +1,115 @@
+package io.tributary.server.cli;
+
+import io.tributary.server.BuildInfo;
+import io.tributary.server.config.Setting;
+import java.util.EnumMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tributary}: the top-level command. The server options are declared here once and
+ * inherited by every subcommand, so {@code tributary --help} lists them.
+ *
+ * <p>Options are bound as raw strings (never defaulted by picocli): {@link
+ * io.tributary.server.config.ServerConfig#resolve} applies the environment variables and
+ * defaults and validates, so the rules live in one place.
+ */
+@Command(
+    name = "tributary",
+    mixinStandardHelpOptions = true,
+    versionProvider = TributaryCommand.Version.class,
+    description = "Tributary telemetry enrichment gateway.",
+    subcommands = {ServeCommand.class},
+    footer = {
+      "",
+      "Each option can also be set by its environment variable; a flag beats the environment,",
+      "which beats the default."
+    })
+public final class TributaryCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--admin-port",
+      paramLabel = "<port>",
+      scope = ScopeType.INHERIT,
+      description = "Admin UI and REST API port (0 = any free port). Env TRIBUTARY_ADMIN_PORT."
+          + " Default: 8080.")
+  String adminPort;
+
+  @Option(
+      names = "--otlp-port",
+      paramLabel = "<port>",
+      scope = ScopeType.INHERIT,
+      description = "OTLP/HTTP receiver port. Env TRIBUTARY_OTLP_PORT. Default: 4318.")
+  String otlpPort;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "<dir>",
+      scope = ScopeType.INHERIT,
+      description = "Local state, including the embedded database; created if missing."
+          + " Env TRIBUTARY_DATA_DIR. Default: ./data.")
+  String dataDir;
+
+  @Option(
+      names = "--plugins-dir",
+      paramLabel = "<dir>",
+      scope = ScopeType.INHERIT,
+      description = "Folder of processor plugin jars. Env TRIBUTARY_PLUGINS_DIR."
+          + " Default: the distribution's plugins/ folder, else ./plugins.")
+  String pluginsDir;
+
+  @Option(
+      names = "--env",
+      paramLabel = "<name>",
+      scope = ScopeType.INHERIT,
+      description = "Environment this node serves, matching [a-z][a-z0-9-]{0,31}."
+          + " Env TRIBUTARY_ENV. Default: dev.")
+  String env;
+
+  @Option(
+      names = "--db-url",
+      paramLabel = "<jdbc-url>",
+      scope = ScopeType.INHERIT,
+      description = "Catalog database JDBC URL; empty = embedded H2 under the data dir."
+          + " Env TRIBUTARY_DB_URL. Default: empty.")
+  String dbUrl;
+
+  /** The options given on the command line; absent keys were not given. */
+  Map<Setting, String> givenFlags() {
+    Map<Setting, String> flags = new EnumMap<>(Setting.class);
+    putIfGiven(flags, Setting.ADMIN_PORT, adminPort);
+    putIfGiven(flags, Setting.OTLP_PORT, otlpPort);
+    putIfGiven(flags, Setting.DATA_DIR, dataDir);
+    putIfGiven(flags, Setting.PLUGINS_DIR, pluginsDir);
+    putIfGiven(flags, Setting.ENV, env);
+    putIfGiven(flags, Setting.DB_URL, dbUrl);
+    return flags;
+  }
+
+  private static void putIfGiven(Map<Setting, String> flags, Setting setting, String value) {
+    if (value != null) {
+      flags.put(setting, value);
+    }
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing command, e.g. 'tributary serve'");
+  }
+
+  /** Reports the version from the build info. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"tributary " + BuildInfo.load().version()};
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.tributary.server.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The settings a server runs with, resolved once at start.
+ *
+ * @param adminPort port of the admin UI and REST API; 0 picks a free port
+ * @param otlpPort port of the OTLP/HTTP receiver; 0 picks a free port
+ * @param dataDir where the embedded database and other local state live
+ * @param pluginsDir the folder processor plugin jars are loaded from
+ * @param env the environment this node serves, e.g. {@code dev} or {@code prod}
+ * @param dbUrl JDBC URL of the catalog database; empty for the embedded H2 file under {@code
+ *     dataDir}
+ */
+public record ServerConfig(
+    int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl) {
+
+  public static final int DEFAULT_ADMIN_PORT = 8080;
+  /** The port every OpenTelemetry SDK sends OTLP/HTTP to by default. */
+  public static final int DEFAULT_OTLP_PORT = 4318;
+
+  public static final String DEFAULT_DATA_DIR = "./data";
+  public static final String DEFAULT_PLUGINS_DIR = "./plugins";
+  public static final String DEFAULT_ENV = "dev";
+
+  private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+  public ServerConfig {
+    checkPort(Setting.ADMIN_PORT, adminPort);
+    checkPort(Setting.OTLP_PORT, otlpPort);
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(pluginsDir, "pluginsDir");
+    Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(dbUrl, "dbUrl");
+    if (!ENV_NAME.matcher(env).matches()) {
+      throw new InvalidConfigException(
+          Setting.ENV,
+          "Invalid value for option '"
+              + Setting.ENV.flag()
+              + "': '"
+              + env
+              + "' is not an environment name (lowercase letter, then up to 31 lowercase"
+              + " letters, digits or '-')");
+    }
+  }
+
+  /**
+   * Resolves every setting: a flag given on the command line wins over the environment
+   * variable, which wins over the default.
+   *
+   * @param flags values given on the command line; a missing key means "not given"
+   * @param environment the process environment (pass {@code System.getenv()})
+   * @param home the distribution's home folder, whose {@code plugins/} is the default plugins
+   *     folder; empty when not run from a distribution
+   * @throws InvalidConfigException naming the option, if a value is unusable
+   */
+  public static ServerConfig resolve(
+      Map<Setting, String> flags, Map<String, String> environment, Optional<Path> home) {
+    Objects.requireNonNull(flags, "flags");
+    Objects.requireNonNull(environment, "environment");
+    Objects.requireNonNull(home, "home");
+    Resolver resolver = new Resolver(flags, environment);
+    String defaultPlugins =
+        home.map(h -> h.resolve("plugins").toString()).orElse(DEFAULT_PLUGINS_DIR);
+    return new ServerConfig(
+        resolver.port(Setting.ADMIN_PORT, DEFAULT_ADMIN_PORT),
+        resolver.port(Setting.OTLP_PORT, DEFAULT_OTLP_PORT),
+        resolver.path(Setting.DATA_DIR, DEFAULT_DATA_DIR),
+        resolver.path(Setting.PLUGINS_DIR, defaultPlugins),
+        resolver.env(),
+        resolver.value(Setting.DB_URL).map(Value::text).orElse(""));
+  }
+
+  /** Whether the catalog lives in the embedded H2 database under {@link #dataDir()}. */
+  public boolean embeddedDatabase() {
+    return dbUrl.isEmpty();
+  }
+
+  private static void checkPort(Setting setting, int port) {
+    if (port < 0 || port > 65_535) {
+      throw new InvalidConfigException(
+          setting,
+          "Invalid value for option '"
+              + setting.flag()
+              + "': "
+              + port
+              + " is not a port number (0-65535)");
+    }
+  }
+
+  /** A raw value and where it came from, so error messages can say which input was wrong. */
+  private record Value(Setting setting, String text, String source) {
+
+    String describe() {
+      return "Invalid value for option '" + setting.flag() + "'" + source + ": '" + text + "'";
+    }
+  }
+
+  private static final class Resolver {
+    private final Map<Setting, String> flags;
+    private final Map<String, String> environment;
+
+    Resolver(Map<Setting, String> flags, Map<String, String> environment) {
+      this.flags = flags;
+      this.environment = environment;
+    }
+
+    /** The flag if given, else the environment variable if set and non-blank. */
+    Optional<Value> value(Setting setting) {
+      String flag = flags.get(setting);
+      if (flag != null) {
+        return Optional.of(new Value(setting, flag.strip(), ""));
+      }
+      String fromEnv = environment.get(setting.envVar());
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        return Optional.of(
+            new Value(setting, fromEnv.strip(), " (from " + setting.envVar() + ")"));
+      }
+      return Optional.empty();
+    }
+
+    int port(Setting setting, int defaultPort) {
+      Optional<Value> value = value(setting);
+      if (value.isEmpty()) {
+        return defaultPort;
+      }
+      String text = value.get().text();
+      int port;
+      try {
+        port = Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 0 || port > 65_535) {
+        throw new InvalidConfigException(
+            setting, value.get().describe() + " is not a port number (0-65535)");
+      }
+      return port;
+    }
+
+    Path path(Setting setting, String defaultPath) {
+      Optional<Value> value = value(setting);
+      if (value.isPresent() && value.get().text().isEmpty()) {
+        throw new InvalidConfigException(setting, value.get().describe() + " is empty");
+      }
+      String text = value.map(Value::text).orElse(defaultPath);
+      try {
+        return Path.of(text).toAbsolutePath().normalize();
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new InvalidConfigException(
+            setting,
+            value.map(Value::describe).orElse("Invalid default for '" + setting.flag() + "'")
+                + " is not a valid path: "
+                + e.getReason());
+      }
+    }
+
+    String env() {
+      Optional<Value> value = value(Setting.ENV);
+      if (value.isEmpty()) {
+        return DEFAULT_ENV;
+      }
+      String text = value.get().text();
+      if (!ENV_NAME.matcher(text).matches()) {
+        throw new InvalidConfigException(
+            Setting.ENV,
+            value.get().describe()
+                + " is not an environment name (lowercase letter, then up to 31 lowercase"
+                + " letters, digits or '-')");
+      }
+      return text;
+    }
+  }
+}

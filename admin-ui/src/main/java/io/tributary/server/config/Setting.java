@@ -1,0 +1,33 @@
+package io.tributary.server.config;
+
+/**
+ * The server's settings: each has a command-line flag and an environment variable.
+ *
+ * <p>Precedence is flag, then environment variable, then default.
+ */
+public enum Setting {
+  ADMIN_PORT("--admin-port", "TRIBUTARY_ADMIN_PORT"),
+  OTLP_PORT("--otlp-port", "TRIBUTARY_OTLP_PORT"),
+  DATA_DIR("--data-dir", "TRIBUTARY_DATA_DIR"),
+  PLUGINS_DIR("--plugins-dir", "TRIBUTARY_PLUGINS_DIR"),
+  ENV("--env", "TRIBUTARY_ENV"),
+  DB_URL("--db-url", "TRIBUTARY_DB_URL");
+
+  private final String flag;
+  private final String envVar;
+
+  Setting(String flag, String envVar) {
+    this.flag = flag;
+    this.envVar = envVar;
+  }
+
+  /** The long command-line option, e.g. {@code --admin-port}. */
+  public String flag() {
+    return flag;
+  }
+
+  /** The environment variable, e.g. {@code TRIBUTARY_ADMIN_PORT}. */
+  public String envVar() {
+    return envVar;
+  }
+}

@@ -1,0 +1,203 @@
+package io.tributary.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Boots the assembled distribution (target/tributary) as a real process. */
+class ServerDistributionIT {
+
+  private static final Path DISTRIBUTION =
+      Path.of(System.getProperty("tributary.distribution.dir", "target/tributary"));
+  private static final Path LAUNCHER = DISTRIBUTION.resolve("bin/tributary");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path temp;
+
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void kill_leftover_processes() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void the_distribution_has_the_expected_layout() {
+    assertThat(LAUNCHER).isRegularFile();
+    assertThat(Files.isExecutable(LAUNCHER)).as("bin/tributary is executable").isTrue();
+    assertThat(DISTRIBUTION.resolve("lib")).isDirectoryContaining("glob:**/admin-ui-*.jar");
+    assertThat(DISTRIBUTION.resolve("lib")).isDirectoryContaining("glob:**/javalin-*.jar");
+    assertThat(DISTRIBUTION.resolve("plugins/README.txt")).isRegularFile();
+    assertThat(DISTRIBUTION.resolve("conf/README.txt")).isRegularFile();
+  }
+
+  @Test
+  void serve_answers_health_and_stops_with_status_0_on_sigterm() throws Exception {
+    int port = freePort();
+    Path dataDir = temp.resolve("data");
+    Path log = temp.resolve("serve.log");
+    Process server =
+        launch(log, "serve", "--admin-port", String.valueOf(port), "--data-dir", dataDir.toString());
+
+    HttpResponse<String> health = awaitHealth(server, port, log, Duration.ofSeconds(10));
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    JsonNode body = JSON.readTree(health.body());
+    assertThat(body.get("status").asText()).isEqualTo("UP");
+    assertThat(body.get("env").asText()).isEqualTo("dev");
+    assertThat(body.get("version").asText()).isNotBlank().isNotEqualTo("unknown");
+    assertThat(body.get("uptimeSeconds").isIntegralNumber()).isTrue();
+    assertThat(dataDir).as("data dir created").isDirectory();
+    assertThat(Files.readString(log)).contains("http://localhost:" + port + "/");
+
+    server.destroy(); // SIGTERM on Linux
+
+    assertThat(server.waitFor(15, TimeUnit.SECONDS))
+        .as("exits within 15 s of SIGTERM; log:%n%s", readQuietly(log))
+        .isTrue();
+    assertThat(server.exitValue()).as("exit status; log:%n%s", readQuietly(log)).isZero();
+    assertThat(Files.readString(log)).contains("Tributary stopped");
+  }
+
+  @Test
+  void help_lists_all_six_options() throws Exception {
+    Path log = temp.resolve("help.log");
+
+    int status = runToEnd(log, "--help");
+
+    assertThat(status).isZero();
+    assertThat(Files.readString(log))
+        .contains(
+            "--admin-port", "--otlp-port", "--data-dir", "--plugins-dir", "--env", "--db-url")
+        .contains("serve");
+  }
+
+  @Test
+  void a_bad_admin_port_exits_2_naming_the_option() throws Exception {
+    Path log = temp.resolve("bad-port.log");
+
+    int status = runToEnd(log, "serve", "--admin-port", "abc");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(Files.readString(log)).contains("--admin-port").contains("abc");
+  }
+
+  @Test
+  void a_busy_admin_port_exits_1_naming_the_option() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0)) {
+      Path log = temp.resolve("busy-port.log");
+
+      int status =
+          runToEnd(
+              log,
+              "serve",
+              "--admin-port",
+              String.valueOf(busy.getLocalPort()),
+              "--data-dir",
+              temp.resolve("data").toString());
+
+      assertThat(status).isEqualTo(1);
+      assertThat(Files.readString(log))
+          .contains("cannot listen on --admin-port " + busy.getLocalPort());
+    }
+  }
+
+  @Test
+  void the_launcher_finds_its_home_through_a_symlink() throws Exception {
+    Path link = temp.resolve("bin/tributary");
+    Files.createDirectories(link.getParent());
+    Files.createSymbolicLink(link, LAUNCHER.toAbsolutePath());
+    Path log = temp.resolve("symlink.log");
+
+    try {
+      Process process = start(link, log, List.of("--version"));
+
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(readQuietly(log)).isZero();
+      assertThat(Files.readString(log)).startsWith("tributary ");
+    } finally {
+      Files.delete(link); // JUnit warns about links leaving the temp dir
+    }
+  }
+
+  private int runToEnd(Path log, String... args) throws Exception {
+    Process process = launch(log, args);
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      fail("tributary %s did not exit within 30 s; log:%n%s", List.of(args), readQuietly(log));
+    }
+    return process.exitValue();
+  }
+
+  private Process launch(Path log, String... args) throws IOException {
+    return start(LAUNCHER, log, List.of(args));
+  }
+
+  private Process start(Path launcher, Path log, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(launcher.toAbsolutePath().toString());
+    command.addAll(args);
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(temp.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    // The test decides every setting: no TRIBUTARY_* from the machine running it.
+    builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
+    Process process = builder.start();
+    started.add(process);
+    return process;
+  }
+
+  private static HttpResponse<String> awaitHealth(
+      Process server, int port, Path log, Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/health"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        fail("server exited with %d before answering; log:%n%s", server.exitValue(), readQuietly(log));
+      }
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    return fail("no answer on /api/v1/health within %s; log:%n%s", timeout, readQuietly(log));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String readQuietly(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+}
