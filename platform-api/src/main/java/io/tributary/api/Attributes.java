@@ -316,6 +316,9 @@ public final class Attributes {
   public void setStringAt(int index, String value) {
     checkIndex(index);
     Objects.requireNonNull(value, "value");
+    if (types[index] == STRING && value.equals(refs[index])) {
+      return; // writing the value already there is not a change
+    }
     if (log != null) {
       log.recordSet(this, index, keys[index], types[index], prims[index], refs[index]);
     }
@@ -364,7 +367,7 @@ public final class Attributes {
   private void write(String key, byte type, long prim, Object ref) {
     int i = indexOf(key);
     if (i >= 0) {
-      if (types[i] == type && prims[i] == prim && Objects.equals(refs[i], ref) && type != BYTES) {
+      if (types[i] == type && prims[i] == prim && sameRef(type, refs[i], ref)) {
         return; // writing the value already there is not a change
       }
       if (log != null) {
@@ -379,6 +382,10 @@ public final class Attributes {
       log.recordAdd(this, key);
     }
     append(key, type, prim, ref);
+  }
+
+  private static boolean sameRef(byte type, Object a, Object b) {
+    return type == BYTES ? Arrays.equals((byte[]) a, (byte[]) b) : Objects.equals(a, b);
   }
 
   private void append(String key, byte type, long prim, Object ref) {

@@ -112,7 +112,10 @@ public final class Item {
     return new Item(Kind.EVENT);
   }
 
-  /** Returns a deep copy: same kind, fields and attributes, no undo log, not dead-lettered. */
+  /**
+   * Returns a deep copy: same kind, fields, attributes and dead-letter reason (so the copy equals
+   * this item), not tracked by any {@link ChangeTracker}.
+   */
   public Item copy() {
     Item c = new Item(kind);
     c.attributes.copyFrom(attributes);

@@ -518,7 +518,12 @@ public final class ProcessorDescriptor {
         checkAllowed(field, coerced);
         typed.put(field.name(), coerced);
       } catch (IllegalArgumentException e) {
-        problems.accept(field.name(), e.getMessage());
+        // Coercion messages quote the value found; a secret's value must never be shown.
+        problems.accept(
+            field.name(),
+            field.isSecret()
+                ? "expected " + field.type().article() + " (the value of a secret is not shown)"
+                : e.getMessage());
         ok = false;
       }
     }
