@@ -6,6 +6,8 @@
  * Jackson serialises the response records.
  */
 module io.tributary.admin {
+  requires io.tributary.runtime;
+  requires io.tributary.catalog;
   requires io.javalin;
   // Javalin declares Jackson as "requires static": without this line Jackson would not be
   // resolved on the module path and Javalin would have no JSON mapper.

@@ -1,6 +1,10 @@
 package io.tributary.server.cli;
 
 import io.javalin.util.JavalinBindException;
+import io.tributary.runtime.PipelineCompiler;
+import io.tributary.runtime.PipelineHolder;
+import io.tributary.runtime.PipelineSpec;
+import io.tributary.runtime.ProcessorRegistry;
 import io.tributary.server.BuildInfo;
 import io.tributary.server.TributaryServer;
 import io.tributary.server.config.InvalidConfigException;
@@ -78,6 +82,13 @@ public final class ServeCommand implements Callable<Integer> {
         config.embeddedDatabase() ? "embedded H2" : "external (" + Setting.DB_URL.flag() + ")");
 
     TributaryServer server = new TributaryServer(config, BuildInfo.load());
+    // Processors on the module path; the plugins folder joins them with the [plugins] work.
+    ProcessorRegistry registry = ProcessorRegistry.fromServiceLoader(ServeCommand.class.getClassLoader());
+    PipelineHolder pipeline = new PipelineHolder(config.env(),
+        PipelineCompiler.builder(registry).build().compile(config.env(), 0, PipelineSpec.empty()));
+    server.lifecycle().register("pipeline of " + config.env(), pipeline::close);
+    LOG.info("{} processor(s) available on the module path; env {} runs an empty pipeline",
+        registry.ids().size(), config.env());
     CountDownLatch stopped = new CountDownLatch(1);
     // A stop signal during startup must not race the start: it is either seen before the start
     // (nothing starts) or handled after it (the started server is stopped).
