@@ -32,8 +32,39 @@ public final class ProcessorConfig {
   public static ProcessorConfig of(Map<String, ?> values) {
     Map<String, Object> copy = new LinkedHashMap<>();
     values.forEach(
-        (k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, k)));
+        (k, v) -> copy.put(Objects.requireNonNull(k, "key"), normalize(k, Objects.requireNonNull(v, k))));
     return new ProcessorConfig(Collections.unmodifiableMap(copy));
+  }
+
+  /** Widens numbers to Long and Double and copies lists and maps, so the config stays immutable. */
+  private static Object normalize(String key, Object v) {
+    if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
+      return v;
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Float) {
+      return ((Float) v).doubleValue();
+    }
+    if (v instanceof List) {
+      for (Object e : (List<?>) v) {
+        if (!(e instanceof String)) {
+          throw new IllegalArgumentException("config '" + key + "': list elements must be strings");
+        }
+      }
+      return List.copyOf((List<?>) v);
+    }
+    if (v instanceof Map) {
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        if (!(e.getKey() instanceof String) || !(e.getValue() instanceof String)) {
+          throw new IllegalArgumentException("config '" + key + "': map keys and values must be strings");
+        }
+      }
+      return Collections.unmodifiableMap(new LinkedHashMap<>((Map<?, ?>) v));
+    }
+    throw new IllegalArgumentException(
+        "config '" + key + "': unsupported value type " + v.getClass().getName());
   }
 
   /** The empty configuration. */

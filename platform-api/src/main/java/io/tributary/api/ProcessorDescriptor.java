@@ -80,8 +80,16 @@ public final class ProcessorDescriptor {
           }
           break;
         case LONG:
-          if (raw instanceof Long || raw instanceof Integer || raw instanceof Short) {
+          if (raw instanceof Long || raw instanceof Integer || raw instanceof Short
+              || raw instanceof Byte) {
             return ((Number) raw).longValue();
+          }
+          if (raw instanceof java.math.BigInteger || raw instanceof java.math.BigDecimal) {
+            try {
+              return new java.math.BigDecimal(raw.toString()).longValueExact();
+            } catch (ArithmeticException e) {
+              break;
+            }
           }
           if (raw instanceof Double && isIntegral((Double) raw)) {
             return ((Double) raw).longValue();
@@ -720,15 +728,23 @@ public final class ProcessorDescriptor {
         }
       }
       for (Map.Entry<String, Object> e : failureDefaults.entrySet()) {
-        if (!isCovered(writes, e.getKey())) {
+        String key = e.getKey();
+        String problem = keyProblem(key);
+        if (problem == null && (key.endsWith("*") || key.startsWith("field:"))) {
+          problem = "a failure default names one attribute, not a field or a pattern";
+        }
+        if (problem != null) {
+          throw new IllegalArgumentException(where + ": failure default '" + key + "': " + problem);
+        }
+        if (!isCovered(writes, key)) {
           throw new IllegalArgumentException(
-              where + ": failure default '" + e.getKey() + "' is not among its writes");
+              where + ": failure default '" + key + "' is not among its writes");
         }
         try {
-          Attributes.create().putValue("x", e.getValue());
+          Attributes.create().putValue("x", Objects.requireNonNull(e.getValue()));
         } catch (IllegalArgumentException | NullPointerException ex) {
           throw new IllegalArgumentException(
-              where + ": failure default '" + e.getKey() + "' has an unsupported value");
+              where + ": failure default '" + key + "' has an unsupported value");
         }
       }
       for (Example example : examples) {
@@ -739,7 +755,16 @@ public final class ProcessorDescriptor {
           }
         }
       }
-      return new ProcessorDescriptor(this);
+      ProcessorDescriptor descriptor = new ProcessorDescriptor(this);
+      for (Example example : examples) {
+        try {
+          descriptor.validateConfig(example.config());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              where + ": example '" + example.title() + "' has an " + e.getMessage(), e);
+        }
+      }
+      return descriptor;
     }
 
     private static ConfigField checkField(String where, ConfigField f, Set<String> names) {
@@ -759,6 +784,9 @@ public final class ProcessorDescriptor {
       }
       if (f.isSecret() && f.type() != ConfigType.STRING && f.type() != ConfigType.STRING_MAP) {
         throw new IllegalArgumentException(at + ": only strings and string maps can be secret");
+      }
+      if (f.isSecret() && !f.allowedValues().isEmpty()) {
+        throw new IllegalArgumentException(at + ": a secret cannot list allowed values");
       }
       if (f.isSecret() && f.defaultValue() != null) {
         throw new IllegalArgumentException(at + ": a secret cannot have a default");

@@ -136,4 +136,18 @@ class ProcessorConfigTest {
     assertThat(ProcessorConfig.of(Map.of("a", 1L))).isNotEqualTo(ProcessorConfig.of(Map.of("a", "1")));
     assertThat(sample()).isNotEqualTo(null).isNotEqualTo(sample().asMap());
   }
+
+  @Test
+  void of_widens_numbers_and_copies_collections() {
+    List<String> names = new java.util.ArrayList<>(List.of("a"));
+    ProcessorConfig config = ProcessorConfig.of(Map.of("n", 5, "ratio", 0.5f, "names", names));
+    names.add("b");
+    assertThat(config.getLong("n", -1)).isEqualTo(5);
+    assertThat(config.getDouble("ratio", -1)).isEqualTo(0.5);
+    assertThat(config.getStringList("names")).containsExactly("a");
+    assertThatThrownBy(() -> ProcessorConfig.of(Map.of("names", List.of(1))))
+        .hasMessageContaining("config 'names': list elements must be strings");
+    assertThatThrownBy(() -> ProcessorConfig.of(Map.of("when", new Object())))
+        .hasMessageContaining("unsupported value type");
+  }
 }

@@ -770,4 +770,43 @@ class ProcessorDescriptorTest {
   void a_plain_key_does_not_cover_a_pattern() {
     assertThat(ProcessorDescriptor.covers("user.id", "user.*")).isFalse();
   }
+
+  @Test
+  void failure_default_must_name_one_attribute_with_a_value() {
+    assertThatThrownBy(() -> ProcessorDescriptor.builder("p", "1.0.0").writes("*")
+            .failureDefault("bad key", "x").build())
+        .hasMessageContaining("failure default 'bad key'");
+    assertThatThrownBy(() -> ProcessorDescriptor.builder("p", "1.0.0").writes("field:*")
+            .failureDefault("field:body", "x").build())
+        .hasMessageContaining("not a field or a pattern");
+    assertThatThrownBy(() -> ProcessorDescriptor.builder("p", "1.0.0").writes("k")
+            .failureDefault("k", null).build())
+        .hasMessageContaining("failure default 'k' has an unsupported value");
+  }
+
+  @Test
+  void example_config_of_the_wrong_type_is_refused_when_built() {
+    assertThatThrownBy(() -> ProcessorDescriptor.builder("p", "1.0.0")
+            .config(ConfigField.longValue("step"))
+            .example("bad", Map.of("step", "two"), Item.span(), Item.span()).build())
+        .hasMessageContaining("example 'bad' has an invalid config")
+        .hasMessageContaining("'step': expected an integer");
+  }
+
+  @Test
+  void a_secret_cannot_list_allowed_values() {
+    assertThatThrownBy(() -> ProcessorDescriptor.builder("p", "1.0.0")
+            .config(ConfigField.string("key").secret().allowedValues("a")).build())
+        .hasMessageContaining("a secret cannot list allowed values");
+  }
+
+  @Test
+  void big_numbers_coerce_to_long_only_when_exact() {
+    assertThat(ConfigType.LONG.coerce(new java.math.BigDecimal("42"))).isEqualTo(42L);
+    assertThat(ConfigType.LONG.coerce((byte) 7)).isEqualTo(7L);
+    assertThatThrownBy(() -> ConfigType.LONG.coerce(new java.math.BigDecimal("4.5")))
+        .hasMessageContaining("expected an integer");
+    assertThatThrownBy(() -> ConfigType.LONG.coerce(new java.math.BigInteger("99999999999999999999")))
+        .hasMessageContaining("expected an integer");
+  }
 }

@@ -49,13 +49,13 @@ class ExampleVerifierTest {
   }
 
   @Test
-  void an_example_with_invalid_config_is_reported() {
-    ProcessorDescriptor d = ProcessorDescriptor.builder("counter", "1.0.0")
-        .config(ConfigField.longValue("step").withDefault(1))
-        .example("bad step", Map.of("step", "two"), Item.span(), Item.span())
+  void an_example_that_does_not_compile_is_reported() {
+    ProcessorDescriptor d = ProcessorDescriptor.builder("lookup", "1.0.0")
+        .requiresService(Runnable.class)
+        .example("needs a service", Map.of(), Item.span(), Item.span())
         .build();
     assertThat(ExampleVerifier.verify(TestFactory.processing(d, item -> {}))).singleElement()
-        .satisfies(m -> assertThat(m).contains("config 'step': expected an integer"));
+        .satisfies(m -> assertThat(m).contains("example 'needs a service'").contains("needs service java.lang.Runnable"));
   }
 
   @Test
