@@ -11,6 +11,13 @@ package io.tributary.api;
 public interface ProcessorFactory {
 
   /**
+   * The version of this SPI. A plugin declares the range it works with in its manifest ({@code
+   * Plugin-Requires: >=1.0.0 & <2.0.0}); the host refuses a plugin whose range excludes it.
+   * Minor versions add to the SPI without breaking plugins; a major version may break them.
+   */
+  String API_VERSION = "1.0.0";
+
+  /**
    * Returns the processor's passport: id, version, documentation, the keys it reads and writes,
    * its configuration schema and examples. Must return the same, valid descriptor every time; the
    * host validates it once when the plugin is discovered.
