@@ -45,6 +45,9 @@ class ServerDistributionIT {
     assertThat(DISTRIBUTION.resolve("lib")).isDirectoryContaining("glob:**/admin-ui-*.jar");
     assertThat(DISTRIBUTION.resolve("lib")).isDirectoryContaining("glob:**/javalin-*.jar");
     assertThat(DISTRIBUTION.resolve("plugins/README.txt")).isRegularFile();
+    for (String id : BUILT_IN_PROCESSORS) {
+      assertThat(DISTRIBUTION.resolve("plugins/plugin-" + id + ".jar")).isRegularFile();
+    }
     assertThat(DISTRIBUTION.resolve("conf/README.txt")).isRegularFile();
   }
 
@@ -74,6 +77,70 @@ class ServerDistributionIT {
         .isTrue();
     assertThat(server.exitValue()).as("exit status; log:%n%s", readQuietly(log)).isZero();
     assertThat(Files.readString(log)).contains("Tributary stopped");
+  }
+
+  static final List<String> BUILT_IN_PROCESSORS = List.of("attributes", "correlation", "environment",
+      "lookup", "pii-redaction", "semconv-upgrade", "user-session");
+
+  @Test
+  void the_built_in_plugins_dropped_into_an_empty_folder_appear_within_five_seconds() throws Exception {
+    int port = freePort();
+    Path plugins = Files.createDirectories(temp.resolve("plugins"));
+    Path log = temp.resolve("serve.log");
+    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--data-dir",
+        temp.resolve("data").toString(), "--plugins-dir", plugins.toString());
+    awaitHealth(server, port, log, Duration.ofSeconds(10));
+    assertThat(get(port, "/api/v1/processors").body()).isEqualTo("[]");
+
+    // A broken jar first: the server records it and stays healthy.
+    Files.writeString(plugins.resolve("broken.jar"), "not a jar");
+    List<Path> builtIns;
+    try (var files = Files.list(DISTRIBUTION.resolve("plugins"))) {
+      builtIns = files.filter(f -> f.toString().endsWith(".jar")).collect(java.util.stream.Collectors.toList());
+    }
+    assertThat(builtIns).hasSize(BUILT_IN_PROCESSORS.size());
+    long start = System.nanoTime();
+    for (Path jar : builtIns) {
+      Path part = plugins.resolve(jar.getFileName() + ".part");
+      Files.copy(jar, part);
+      Files.move(part, plugins.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    List<String> ids = List.of();
+    while (System.nanoTime() - start < 10_000_000_000L) {
+      ids = new ArrayList<>();
+      for (JsonNode p : JSON.readTree(get(port, "/api/v1/processors").body())) {
+        ids.add(p.get("id").asText());
+      }
+      if (ids.size() == BUILT_IN_PROCESSORS.size()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(ids).as("log:%n%s", readQuietly(log)).containsExactlyElementsOf(BUILT_IN_PROCESSORS);
+    assertThat(took).isLessThan(Duration.ofSeconds(5));
+
+    JsonNode files = JSON.readTree(get(port, "/api/v1/plugins").body());
+    JsonNode broken = null;
+    for (JsonNode f : files) {
+      if (f.get("file").asText().equals("broken.jar")) {
+        broken = f;
+      }
+    }
+    assertThat(broken).isNotNull();
+    assertThat(broken.get("state").asText()).isEqualTo("failed");
+    assertThat(broken.get("error").asText()).contains("not a valid jar");
+    assertThat(get(port, "/api/v1/health").statusCode()).isEqualTo(200);
+    JsonNode pii = JSON.readTree(get(port, "/api/v1/processors/pii-redaction").body());
+    assertThat(pii.get("versions").get(0).get("source").asText()).isEqualTo("plugin");
+    assertThat(pii.get("versions").get(0).get("sha256").asText()).hasSize(64);
+    assertThat(pii.get("versions").get(0).get("descriptor").get("examples").size()).isPositive();
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -4,7 +4,10 @@ import io.javalin.util.JavalinBindException;
 import io.tributary.runtime.PipelineCompiler;
 import io.tributary.runtime.PipelineHolder;
 import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
+import io.tributary.runtime.plugins.PluginRegistry;
+import io.tributary.server.http.ProcessorsController;
+import java.time.Duration;
+import java.util.List;
 import io.tributary.server.BuildInfo;
 import io.tributary.server.TributaryServer;
 import io.tributary.server.config.InvalidConfigException;
@@ -81,14 +84,20 @@ public final class ServeCommand implements Callable<Integer> {
         // The URL may carry credentials: never log it.
         config.embeddedDatabase() ? "embedded H2" : "external (" + Setting.DB_URL.flag() + ")");
 
-    TributaryServer server = new TributaryServer(config, BuildInfo.load());
-    // Processors on the module path; the plugins folder joins them with the [plugins] work.
-    ProcessorRegistry registry = ProcessorRegistry.fromServiceLoader(ServeCommand.class.getClassLoader());
+    // Processors on the module path, and plugin jars in the watched plugins folder.
+    PluginRegistry registry =
+        new PluginRegistry(config.pluginsDir(), config.dataDir().resolve("plugin-cache"));
+    registry.addModuleProcessors(ServeCommand.class.getClassLoader());
+    registry.scan();
+    LOG.info("{} processor(s) available: {}", registry.ids().size(), registry.ids());
     PipelineHolder pipeline = new PipelineHolder(config.env(),
         PipelineCompiler.builder(registry).build().compile(config.env(), 0, PipelineSpec.empty()));
-    server.lifecycle().register("pipeline of " + config.env(), pipeline::close);
-    LOG.info("{} processor(s) available on the module path; env {} runs an empty pipeline",
-        registry.ids().size(), config.env());
+    TributaryServer server = new TributaryServer(config, BuildInfo.load(), java.time.Clock.systemUTC(),
+        TributaryServer.DEFAULT_DRAIN_TIMEOUT, List.of(new ProcessorsController(registry)));
+    server.lifecycle().register("pipeline of " + config.env(), pipeline);
+    server.lifecycle().register("plugin watcher", registry);
+    registry.watch(Duration.ofSeconds(1));
+
     CountDownLatch stopped = new CountDownLatch(1);
     // A stop signal during startup must not race the start: it is either seen before the start
     // (nothing starts) or handled after it (the started server is stopped).
