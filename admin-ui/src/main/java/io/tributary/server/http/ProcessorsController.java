@@ -90,7 +90,7 @@ public final class ProcessorsController implements Controller {
   private static ProcessorVersion version(ProcessorEntry e) {
     return new ProcessorVersion(e.descriptor().id(), e.descriptor().version(),
         e.source().name().toLowerCase(java.util.Locale.ROOT), e.pluginId(), e.pluginVersion(), e.file(),
-        e.sha256(), DescriptorJson.toMap(e.descriptor()));
+        e.sha256(), io.tributary.catalog.DescriptorJson.toMap(e.descriptor()));
   }
 
   private static Map<String, Object> file(PluginFile f) {

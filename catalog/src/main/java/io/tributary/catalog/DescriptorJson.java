@@ -1,4 +1,4 @@
-package io.tributary.server.http;
+package io.tributary.catalog;
 
 import io.tributary.api.Attributes;
 import io.tributary.api.Item;
