@@ -8,6 +8,7 @@
 module io.tributary.admin {
   requires io.tributary.runtime;
   requires io.tributary.catalog;
+  requires micrometer.registry.prometheus;
   requires io.javalin;
   // Javalin declares Jackson as "requires static": without this line Jackson would not be
   // resolved on the module path and Javalin would have no JSON mapper.

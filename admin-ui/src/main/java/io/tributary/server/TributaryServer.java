@@ -3,7 +3,9 @@ package io.tributary.server;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.tributary.server.config.ServerConfig;
+import io.tributary.server.http.Api;
 import io.tributary.server.http.ApiErrors;
+import io.tributary.server.http.Authenticator;
 import io.tributary.server.http.Controller;
 import io.tributary.server.http.HealthController;
 import java.time.Clock;
@@ -33,11 +35,13 @@ public final class TributaryServer {
   private final Clock clock;
   private final Duration drainTimeout;
   private final List<Controller> extraControllers;
+  private final Authenticator authenticator;
+  private volatile List<Api.Route> routes = List.of();
   private final Lifecycle lifecycle = new Lifecycle();
   private Javalin admin;
 
   public TributaryServer(ServerConfig config, BuildInfo buildInfo) {
-    this(config, buildInfo, Clock.systemUTC(), DEFAULT_DRAIN_TIMEOUT, List.of());
+    this(config, buildInfo, Clock.systemUTC(), DEFAULT_DRAIN_TIMEOUT, List.of(), Authenticator.denyAll());
   }
 
   /**
@@ -48,12 +52,14 @@ public final class TributaryServer {
       BuildInfo buildInfo,
       Clock clock,
       Duration drainTimeout,
-      List<? extends Controller> controllers) {
+      List<? extends Controller> controllers,
+      Authenticator authenticator) {
     this.config = Objects.requireNonNull(config, "config");
     this.buildInfo = Objects.requireNonNull(buildInfo, "buildInfo");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
     this.extraControllers = List.copyOf(controllers);
+    this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
   }
 
   /** Where later parts of the server register what must be closed on shutdown. */
@@ -84,6 +90,11 @@ public final class TributaryServer {
         config.env(),
         adminPort());
     return this;
+  }
+
+  /** Every documented route, once started. */
+  public List<Api.Route> routes() {
+    return routes;
   }
 
   /** The port the admin listener is bound to (useful when configured as 0). */
@@ -119,6 +130,8 @@ public final class TributaryServer {
           server.setStopTimeout(drainTimeout.toMillis());
         });
     ApiErrors.register(cfg.routes);
-    controllers.forEach(controller -> controller.register(cfg.routes));
+    Api api = new Api(cfg.routes, authenticator);
+    controllers.forEach(controller -> controller.register(api));
+    routes = api.routes();
   }
 }

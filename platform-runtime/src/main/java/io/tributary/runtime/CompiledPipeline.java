@@ -100,6 +100,35 @@ public final class CompiledPipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code item} through the stages one at a time, recording a copy of it before and after
+   * each, with the stage's outcome and time. For dry runs and the UI's simulator, not the hot
+   * path: it copies the item twice per stage, and it counts in this pipeline's meters and
+   * breakers like any run (simulate on a pipeline compiled for the purpose).
+   */
+  public List<StageTrace> simulate(Item item) {
+    Batch batch = Batch.of(item);
+    batch.start(this, true);
+    Item[] items = batch.array();
+    ChangeTracker tracker = TRACKERS.get();
+    List<StageTrace> traces = new java.util.ArrayList<>(stages.length);
+    for (Stage stage : stages) {
+      Item before = item.copy();
+      long start = System.nanoTime();
+      runStage(stage, items, batch, tracker);
+      long nanos = System.nanoTime() - start;
+      StageOutcome outcome = batch.outcome(0, stage.index());
+      String failure = null;
+      if (outcome == StageOutcome.FAILED || outcome == StageOutcome.DEFAULTED) {
+        failure = stage.breaker().lastFailure();
+      } else if (outcome == StageOutcome.DEAD_LETTERED) {
+        failure = item.deadLetterReason();
+      }
+      traces.add(new StageTrace(stage.name(), stage.coordinates(), outcome, nanos, before, item.copy(), failure));
+    }
+    return traces;
+  }
+
   private void runStage(Stage stage, Item[] items, Batch batch, ChangeTracker tracker) {
     long start = timings ? nanoClock.getAsLong() : 0L;
     CircuitBreaker breaker = stage.breaker();

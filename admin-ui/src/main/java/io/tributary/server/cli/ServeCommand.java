@@ -1,15 +1,9 @@
 package io.tributary.server.cli;
 
 import io.javalin.util.JavalinBindException;
-import io.tributary.runtime.PipelineCompiler;
-import io.tributary.runtime.PipelineHolder;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.plugins.PluginRegistry;
-import io.tributary.server.http.ProcessorsController;
-import java.time.Duration;
-import java.util.List;
+import io.tributary.server.Node;
+import java.util.concurrent.atomic.AtomicReference;
 import io.tributary.server.BuildInfo;
-import io.tributary.server.TributaryServer;
 import io.tributary.server.config.InvalidConfigException;
 import io.tributary.server.config.ServerConfig;
 import io.tributary.server.config.Setting;
@@ -84,31 +78,21 @@ public final class ServeCommand implements Callable<Integer> {
         // The URL may carry credentials: never log it.
         config.embeddedDatabase() ? "embedded H2" : "external (" + Setting.DB_URL.flag() + ")");
 
-    // Processors on the module path, and plugin jars in the watched plugins folder.
-    PluginRegistry registry =
-        new PluginRegistry(config.pluginsDir(), config.dataDir().resolve("plugin-cache"));
-    registry.addModuleProcessors(ServeCommand.class.getClassLoader());
-    registry.scan();
-    LOG.info("{} processor(s) available: {}", registry.ids().size(), registry.ids());
-    PipelineHolder pipeline = new PipelineHolder(config.env(),
-        PipelineCompiler.builder(registry).build().compile(config.env(), 0, PipelineSpec.empty()));
-    TributaryServer server = new TributaryServer(config, BuildInfo.load(), java.time.Clock.systemUTC(),
-        TributaryServer.DEFAULT_DRAIN_TIMEOUT, List.of(new ProcessorsController(registry)));
-    server.lifecycle().register("pipeline of " + config.env(), pipeline);
-    server.lifecycle().register("plugin watcher", registry);
-    registry.watch(Duration.ofSeconds(1));
-
     CountDownLatch stopped = new CountDownLatch(1);
     // A stop signal during startup must not race the start: it is either seen before the start
     // (nothing starts) or handled after it (the started server is stopped).
     Object startLock = new Object();
     AtomicBoolean stopRequested = new AtomicBoolean();
+    AtomicReference<Node> node = new AtomicReference<>();
     signals.onShutdown(
         () -> {
           synchronized (startLock) {
             stopRequested.set(true);
           }
-          server.stop(); // waits for a start in progress
+          Node started = node.get();
+          if (started != null) {
+            started.close(); // drains in-flight requests
+          }
           stopped.countDown();
         });
     synchronized (startLock) {
@@ -117,9 +101,8 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
       }
       try {
-        server.start();
+        node.set(Node.start(config, BuildInfo.load(), Node.Options.defaults(environment)));
       } catch (JavalinBindException e) {
-        server.stop();
         spec.commandLine()
             .getErr()
             .println(

@@ -1,10 +1,8 @@
 package io.tributary.server.http;
 
-import io.javalin.config.RoutesConfig;
-
-/** One REST resource: registers its routes. One implementation per resource. */
+/** One REST resource: registers its routes, each with the access it needs. One implementation per resource. */
 public interface Controller {
 
   /** Adds this resource's routes. Called once, while the server is being configured. */
-  void register(RoutesConfig routes);
+  void register(Api api);
 }

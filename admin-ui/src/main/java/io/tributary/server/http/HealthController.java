@@ -1,6 +1,5 @@
 package io.tributary.server.http;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +25,8 @@ public final class HealthController implements Controller {
   }
 
   @Override
-  public void register(RoutesConfig routes) {
-    routes.get("/api/v1/health", this::health);
+  public void register(Api api) {
+    api.get("/api/v1/health", Api.Access.PUBLIC, "Liveness, version and uptime (no token)", this::health);
   }
 
   private void health(Context ctx) {

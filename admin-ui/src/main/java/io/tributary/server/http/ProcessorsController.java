@@ -1,108 +1,182 @@
 package io.tributary.server.http;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.NotFoundResponse;
-import io.tributary.api.ProcessorDescriptor;
+import io.tributary.catalog.Catalog;
+import io.tributary.catalog.CatalogProcessor;
+import io.tributary.catalog.ContractDiff;
+import io.tributary.catalog.PipelineRevision;
+import io.tributary.catalog.StageRecord;
 import io.tributary.runtime.plugins.PluginFile;
 import io.tributary.runtime.plugins.PluginRegistry;
-import io.tributary.runtime.plugins.ProcessorEntry;
+import io.tributary.server.http.Api.Access;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
 
 /**
- * {@code GET /api/v1/processors}, {@code /processors/{id}}, {@code /processors/{id}/versions/{v}}
- * and {@code GET /api/v1/plugins}: what this node can run and where it came from. Read-only; the
- * catalog adds history and authorization on top.
+ * The processor catalog (every version ever seen, and whether this node has it now), contract
+ * comparison between versions, and the plugin files of this node.
  */
 public final class ProcessorsController implements Controller {
 
-  /** One processor id, all its versions. */
-  public record ProcessorSummary(
-      String id, String title, String latestVersion, List<String> versions, String stability,
-      String plugin, String source) {}
-
-  /** A processor version with where it came from. */
-  public record ProcessorVersion(
-      String id, String version, String source, String plugin, String pluginVersion, String file,
-      String sha256, Map<String, Object> descriptor) {}
-
+  private final Catalog catalog;
   private final PluginRegistry registry;
 
-  public ProcessorsController(PluginRegistry registry) {
+  public ProcessorsController(Catalog catalog, PluginRegistry registry) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
   @Override
-  public void register(RoutesConfig routes) {
-    routes.get("/api/v1/processors", this::list);
-    routes.get("/api/v1/processors/{id}", this::one);
-    routes.get("/api/v1/processors/{id}/versions/{version}", this::version);
-    routes.get("/api/v1/plugins", ctx -> ctx.json(registry.files().stream().map(ProcessorsController::file)
-        .collect(Collectors.toList())));
+  public void register(Api api) {
+    api.get("/api/v1/processors", Access.VIEWER,
+        "One entry per processor id: title, latest version, every version, stability, plugin, environments using it", this::list);
+    api.get("/api/v1/processors/{id}", Access.VIEWER, "Every version of a processor with its descriptor", this::one);
+    api.get("/api/v1/processors/{id}/versions/{version}", Access.VIEWER, "One version's full descriptor", this::version);
+    api.get("/api/v1/processors/{id}/compare", Access.VIEWER,
+        "What changed in the contract between ?from=V1&to=V2, and whether the bump follows semver", this::compare);
+    api.get("/api/v1/plugins", Access.VIEWER,
+        "Plugin files of this node, loaded and failed: id, version, state, file, sha256, error", this::plugins);
   }
 
   private void list(Context ctx) {
-    List<ProcessorSummary> out = new ArrayList<>();
-    for (String id : registry.ids()) {
-      out.add(summary(registry.entries(id)));
+    Map<String, List<CatalogProcessor>> byId = new TreeMap<>();
+    for (CatalogProcessor p : catalog.processors().list()) {
+      byId.computeIfAbsent(p.id(), k -> new ArrayList<>()).add(p);
     }
+    Map<String, List<Map<String, Object>>> usage = usage();
+    List<Map<String, Object>> out = new ArrayList<>();
+    byId.forEach((id, versions) -> out.add(summary(id, versions, usage.getOrDefault(id, List.of()))));
     ctx.json(out);
   }
 
+  private Map<String, Object> summary(String id, List<CatalogProcessor> versions, List<Map<String, Object>> usedBy) {
+    CatalogProcessor latest = versions.stream().filter(CatalogProcessor::available)
+        .reduce((a, b) -> b).orElse(versions.get(versions.size() - 1));
+    Map<String, Object> d = latest.descriptor();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("title", d.get("title"));
+    m.put("latestVersion", latest.version());
+    m.put("versions", versions.stream().map(CatalogProcessor::version).toList());
+    m.put("availableVersions", versions.stream().filter(CatalogProcessor::available).map(CatalogProcessor::version).toList());
+    m.put("stability", d.get("stability"));
+    m.put("replacement", d.get("replacement"));
+    m.put("plugin", latest.pluginId());
+    m.put("source", latest.source());
+    m.put("description", d.get("description"));
+    m.put("usedBy", usedBy);
+    return m;
+  }
+
+  /** processor id → [{env, stage, version (pinned or null), enabled}] over every environment's current revision. */
+  private Map<String, List<Map<String, Object>>> usage() {
+    Map<String, List<Map<String, Object>>> usage = new TreeMap<>();
+    for (var env : catalog.environments().list()) {
+      PipelineRevision current = catalog.pipelines().current(env.name());
+      for (StageRecord s : current.stages()) {
+        Map<String, Object> u = new LinkedHashMap<>();
+        u.put("env", env.name());
+        u.put("stage", s.name());
+        u.put("version", s.version());
+        u.put("enabled", s.enabled());
+        usage.computeIfAbsent(s.processor(), k -> new ArrayList<>()).add(u);
+      }
+    }
+    return usage;
+  }
+
+  private List<CatalogProcessor> versions(String id) {
+    List<CatalogProcessor> versions = catalog.processors().versions(id);
+    if (versions.isEmpty()) {
+      throw new ApiException(404, "not_found", "The catalog has never seen a processor '" + id + "'");
+    }
+    return versions;
+  }
+
   private void one(Context ctx) {
-    List<ProcessorEntry> entries = entries(ctx.pathParam("id"));
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("summary", summary(entries));
-    body.put("versions", entries.stream().map(ProcessorsController::version).collect(Collectors.toList()));
-    ctx.json(body);
+    String id = ctx.pathParam("id");
+    List<CatalogProcessor> versions = versions(id);
+    Map<String, Object> m = summary(id, versions, usage().getOrDefault(id, List.of()));
+    m.put("versionDetails", versions.stream().map(ProcessorsController::version).toList());
+    ctx.json(m);
   }
 
   private void version(Context ctx) {
+    String id = ctx.pathParam("id");
     String v = ctx.pathParam("version");
-    ProcessorEntry entry = entries(ctx.pathParam("id")).stream()
-        .filter(e -> e.descriptor().version().equals(v)).findFirst()
-        .orElseThrow(() -> new NotFoundResponse("Processor " + ctx.pathParam("id") + " has no version " + v));
-    ctx.json(version(entry));
+    CatalogProcessor p = catalog.processors().get(id, v).orElseThrow(() -> new ApiException(404, "not_found",
+        "Processor " + id + " has no version " + v + " (known: " + versions(id).stream().map(CatalogProcessor::version).toList() + ")"));
+    ctx.json(version(p));
   }
 
-  private List<ProcessorEntry> entries(String id) {
-    List<ProcessorEntry> entries = registry.entries(id);
-    if (entries.isEmpty()) {
-      throw new NotFoundResponse("No processor '" + id + "' is installed");
-    }
-    return entries;
-  }
-
-  private static ProcessorSummary summary(List<ProcessorEntry> versions) {
-    ProcessorEntry latest = versions.get(versions.size() - 1);
-    ProcessorDescriptor d = latest.descriptor();
-    return new ProcessorSummary(d.id(), d.title(), d.version(),
-        versions.stream().map(e -> e.descriptor().version()).collect(Collectors.toList()),
-        d.stability().name().toLowerCase(java.util.Locale.ROOT), latest.pluginId(),
-        latest.source().name().toLowerCase(java.util.Locale.ROOT));
-  }
-
-  private static ProcessorVersion version(ProcessorEntry e) {
-    return new ProcessorVersion(e.descriptor().id(), e.descriptor().version(),
-        e.source().name().toLowerCase(java.util.Locale.ROOT), e.pluginId(), e.pluginVersion(), e.file(),
-        e.sha256(), io.tributary.catalog.DescriptorJson.toMap(e.descriptor()));
-  }
-
-  private static Map<String, Object> file(PluginFile f) {
+  static Map<String, Object> version(CatalogProcessor p) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("file", f.file());
-    m.put("state", f.state().name().toLowerCase(java.util.Locale.ROOT));
-    m.put("pluginId", f.pluginId());
-    m.put("version", f.pluginVersion());
-    m.put("sha256", f.sha256());
-    m.put("processors", f.processors());
-    m.put("error", f.error());
-    m.put("at", f.at().toString());
+    m.put("id", p.id());
+    m.put("version", p.version());
+    m.put("available", p.available());
+    m.put("source", p.source());
+    m.put("plugin", p.pluginId());
+    m.put("pluginVersion", p.pluginVersion());
+    m.put("sha256", p.sha256());
+    m.put("firstSeen", p.firstSeen().toString());
+    m.put("lastSeen", p.lastSeen().toString());
+    m.put("descriptor", p.descriptor());
     return m;
+  }
+
+  private void compare(Context ctx) {
+    String id = ctx.pathParam("id");
+    String from = ctx.queryParam("from");
+    String to = ctx.queryParam("to");
+    if (from == null || to == null) {
+      throw ApiException.badRequest("Give both ?from= and ?to= versions");
+    }
+    CatalogProcessor a = catalog.processors().get(id, from)
+        .orElseThrow(() -> new ApiException(404, "not_found", "Processor " + id + " has no version " + from));
+    CatalogProcessor b = catalog.processors().get(id, to)
+        .orElseThrow(() -> new ApiException(404, "not_found", "Processor " + id + " has no version " + to));
+    ctx.json(diff(ContractDiff.compare(a.descriptor(), b.descriptor())));
+  }
+
+  static Map<String, Object> diff(ContractDiff d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", d.id());
+    m.put("from", d.from());
+    m.put("to", d.to());
+    m.put("requiredBump", d.requiredBump());
+    m.put("actualBump", d.actualBump());
+    m.put("semverViolation", d.semverViolation());
+    m.put("breaking", d.changes().stream().anyMatch(ContractDiff.Change::breaking));
+    m.put("changes", d.changes().stream().map(c -> {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("kind", c.kind());
+      x.put("key", c.key());
+      x.put("detail", c.detail());
+      x.put("breaking", c.breaking());
+      return x;
+    }).toList());
+    return m;
+  }
+
+  private void plugins(Context ctx) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (PluginFile f : registry.files()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", f.file());
+      m.put("state", f.state().name().toLowerCase(Locale.ROOT));
+      m.put("pluginId", f.pluginId());
+      m.put("version", f.pluginVersion());
+      m.put("sha256", f.sha256());
+      m.put("processors", f.processors());
+      m.put("error", f.error());
+      m.put("at", f.at().toString());
+      out.add(m);
+    }
+    ctx.json(out);
   }
 }

@@ -1,0 +1,175 @@
+package io.tributary.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.catalog.Catalog;
+import io.tributary.catalog.CatalogSettings;
+import io.tributary.catalog.DescriptorJson;
+import io.tributary.catalog.ProcessorCatalog;
+import io.tributary.runtime.plugins.PluginEvent;
+import io.tributary.runtime.plugins.PluginRegistry;
+import io.tributary.runtime.plugins.ProcessorEntry;
+import io.tributary.server.config.ServerConfig;
+import io.tributary.server.http.AuditController;
+import io.tributary.server.http.ChangeRequestsController;
+import io.tributary.server.http.Controller;
+import io.tributary.server.http.EnvironmentsController;
+import io.tributary.server.http.MetricsController;
+import io.tributary.server.http.OpenApiController;
+import io.tributary.server.http.ProcessorsController;
+import io.tributary.server.http.TokenAuthenticator;
+import io.tributary.server.http.TokensController;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Tributary node, assembled: the catalog database, the plugin registry (kept in step with
+ * the catalog), this node's environment pipeline (kept at the newest revision), and the admin
+ * server with every REST resource.
+ */
+public final class Node implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  /** Knobs tests turn; the defaults are what {@code serve} uses. */
+  public record Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken,
+      Clock clock) {
+    public static Options defaults(Map<String, String> environment) {
+      return new Options(Duration.ofSeconds(1), Duration.ofMillis(500),
+          environment.get("TRIBUTARY_ADMIN_TOKEN"), Clock.systemUTC());
+    }
+  }
+
+  private final ServerConfig config;
+  private final Catalog catalog;
+  private final PluginRegistry registry;
+  private final PipelineService pipelines;
+  private final PrometheusMeterRegistry meters;
+  private final TributaryServer server;
+  private final Optional<Path> bootstrapTokenFile;
+  private final Clock clock;
+
+  private Node(ServerConfig config, BuildInfo buildInfo, Options options) {
+    this.config = config;
+    this.clock = options.clock();
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.catalog = Catalog.open(new CatalogSettings(config.dbUrl().isBlank() ? null : config.dbUrl(),
+        System.getenv("TRIBUTARY_DB_USER"), System.getenv("TRIBUTARY_DB_PASSWORD"), config.dataDir(), null,
+        options.clock()));
+    this.bootstrapTokenFile = catalog.principals().bootstrap(options.presetAdminToken(),
+        config.dataDir().resolve("admin.token"));
+    bootstrapTokenFile.ifPresent(p -> LOG.info(
+        "First start: an admin token was generated and written to {} (readable by this user only)", p));
+
+    this.registry = new PluginRegistry(config.pluginsDir(), config.dataDir().resolve("plugin-cache"));
+    registry.addModuleProcessors(Node.class.getClassLoader());
+    registry.addListener(this::onPluginEvent);
+    registry.scan();
+    synchronizeCatalog();
+    LOG.info("{} processor(s) available: {}", registry.ids().size(), registry.ids());
+
+    this.pipelines = new PipelineService(catalog, registry, config.env(), meters);
+    pipelines.start();
+
+    AtomicReference<TributaryServer> self = new AtomicReference<>();
+    List<Controller> controllers = new ArrayList<>(List.of(
+        new ProcessorsController(catalog, registry),
+        new EnvironmentsController(catalog, pipelines, meters),
+        new ChangeRequestsController(catalog, pipelines),
+        new AuditController(catalog),
+        new TokensController(catalog),
+        new MetricsController(meters),
+        new OpenApiController(buildInfo.version(), () -> self.get().routes())));
+    this.server = new TributaryServer(config, buildInfo, options.clock(), TributaryServer.DEFAULT_DRAIN_TIMEOUT,
+        controllers, new TokenAuthenticator(catalog, options.clock()));
+    self.set(server);
+    // Closed in reverse: the listener first, then the pipeline, the watcher, the database.
+    server.lifecycle().register("catalog", catalog);
+    server.lifecycle().register("plugin watcher", registry);
+    server.lifecycle().register("pipeline of " + config.env(), pipelines);
+    registry.watch(options.pluginScanInterval());
+    pipelines.watch(options.pipelinePollInterval());
+  }
+
+  /** Opens everything and starts the admin server. */
+  public static Node start(ServerConfig config, BuildInfo buildInfo, Options options) {
+    Node node = new Node(Objects.requireNonNull(config, "config"), buildInfo, options);
+    try {
+      node.server.start();
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  private void onPluginEvent(PluginEvent event) {
+    String target = "plugin:" + event.file().file();
+    switch (event.type()) {
+      case LOADED:
+        catalog.audit().append("system", "plugin.loaded", target, null, event.detail(), null);
+        break;
+      case FAILED:
+        catalog.audit().append("system", "plugin.failed", target, null, null, event.detail());
+        break;
+      default:
+        catalog.audit().append("system", "plugin.removed", target, event.detail(), null, null);
+    }
+    synchronizeCatalog();
+  }
+
+  /** Tells the catalog exactly which processor versions this node offers now. */
+  private void synchronizeCatalog() {
+    List<ProcessorCatalog.Discovered> offered = new ArrayList<>();
+    for (ProcessorEntry e : registry.entries()) {
+      offered.add(new ProcessorCatalog.Discovered(e.descriptor().id(), e.descriptor().version(),
+          DescriptorJson.toMap(e.descriptor()), e.pluginId(), e.pluginVersion(), e.sha256(),
+          e.source().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    try {
+      catalog.processors().synchronize(offered, clock.instant());
+    } catch (RuntimeException e) {
+      LOG.warn("Recording the discovered processors in the catalog failed: {}", e.toString());
+    }
+  }
+
+  public TributaryServer server() {
+    return server;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public PluginRegistry registry() {
+    return registry;
+  }
+
+  public PipelineService pipelines() {
+    return pipelines;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** Where the generated admin token was written on first start, if it was. */
+  public Optional<Path> bootstrapTokenFile() {
+    return bootstrapTokenFile;
+  }
+
+  /** Stops the server and closes everything, draining in-flight requests first. */
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

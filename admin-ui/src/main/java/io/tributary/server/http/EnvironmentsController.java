@@ -1,0 +1,301 @@
+package io.tributary.server.http;
+
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.tributary.api.Item;
+import io.tributary.catalog.Catalog;
+import io.tributary.catalog.ChangeRequest;
+import io.tributary.catalog.DescriptorJson;
+import io.tributary.catalog.Environment;
+import io.tributary.catalog.PipelineRevision;
+import io.tributary.catalog.StageRecord;
+import io.tributary.runtime.CompiledPipeline;
+import io.tributary.runtime.Diagnostic;
+import io.tributary.runtime.PipelineHolder;
+import io.tributary.runtime.Stage;
+import io.tributary.runtime.StageTrace;
+import io.tributary.server.PipelineService;
+import io.tributary.server.http.Api.Access;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/** Environments and their pipelines: read, edit (or propose), history, rollback, simulate, stats. */
+public final class EnvironmentsController implements Controller {
+
+  private static final int MAX_SIMULATED_ITEMS = 100;
+
+  private final Catalog catalog;
+  private final PipelineService pipelines;
+  private final MeterRegistry meters;
+
+  public EnvironmentsController(Catalog catalog, PipelineService pipelines, MeterRegistry meters) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
+    this.meters = Objects.requireNonNull(meters, "meters");
+  }
+
+  @Override
+  public void register(Api api) {
+    String env = "/api/v1/environments/{env}";
+    api.get("/api/v1/environments", Access.VIEWER, "List environments with their current revision", this::list);
+    api.post("/api/v1/environments", Access.ADMIN, "Create an environment",
+        "{\"name\": string, \"protected\": boolean}", this::create);
+    api.get(env + "/pipeline", Access.VIEWER, "The current pipeline (secrets masked)", this::current);
+    api.put(env + "/pipeline", Access.OPERATOR,
+        "Write a new revision; a protected environment gets a change request (202)",
+        "{\"baseRevision\": integer, \"stages\": [stage], \"reason\": string}", this::write);
+    api.get(env + "/pipeline/revisions", Access.VIEWER, "Every revision, newest first", this::history);
+    api.get(env + "/pipeline/revisions/{n}", Access.VIEWER, "One revision", this::revision);
+    api.post(env + "/pipeline/rollback", Access.OPERATOR,
+        "Write a new revision with an old revision's content (a change request if protected)",
+        "{\"revision\": integer, \"reason\": string, \"baseRevision\"?: integer}", this::rollback);
+    api.post(env + "/pipeline/check", Access.VIEWER,
+        "Compile a candidate pipeline without saving it: diff against the current revision, errors and warnings",
+        "{\"stages\": [stage]}", this::check);
+    api.post(env + "/simulate", Access.VIEWER,
+        "Run sample items through the current or a candidate pipeline; per stage: before, after, outcome, time",
+        "{\"items\": [item], \"stages\"?: [stage]}", this::simulate);
+    api.get(env + "/stats", Access.VIEWER,
+        "Per stage: items, modified, failed, skipped, dead-lettered, p50/p95/p99 ns, breaker state", this::stats);
+  }
+
+  private void list(Context ctx) {
+    Map<String, Long> heads = catalog.pipelines().heads();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Environment e : catalog.environments().list()) {
+      out.add(environment(e, heads.get(e.name())));
+    }
+    ctx.json(out);
+  }
+
+  private Map<String, Object> environment(Environment e, Long revision) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", e.name());
+    m.put("protected", e.protectedEnv());
+    m.put("revision", revision);
+    m.put("createdAt", e.createdAt().toString());
+    m.put("servedByThisNode", e.name().equals(pipelines.env()));
+    return m;
+  }
+
+  private void create(Context ctx) {
+    Map<String, Object> body = Json.body(ctx);
+    String name = Json.string(body, "name", true);
+    Environment e = catalog.environments().create(name, Json.bool(body, "protected", false),
+        Api.principal(ctx).name());
+    ctx.status(201).json(environment(e, catalog.pipelines().heads().get(e.name())));
+  }
+
+  private String env(Context ctx) {
+    String name = ctx.pathParam("env");
+    if (catalog.environments().get(name).isEmpty()) {
+      throw new ApiException(404, "not_found", "No environment '" + name + "'");
+    }
+    return name;
+  }
+
+  private void current(Context ctx) {
+    String env = env(ctx);
+    ctx.json(Json.pipeline(catalog.pipelines().masked(catalog.pipelines().current(env))));
+  }
+
+  private void write(Context ctx) {
+    String env = env(ctx);
+    Map<String, Object> body = Json.body(ctx);
+    long base = Json.number(body, "baseRevision");
+    List<StageRecord> stages = Json.stages(body.get("stages"));
+    String reason = Json.string(body, "reason", false);
+    propose(ctx, env, base, stages, reason);
+  }
+
+  /** Checks, then writes (200) or, for a protected environment, submits a change request (202). */
+  private void propose(Context ctx, String env, long base, List<StageRecord> stages, String reason) {
+    PipelineRevision current = catalog.pipelines().current(env);
+    if (base != current.revision()) {
+      throw new ApiException(409, "stale_revision", "Revision " + base + " of " + env
+          + " is not current (it is " + current.revision() + "): reload and edit the current one",
+          Map.of("currentRevision", current.revision()));
+    }
+    List<Diagnostic> warnings = pipelines.check(env, stages, current);
+    String actor = Api.principal(ctx).name();
+    boolean isProtected = catalog.environments().get(env).orElseThrow().protectedEnv();
+    if (isProtected) {
+      ChangeRequest request = catalog.changeRequests().submit(env, base, stages, actor, reason);
+      Map<String, Object> out = new LinkedHashMap<>();
+      Map<String, Object> view = Json.changeRequest(request);
+      view.put("diff", PipelineDiff.diff(catalog.pipelines().masked(current).stages(), request.stages()));
+      out.put("changeRequest", view);
+      out.put("diagnostics", ApiErrors.diagnostics(warnings));
+      ctx.status(202).json(out);
+      return;
+    }
+    PipelineRevision written = catalog.pipelines().write(env, base, stages, actor, reason);
+    Map<String, Object> out = Json.pipeline(catalog.pipelines().masked(written));
+    out.put("diagnostics", ApiErrors.diagnostics(warnings));
+    ctx.status(200).json(out);
+  }
+
+  private void history(Context ctx) {
+    ctx.json(catalog.pipelines().history(env(ctx)).stream().map(Json::pipeline).toList());
+  }
+
+  private void revision(Context ctx) {
+    String env = env(ctx);
+    long n;
+    try {
+      n = Long.parseLong(ctx.pathParam("n"));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Revision '" + ctx.pathParam("n") + "' is not a number");
+    }
+    ctx.json(Json.pipeline(catalog.pipelines().masked(catalog.pipelines().revision(env, n))));
+  }
+
+  private void rollback(Context ctx) {
+    String env = env(ctx);
+    Map<String, Object> body = Json.body(ctx);
+    long target = Json.number(body, "revision");
+    String reason = Json.string(body, "reason", false);
+    PipelineRevision current = catalog.pipelines().current(env);
+    long base = body.containsKey("baseRevision") ? Json.number(body, "baseRevision") : current.revision();
+    PipelineRevision old = catalog.pipelines().revision(env, target);
+    boolean isProtected = catalog.environments().get(env).orElseThrow().protectedEnv();
+    if (isProtected) {
+      propose(ctx, env, base, old.stages(), reason == null ? "rollback to revision " + target : reason);
+      return;
+    }
+    if (base != current.revision()) {
+      throw new ApiException(409, "stale_revision", "Revision " + base + " of " + env + " is not current (it is "
+          + current.revision() + ")", Map.of("currentRevision", current.revision()));
+    }
+    List<Diagnostic> warnings = pipelines.check(env, old.stages(), old);
+    PipelineRevision written = catalog.pipelines().rollback(env, base, target, Api.principal(ctx).name(), reason);
+    Map<String, Object> out = Json.pipeline(catalog.pipelines().masked(written));
+    out.put("diagnostics", ApiErrors.diagnostics(warnings));
+    ctx.json(out);
+  }
+
+  private void check(Context ctx) {
+    String env = env(ctx);
+    List<StageRecord> stages = Json.stages(Json.body(ctx).get("stages"));
+    PipelineRevision current = catalog.pipelines().current(env);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("baseRevision", current.revision());
+    out.put("diff", PipelineDiff.diff(catalog.pipelines().masked(current).stages(), stages));
+    try {
+      out.put("diagnostics", ApiErrors.diagnostics(pipelines.check(env, stages, current)));
+      out.put("compiles", true);
+    } catch (io.tributary.runtime.PipelineCompilationException e) {
+      out.put("diagnostics", ApiErrors.diagnostics(e.diagnostics()));
+      out.put("compiles", false);
+    }
+    ctx.json(out);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void simulate(Context ctx) {
+    String env = env(ctx);
+    Map<String, Object> body = Json.body(ctx);
+    Object itemsJson = body.get("items");
+    if (!(itemsJson instanceof List) || ((List<Object>) itemsJson).isEmpty()) {
+      throw ApiException.badRequest("'items' is required: a non-empty list of items");
+    }
+    List<Object> raw = (List<Object>) itemsJson;
+    if (raw.size() > MAX_SIMULATED_ITEMS) {
+      throw ApiException.badRequest("At most " + MAX_SIMULATED_ITEMS + " items per simulation");
+    }
+    List<Item> items = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      items.add(ItemJson.fromMap(raw.get(i), "items[" + i + "]"));
+    }
+    PipelineRevision current = catalog.pipelines().current(env);
+    List<StageRecord> stages = body.containsKey("stages") ? Json.stages(body.get("stages")) : current.stages();
+    List<Map<String, Object>> results = new ArrayList<>();
+    Map<String, Object> out = new LinkedHashMap<>();
+    try (CompiledPipeline pipeline = pipelines.compileForSimulation(env, stages, current)) {
+      for (Item item : items) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("input", DescriptorJson.item(item));
+        List<Map<String, Object>> traces = new ArrayList<>();
+        for (StageTrace t : pipeline.simulate(item)) {
+          traces.add(trace(t));
+        }
+        result.put("stages", traces);
+        result.put("output", DescriptorJson.item(item));
+        result.put("deadLetter", item.deadLetterReason());
+        results.add(result);
+      }
+      out.put("revision", body.containsKey("stages") ? null : current.revision());
+      out.put("diagnostics", ApiErrors.diagnostics(pipeline.diagnostics()));
+    }
+    out.put("results", results);
+    ctx.json(out);
+  }
+
+  private static Map<String, Object> trace(StageTrace t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("stage", t.stage());
+    m.put("processor", t.coordinates());
+    m.put("outcome", t.outcome() == null ? "not-reached" : t.outcome().label());
+    m.put("nanos", t.nanos());
+    m.put("failure", t.failure());
+    m.put("changes", ItemDiff.diff(t.before(), t.after()));
+    m.put("before", DescriptorJson.item(t.before()));
+    m.put("after", DescriptorJson.item(t.after()));
+    return m;
+  }
+
+  private void stats(Context ctx) {
+    String env = env(ctx);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("env", env);
+    PipelineHolder holder = pipelines.holder();
+    if (!env.equals(pipelines.env()) || holder == null) {
+      out.put("servedByThisNode", false);
+      out.put("message", "This node runs '" + pipelines.env() + "'; ask a node started with --env " + env);
+      out.put("stages", List.of());
+      ctx.json(out);
+      return;
+    }
+    CompiledPipeline current = holder.current();
+    out.put("servedByThisNode", true);
+    out.put("revision", current.revision());
+    List<Map<String, Object>> stages = new ArrayList<>();
+    for (Stage stage : current.stages()) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("stage", stage.name());
+      s.put("processor", stage.coordinates());
+      s.put("items", count("tributary.stage.items", env, stage));
+      s.put("modified", count("tributary.stage.modified", env, stage));
+      s.put("failed", count("tributary.stage.failed", env, stage));
+      s.put("skipped", count("tributary.stage.skipped", env, stage));
+      s.put("deadLettered", count("tributary.stage.dead_lettered", env, stage));
+      Timer timer = meters.find("tributary.stage.duration").tags("env", env, "stage", stage.name()).timer();
+      Map<String, Object> percentiles = new LinkedHashMap<>();
+      if (timer != null) {
+        for (ValueAtPercentile v : timer.takeSnapshot().percentileValues()) {
+          percentiles.put("p" + Math.round(v.percentile() * 100), Math.round(v.value(TimeUnit.NANOSECONDS)));
+        }
+        s.put("batches", timer.count());
+        s.put("totalNanos", Math.round(timer.totalTime(TimeUnit.NANOSECONDS)));
+      }
+      s.put("batchNanos", percentiles);
+      s.put("breaker", stage.breaker().state().name().toLowerCase(Locale.ROOT));
+      s.put("lastFailure", stage.breaker().lastFailure());
+      stages.add(s);
+    }
+    out.put("stages", stages);
+    ctx.json(out);
+  }
+
+  private long count(String name, String env, Stage stage) {
+    var counter = meters.find(name).tags("env", env, "stage", stage.name()).counter();
+    return counter == null ? 0 : Math.round(counter.count());
+  }
+}

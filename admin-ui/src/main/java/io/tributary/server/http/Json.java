@@ -1,0 +1,172 @@
+package io.tributary.server.http;
+
+import io.javalin.http.Context;
+import io.tributary.catalog.ChangeRequest;
+import io.tributary.catalog.PipelineRevision;
+import io.tributary.catalog.StageRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Request parsing and response shapes shared by the controllers. */
+final class Json {
+
+  private static final Set<String> STAGE_FIELDS =
+      Set.of("name", "processor", "version", "enabled", "config", "onFailure");
+  private static final Set<String> POLICIES = Set.of("skip", "default", "dead-letter");
+
+  private Json() {}
+
+  /** The request body as a JSON object; 400 naming the problem otherwise. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> body(Context ctx) {
+    String text = ctx.body();
+    if (text == null || text.isBlank()) {
+      throw ApiException.badRequest("The request needs a JSON body");
+    }
+    Object parsed;
+    try {
+      parsed = ctx.jsonMapper().fromJsonString(text, Object.class);
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("The body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (!(parsed instanceof Map)) {
+      throw ApiException.badRequest("The body must be a JSON object");
+    }
+    return (Map<String, Object>) parsed;
+  }
+
+  static String string(Map<String, Object> body, String key, boolean required) {
+    Object v = body.get(key);
+    if (v == null) {
+      if (required) {
+        throw ApiException.badRequest("'" + key + "' is required");
+      }
+      return null;
+    }
+    if (!(v instanceof String)) {
+      throw ApiException.badRequest("'" + key + "' must be a string");
+    }
+    return (String) v;
+  }
+
+  static long number(Map<String, Object> body, String key) {
+    Object v = body.get(key);
+    if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
+      throw ApiException.badRequest("'" + key + "' is required and must be an integer");
+    }
+    return ((Number) v).longValue();
+  }
+
+  static boolean bool(Map<String, Object> body, String key, boolean otherwise) {
+    Object v = body.get(key);
+    if (v == null) {
+      return otherwise;
+    }
+    if (!(v instanceof Boolean)) {
+      throw ApiException.badRequest("'" + key + "' must be true or false");
+    }
+    return (Boolean) v;
+  }
+
+  /** Parses {@code stages}: a list of stage objects, each checked field by field. */
+  @SuppressWarnings("unchecked")
+  static List<StageRecord> stages(Object json) {
+    if (!(json instanceof List)) {
+      throw ApiException.badRequest("'stages' is required and must be a list");
+    }
+    List<StageRecord> out = new ArrayList<>();
+    int i = 0;
+    for (Object o : (List<Object>) json) {
+      String at = "stages[" + i++ + "]";
+      if (!(o instanceof Map)) {
+        throw ApiException.badRequest(at + " must be an object");
+      }
+      Map<String, Object> s = (Map<String, Object>) o;
+      for (String key : s.keySet()) {
+        if (!STAGE_FIELDS.contains(key)) {
+          throw ApiException.badRequest(at + "." + key + ": unknown field (known: " + STAGE_FIELDS + ")");
+        }
+      }
+      Object processor = s.get("processor");
+      if (!(processor instanceof String) || ((String) processor).isBlank()) {
+        throw ApiException.badRequest(at + ".processor is required");
+      }
+      Object config = s.get("config");
+      if (config != null && !(config instanceof Map)) {
+        throw ApiException.badRequest(at + ".config must be an object");
+      }
+      String onFailure = s.get("onFailure") == null ? "skip" : String.valueOf(s.get("onFailure"));
+      if (!POLICIES.contains(onFailure)) {
+        throw ApiException.badRequest(at + ".onFailure: '" + onFailure + "' is not skip, default or dead-letter");
+      }
+      Object enabled = s.get("enabled");
+      if (enabled != null && !(enabled instanceof Boolean)) {
+        throw ApiException.badRequest(at + ".enabled must be true or false");
+      }
+      Object version = s.get("version");
+      if (version != null && !(version instanceof String)) {
+        throw ApiException.badRequest(at + ".version must be a string");
+      }
+      Object name = s.get("name");
+      if (name != null && !(name instanceof String)) {
+        throw ApiException.badRequest(at + ".name must be a string");
+      }
+      out.add(new StageRecord((String) name, (String) processor, (String) version,
+          enabled == null || (Boolean) enabled, (Map<String, Object>) config, onFailure));
+    }
+    return out;
+  }
+
+  static Map<String, Object> stage(StageRecord s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", s.name());
+    m.put("processor", s.processor());
+    m.put("version", s.version());
+    m.put("enabled", s.enabled());
+    m.put("config", s.config());
+    m.put("onFailure", s.onFailure());
+    return m;
+  }
+
+  static Map<String, Object> pipeline(PipelineRevision r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("env", r.env());
+    m.put("revision", r.revision());
+    m.put("stages", r.stages().stream().map(Json::stage).toList());
+    m.put("author", r.author());
+    m.put("reason", r.reason());
+    m.put("createdAt", r.createdAt().toString());
+    m.put("rolledBackFrom", r.rolledBackFrom());
+    m.put("changeRequest", r.changeRequest());
+    return m;
+  }
+
+  static Map<String, Object> changeRequest(ChangeRequest c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", c.id());
+    m.put("env", c.env());
+    m.put("baseRevision", c.baseRevision());
+    m.put("status", c.status().name().toLowerCase(Locale.ROOT));
+    m.put("stages", c.stages().stream().map(Json::stage).toList());
+    m.put("requester", c.requester());
+    m.put("reason", c.reason());
+    m.put("decidedBy", c.decidedBy());
+    m.put("decisionReason", c.decisionReason());
+    m.put("createdAt", c.createdAt().toString());
+    m.put("decidedAt", c.decidedAt() == null ? null : c.decidedAt().toString());
+    m.put("appliedRevision", c.appliedRevision());
+    return m;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,63 @@
+package io.tributary.server.http;
+
+import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
+import io.tributary.catalog.Catalog;
+import io.tributary.catalog.Principal;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Authenticates {@code Authorization: Bearer <token>} against the catalog's principals. A bad
+ * token is refused (401) and audited as a failed login — at most one audit event per client
+ * address per minute, so a flood of bad tokens cannot flood the trail.
+ */
+public final class TokenAuthenticator implements Authenticator {
+
+  private static final long AUDIT_INTERVAL_MILLIS = 60_000;
+
+  private final Catalog catalog;
+  private final Clock clock;
+  private final Map<String, Long> lastAudited = new ConcurrentHashMap<>();
+
+  public TokenAuthenticator(Catalog catalog, Clock clock) {
+    this.catalog = catalog;
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<Principal> authenticate(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || header.isBlank()) {
+      return Optional.empty();
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      fail(ctx, "malformed Authorization header");
+      throw new UnauthorizedResponse("The Authorization header must be 'Bearer <token>'");
+    }
+    Optional<Principal> principal = catalog.principals().authenticate(header.substring(7).trim());
+    if (principal.isEmpty()) {
+      fail(ctx, "unknown, expired or revoked token");
+      throw new UnauthorizedResponse("The token is unknown, expired or revoked");
+    }
+    return principal;
+  }
+
+  private void fail(Context ctx, String why) {
+    String ip = ctx.ip();
+    long now = clock.millis();
+    Long last = lastAudited.get(ip);
+    if (last != null && now - last < AUDIT_INTERVAL_MILLIS) {
+      return;
+    }
+    lastAudited.put(ip, now);
+    if (lastAudited.size() > 10_000) {
+      lastAudited.clear();
+    }
+    catalog.audit().append("anonymous", "auth.failed", "api", null, null,
+        why + " from " + ip + " on " + ctx.method() + " " + ctx.path()
+            + " (further failures from this address are not audited for a minute)");
+  }
+}
