@@ -1,0 +1,99 @@
+package io.tributary.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.server.BuildInfo;
+import io.tributary.server.Node;
+import io.tributary.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** A real node (H2 file, real HTTP on a free port, the built-in processors on the class path) and a small client. */
+final class TestNode implements AutoCloseable {
+
+  static final String ADMIN_TOKEN = "trb_test-admin-token-0123456789abcdef";
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  final Path dataDir;
+  final Node node;
+  final int port;
+
+  private TestNode(Path dataDir, String env) throws IOException {
+    this.dataDir = dataDir;
+    Path plugins = Files.createDirectories(dataDir.resolve("no-plugins"));
+    ServerConfig config = new ServerConfig(0, 0, dataDir, plugins, env, "");
+    this.node = Node.start(config, new BuildInfo("test"),
+        new Node.Options(Duration.ofMillis(200), Duration.ofMillis(100), ADMIN_TOKEN, Clock.systemUTC()));
+    this.port = node.server().adminPort();
+  }
+
+  static TestNode start(Path dataDir) throws IOException {
+    return new TestNode(dataDir, "dev");
+  }
+
+  static TestNode start(Path dataDir, String env) throws IOException {
+    return new TestNode(dataDir, env);
+  }
+
+  /** One HTTP exchange; {@code token} may be null, {@code body} null for none. */
+  Response call(String method, String path, String token, Object body) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+          .timeout(Duration.ofSeconds(20));
+      if (token != null) {
+        b.header("Authorization", "Bearer " + token);
+      }
+      String text = body == null ? null : body instanceof String ? (String) body : JSON.writeValueAsString(body);
+      b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+      if (text != null) {
+        b.header("Content-Type", "application/json");
+      }
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body());
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    }
+  }
+
+  Response get(String path, String token) {
+    return call("GET", path, token, null);
+  }
+
+  /** Creates a principal through the API and returns its token. */
+  String token(String name, String role, boolean approver) {
+    Response r = call("POST", "/api/v1/tokens", ADMIN_TOKEN,
+        java.util.Map.of("name", name, "role", role, "approver", approver));
+    if (r.status() != 201) {
+      throw new IllegalStateException("creating token " + name + ": " + r);
+    }
+    return r.json().get("token").asText();
+  }
+
+  @Override
+  public void close() {
+    node.close();
+  }
+
+  record Response(int status, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new IllegalStateException("not JSON: " + body, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+}
