@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.config.RoutesConfig;
 import io.tributary.server.config.ServerConfig;
+import io.tributary.server.http.Api;
+import io.tributary.server.http.Authenticator;
 import io.tributary.server.http.Controller;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,9 +56,11 @@ class TributaryServerTest {
   @Test
   void unhandled_exceptions_become_a_json_500_without_internals() throws Exception {
     Controller failing =
-        routes ->
-            routes.get(
+        api ->
+            api.get(
                 "/boom",
+                Api.Access.PUBLIC,
+                "fails",
                 ctx -> {
                   throw new IllegalStateException("secret detail");
                 });
@@ -87,7 +90,8 @@ class TributaryServerTest {
   private TributaryServer server(Duration drainTimeout, Controller... controllers) {
     ServerConfig config = new ServerConfig(0, 4318, dataDir, dataDir.resolve("plugins"), "dev", "");
     return new TributaryServer(
-        config, new BuildInfo("test"), Clock.systemUTC(), drainTimeout, List.of(controllers));
+        config, new BuildInfo("test"), Clock.systemUTC(), drainTimeout, List.of(controllers),
+        Authenticator.denyAll());
   }
 
   private CompletableFuture<HttpResponse<String>> getAsync(int port, String path) {
@@ -104,9 +108,11 @@ class TributaryServerTest {
     final CountDownLatch release = new CountDownLatch(1);
 
     @Override
-    public void register(RoutesConfig routes) {
-      routes.get(
+    public void register(Api api) {
+      api.get(
           "/slow",
+          Api.Access.PUBLIC,
+          "waits",
           ctx -> {
             entered.countDown();
             release.await(10, TimeUnit.SECONDS);

@@ -38,7 +38,8 @@ class HealthControllerTest {
         new ServerConfig(0, 4318, dataDir, dataDir.resolve("plugins"), "staging", "");
     server =
         new TributaryServer(
-                config, new BuildInfo("1.2.3-test"), clock, Duration.ofSeconds(5), List.of())
+                config, new BuildInfo("1.2.3-test"), clock, Duration.ofSeconds(5), List.of(),
+                Authenticator.denyAll())
             .start();
   }
 
