@@ -28,6 +28,7 @@ class ServerDistributionIT {
       Path.of(System.getProperty("tributary.distribution.dir", "target/tributary"));
   private static final Path LAUNCHER = DISTRIBUTION.resolve("bin/tributary");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ADMIN_TOKEN = "trb_distribution-test-admin-token-42";
 
   @TempDir Path temp;
 
@@ -91,6 +92,9 @@ class ServerDistributionIT {
         temp.resolve("data").toString(), "--plugins-dir", plugins.toString());
     awaitHealth(server, port, log, Duration.ofSeconds(10));
     assertThat(get(port, "/api/v1/processors").body()).isEqualTo("[]");
+    assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://localhost:" + port + "/api/v1/processors")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).as("no token").isEqualTo(401);
 
     // A broken jar first: the server records it and stays healthy.
     Files.writeString(plugins.resolve("broken.jar"), "not a jar");
@@ -132,14 +136,17 @@ class ServerDistributionIT {
     assertThat(broken.get("error").asText()).contains("not a valid jar");
     assertThat(get(port, "/api/v1/health").statusCode()).isEqualTo(200);
     JsonNode pii = JSON.readTree(get(port, "/api/v1/processors/pii-redaction").body());
-    assertThat(pii.get("versions").get(0).get("source").asText()).isEqualTo("plugin");
-    assertThat(pii.get("versions").get(0).get("sha256").asText()).hasSize(64);
-    assertThat(pii.get("versions").get(0).get("descriptor").get("examples").size()).isPositive();
+    JsonNode version = pii.get("versionDetails").get(0);
+    assertThat(version.get("source").asText()).isEqualTo("plugin");
+    assertThat(version.get("available").asBoolean()).isTrue();
+    assertThat(version.get("sha256").asText()).hasSize(64);
+    assertThat(version.get("descriptor").get("examples").size()).isPositive();
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
     return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -227,6 +234,7 @@ class ServerDistributionIT {
             .redirectOutput(log.toFile());
     // The test decides every setting: no TRIBUTARY_* from the machine running it.
     builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
+    builder.environment().put("TRIBUTARY_ADMIN_TOKEN", ADMIN_TOKEN);
     Process process = builder.start();
     started.add(process);
     return process;
