@@ -125,6 +125,9 @@ public final class Node implements AutoCloseable {
         catalog.audit().append("system", "plugin.removed", target, event.detail(), null, null);
     }
     synchronizeCatalog();
+    if (pipelines != null) {
+      pipelines.processorsChanged();
+    }
   }
 
   /** Tells the catalog exactly which processor versions this node offers now. */

@@ -122,6 +122,14 @@ public final class PipelineService implements AutoCloseable {
     }
   }
 
+  /**
+   * The processors on this node changed: a revision that did not compile may compile now, so the
+   * next poll tries it again.
+   */
+  public void processorsChanged() {
+    failedRevision = -1;
+  }
+
   /** The holder of this node's pipeline (after {@link #start()}). */
   public PipelineHolder holder() {
     return holder;
