@@ -1,0 +1,248 @@
+package io.tributary.plugins.environment;
+
+import io.tributary.api.Item;
+import io.tributary.api.Processor;
+import io.tributary.api.ProcessorConfig;
+import io.tributary.api.ProcessorContext;
+import io.tributary.api.ProcessorDescriptor;
+import io.tributary.api.ProcessorDescriptor.ConfigField;
+import io.tributary.api.ProcessorDescriptor.Stability;
+import io.tributary.api.ProcessorFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Creates the {@code environment} processor: stamps environment, service and host identity. */
+public final class EnvironmentProcessorFactory implements ProcessorFactory {
+
+  static final String ENVIRONMENT = "environment";
+  static final String SERVICE_NAME = "serviceName";
+  static final String SERVICE_VERSION = "serviceVersion";
+  static final String SERVICE_NAMESPACE = "serviceNamespace";
+  static final String HOST_NAME = "hostName";
+  static final String CLOUD_REGION = "cloudRegion";
+  static final String TAGS = "tags";
+  static final String TAGS_TARGET = "tagsTarget";
+  static final String OVERWRITE = "overwrite";
+
+  static final String TARGET_RESOURCE = "resource";
+  static final String TARGET_ATTRIBUTES = "attributes";
+
+  /** The value OpenTelemetry SDKs put in {@code service.name} when none is configured. */
+  static final String SDK_DEFAULT_SERVICE_NAME = "unknown_service";
+
+  /** Config field → resource attribute it sets, in stamping order. */
+  private static final String[][] RESOURCE_FIELDS = {
+    {ENVIRONMENT, "deployment.environment.name"},
+    {SERVICE_NAME, "service.name"},
+    {SERVICE_VERSION, "service.version"},
+    {SERVICE_NAMESPACE, "service.namespace"},
+    {HOST_NAME, "host.name"},
+    {CLOUD_REGION, "cloud.region"},
+  };
+
+  private static final ProcessorDescriptor DESCRIPTOR =
+      ProcessorDescriptor.builder("environment", "1.0.0")
+          .title("Environment and service identity")
+          .description(
+              """
+              Stamps every item with where it comes from: the deployment environment \
+              (`deployment.environment.name`), the service (`service.name`, `service.version`, \
+              `service.namespace`), the host (`host.name`) and the cloud region (`cloud.region`), \
+              all as resource attributes, plus any static `tags` you list, as resource attributes \
+              (default) or item attributes (`tagsTarget: attributes`).
+
+              Use it once, early in each environment's pipeline, with that environment's values: \
+              the configuration differs per environment, the processor does not. If \
+              `environment` is not set, the name of the environment the pipeline runs in is used, \
+              so the same stage config can be copied between environments unchanged.
+
+              By default it only fills gaps: a value the telemetry already carries is kept \
+              (`overwrite: false`); an empty string counts as a gap. One exception: a \
+              `service.name` starting with `unknown_service` (what OpenTelemetry SDKs report when \
+              the application did not name itself) is replaced by `serviceName` when that is \
+              configured. Set `overwrite: true` to make the configured values win everywhere.
+
+              It never removes attributes, never touches values it was not configured to set, and \
+              never renames the deprecated `deployment.environment` key: run `semconv-upgrade` \
+              before it if your telemetry still carries that key. Because tag keys are chosen in \
+              config, the descriptor declares writes to any resource or item attribute \
+              (`resource:*`, `*`); the keys it actually writes are exactly the configured ones.""")
+          .reads(
+              "resource:deployment.environment.name",
+              "resource:service.name",
+              "resource:service.version",
+              "resource:service.namespace",
+              "resource:host.name",
+              "resource:cloud.region")
+          .writes(
+              "resource:deployment.environment.name",
+              "resource:service.name",
+              "resource:service.version",
+              "resource:service.namespace",
+              "resource:host.name",
+              "resource:cloud.region",
+              "resource:*",
+              "*")
+          .config(
+              ConfigField.string(ENVIRONMENT)
+                  .doc(
+                      "Value of deployment.environment.name (for example prod, staging). Unset:"
+                          + " the name of the environment the pipeline runs in."),
+              ConfigField.string(SERVICE_NAME)
+                  .doc(
+                      "Value of service.name. Unset: service.name is left as the telemetry"
+                          + " carries it."),
+              ConfigField.string(SERVICE_VERSION).doc("Value of service.version. Unset: not stamped."),
+              ConfigField.string(SERVICE_NAMESPACE)
+                  .doc("Value of service.namespace. Unset: not stamped."),
+              ConfigField.string(HOST_NAME).doc("Value of host.name. Unset: not stamped."),
+              ConfigField.string(CLOUD_REGION)
+                  .doc("Value of cloud.region (for example eu-west-1). Unset: not stamped."),
+              ConfigField.stringMap(TAGS)
+                  .withDefault(Map.of())
+                  .doc(
+                      "Static tags, attribute key to value (for example team: payments). Keys"
+                          + " must not be blank, nor, with tagsTarget resource, one of the keys"
+                          + " set by the fields above."),
+              ConfigField.string(TAGS_TARGET)
+                  .withDefault(TARGET_RESOURCE)
+                  .allowedValues(TARGET_RESOURCE, TARGET_ATTRIBUTES)
+                  .doc(
+                      "Where tags go: resource (resource attributes) or attributes (each item's"
+                          + " own attributes)."),
+              ConfigField.bool(OVERWRITE)
+                  .withDefault(false)
+                  .doc(
+                      "Replace values the telemetry already carries. When false, only missing or"
+                          + " empty values are set (and an SDK-default unknown_service name is"
+                          + " replaced by serviceName)."))
+          .stability(Stability.STABLE)
+          .example(
+              "Stamps a span that carries no resource identity",
+              Map.of(
+                  ENVIRONMENT, "prod",
+                  SERVICE_NAME, "checkout",
+                  SERVICE_VERSION, "1.4.2",
+                  CLOUD_REGION, "eu-west-1"),
+              span(),
+              resource(
+                  span(),
+                  "deployment.environment.name", "prod",
+                  "service.name", "checkout",
+                  "service.version", "1.4.2",
+                  "cloud.region", "eu-west-1"))
+          .example(
+              "Keeps what the telemetry carries but replaces the SDK's unknown_service name",
+              Map.of(ENVIRONMENT, "staging", SERVICE_NAME, "checkout", SERVICE_VERSION, "1.4.2"),
+              resource(span(), "service.name", "unknown_service:java", "service.version", "1.5.0-rc1"),
+              resource(
+                  span(),
+                  "service.name", "checkout",
+                  "service.version", "1.5.0-rc1",
+                  "deployment.environment.name", "staging"))
+          .example(
+              "Overwrite makes the configured values win",
+              Map.of(ENVIRONMENT, "prod", HOST_NAME, "gw-eu-1", OVERWRITE, true),
+              resource(span(), "deployment.environment.name", "dev", "host.name", "laptop-42"),
+              resource(span(), "deployment.environment.name", "prod", "host.name", "gw-eu-1"))
+          .example(
+              "Static tags as item attributes, existing ones kept",
+              Map.of(
+                  ENVIRONMENT, "prod",
+                  TAGS, Map.of("team", "payments", "cost.center", "cc-42"),
+                  TAGS_TARGET, TARGET_ATTRIBUTES),
+              attributes(Item.log().body("payment accepted"), "team", "fraud"),
+              resource(
+                  attributes(
+                      Item.log().body("payment accepted"),
+                      "team", "fraud",
+                      "cost.center", "cc-42"),
+                  "deployment.environment.name", "prod"))
+          .build();
+
+  /** Creates the factory; cheap, as {@link java.util.ServiceLoader} requires. */
+  public EnvironmentProcessorFactory() {}
+
+  @Override
+  public ProcessorDescriptor descriptor() {
+    return DESCRIPTOR;
+  }
+
+  @Override
+  public Processor create(ProcessorContext context) {
+    ProcessorConfig config = context.config();
+    List<String> resourceKeys = new ArrayList<>();
+    List<String> resourceValues = new ArrayList<>();
+    int serviceNameIndex = -1;
+    for (String[] field : RESOURCE_FIELDS) {
+      String value = config.getString(field[0]);
+      if (value == null && field[0].equals(ENVIRONMENT)) {
+        value = context.environment();
+      }
+      if (value == null) {
+        continue;
+      }
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(
+            "config '" + field[0] + "' is blank: give a value or leave it unset");
+      }
+      if (field[0].equals(SERVICE_NAME)) {
+        serviceNameIndex = resourceKeys.size();
+      }
+      resourceKeys.add(field[1]);
+      resourceValues.add(value);
+    }
+
+    boolean tagsOnResource = TARGET_RESOURCE.equals(config.getString(TAGS_TARGET));
+    List<String> attributeKeys = new ArrayList<>();
+    List<String> attributeValues = new ArrayList<>();
+    for (Map.Entry<String, String> tag : config.getStringMap(TAGS).entrySet()) {
+      String key = tag.getKey();
+      if (key.isBlank()) {
+        throw new IllegalArgumentException("config '" + TAGS + "': a tag key is blank");
+      }
+      if (tagsOnResource) {
+        for (String[] field : RESOURCE_FIELDS) {
+          if (field[1].equals(key)) {
+            throw new IllegalArgumentException(
+                "config '" + TAGS + "': tag '" + key + "' is a resource attribute this processor"
+                    + " sets from config '" + field[0] + "': set it there instead");
+          }
+        }
+        resourceKeys.add(key);
+        resourceValues.add(tag.getValue());
+      } else {
+        attributeKeys.add(key);
+        attributeValues.add(tag.getValue());
+      }
+    }
+    return new EnvironmentProcessor(
+        resourceKeys.toArray(new String[0]),
+        resourceValues.toArray(new String[0]),
+        serviceNameIndex,
+        attributeKeys.toArray(new String[0]),
+        attributeValues.toArray(new String[0]),
+        config.getBoolean(OVERWRITE, false));
+  }
+
+  // ---------------------------------------------------------------- example helpers
+
+  private static Item span() {
+    return Item.span().name("GET /cart");
+  }
+
+  private static Item resource(Item item, String... keysAndValues) {
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      item.resource().put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return item;
+  }
+
+  private static Item attributes(Item item, String... keysAndValues) {
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      item.attributes().put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return item;
+  }
+}
