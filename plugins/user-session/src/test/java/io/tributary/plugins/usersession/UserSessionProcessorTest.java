@@ -314,19 +314,19 @@ class UserSessionProcessorTest {
 
   @Test
   void the_time_an_item_can_wait_is_bounded_by_budget_times_attempts() {
-    // Fails slowly: each attempt takes 40 ms of a 60 ms budget, then throws; 3 attempts in all.
+    // Fails slowly: each attempt takes 30 ms of a 1 s budget, then throws; 3 attempts in all.
     AtomicInteger calls = new AtomicInteger();
     IdentityLookup slowFailure = token -> {
       calls.incrementAndGet();
-      Thread.sleep(40);
+      Thread.sleep(30);
       throw new IllegalStateException("boom");
     };
-    Processor processor = create(Map.of("lookupTimeout", 60, "lookupRetries", 2), slowFailure);
+    Processor processor = create(Map.of("lookupTimeout", 1_000, "lookupRetries", 2), slowFailure);
     try {
       long start = System.nanoTime();
       assertThatThrownBy(() -> processor.process(span(Map.of("authorization", "Bearer t"))))
           .hasMessageContaining("failed after 3 attempts").hasMessageContaining("boom");
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3 * 60 + 400);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3 * 1_000);
       assertThat(calls.get()).isEqualTo(3);
     } finally {
       processor.close();
@@ -405,17 +405,42 @@ class UserSessionProcessorTest {
   }
 
   @Test
-  void close_interrupts_a_lookup_still_running() throws Exception {
+  void a_timed_out_lookup_is_interrupted() throws Exception {
     SlowLookup slow = new SlowLookup(10_000);
     Processor processor = create(Map.of("lookupTimeout", 20), slow);
-    assertThatThrownBy(() -> processor.process(span(Map.of("authorization", "Bearer t"))))
-        .hasMessageContaining("lookupTimeout");
+    try {
+      assertThatThrownBy(() -> processor.process(span(Map.of("authorization", "Bearer t"))))
+          .hasMessageContaining("lookupTimeout");
+      await(() -> slow.interrupted.get() == 1);
+    } finally {
+      processor.close();
+    }
+  }
+
+  @Test
+  void close_stops_the_lookup_threads() throws Exception {
+    Processor processor = factory.create(ProcessorContext.of("test", "close-check",
+        descriptor.validateConfig(Map.of()), Map.of(IdentityLookup.class, new FlakyLookup(0))));
+    processor.process(span(Map.of("authorization", "Bearer t")));
+    assertThat(lookupThreads("close-check")).isPositive();
     processor.close();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (slow.interrupted.get() == 0 && System.nanoTime() < deadline) {
+    await(() -> lookupThreads("close-check") == 0);
+  }
+
+  private static long lookupThreads(String stage) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("user-session-lookup-" + stage + "-"))
+        .count();
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
       Thread.sleep(10);
     }
-    assertThat(slow.interrupted.get()).isEqualTo(1);
   }
 
   @Test
