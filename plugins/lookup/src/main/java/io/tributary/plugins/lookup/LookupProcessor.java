@@ -1,0 +1,154 @@
+package io.tributary.plugins.lookup;
+
+import io.tributary.api.Attributes;
+import io.tributary.api.Item;
+import io.tributary.api.Processor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Looks the key attribute up in the current {@link Table} and writes the row. The table is an
+ * immutable snapshot behind a volatile field; a background task may swap in a re-read CSV file.
+ */
+final class LookupProcessor implements Processor {
+
+  private static final System.Logger LOG = System.getLogger(LookupProcessor.class.getName());
+
+  private final boolean keyInResource;
+  private final String key;
+  private final boolean overwrite;
+  private volatile Table table;
+
+  // Reloading (null/unused without reloadInterval).
+  private final Path file;
+  private final String source;
+  private final Table.Settings settings;
+  private final ScheduledExecutorService reloader;
+  private String stamp; // reloader thread only
+  private volatile String lastReloadError;
+  private final AtomicLong reloads = new AtomicLong();
+
+  LookupProcessor(String key, boolean overwrite, Table table) {
+    this(key, overwrite, table, null, null, null, null, 0, null);
+  }
+
+  /** {@code loadedStamp}: the file's {@link #stamp(Path)} taken before {@code table} was read from it. */
+  LookupProcessor(String key, boolean overwrite, Table table, Path file, String source,
+      Table.Settings settings, String loadedStamp, long reloadMillis, String stageName) {
+    this.keyInResource = key.startsWith("resource:");
+    this.key = keyInResource ? key.substring("resource:".length()) : key;
+    this.overwrite = overwrite;
+    this.table = table;
+    this.file = file;
+    this.source = source;
+    this.settings = settings;
+    if (reloadMillis > 0) {
+      this.stamp = loadedStamp;
+      this.reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lookup-reload-" + stageName);
+        t.setDaemon(true);
+        return t;
+      });
+      reloader.scheduleWithFixedDelay(this::reloadIfChanged, reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+    } else {
+      this.reloader = null;
+    }
+  }
+
+  @Override
+  public void process(Item item) {
+    Attributes from = keyInResource ? item.resource() : item.attributes();
+    int i = from.indexOf(key);
+    if (i < 0) {
+      return;
+    }
+    String value;
+    switch (from.typeAt(i)) {
+      case STRING:
+        value = from.stringAt(i);
+        break;
+      case LONG:
+        value = Long.toString(from.longAt(i));
+        break;
+      default:
+        return; // not a key we can look up
+    }
+    if (value.isEmpty()) {
+      return;
+    }
+    Table t = table;
+    Table.Row row = t.find(value);
+    Attributes to = item.attributes();
+    String[] targets = t.targets;
+    String[] values = row.values;
+    for (int w = 0; w < values.length; w++) {
+      String v = values[w];
+      if (v != null && (overwrite || !to.contains(targets[w]))) {
+        to.put(targets[w], v);
+      }
+    }
+  }
+
+  /** Re-reads the file if its modification time or size changed; keeps the old table on error. */
+  void reloadIfChanged() {
+    String now = stamp(file);
+    if (Objects.equals(now, stamp)) {
+      return;
+    }
+    stamp = now;
+    if (now == null) {
+      fail(source + ": cannot read the file any more; keeping the table loaded before");
+      return;
+    }
+    try {
+      table = TableLoader.fromCsv(file, source, settings);
+      lastReloadError = null;
+      reloads.incrementAndGet();
+    } catch (IOException | RuntimeException e) {
+      fail(e.getMessage() + "; keeping the table loaded before");
+    }
+  }
+
+  private void fail(String message) {
+    lastReloadError = message;
+    LOG.log(System.Logger.Level.WARNING, "lookup reload failed: " + message);
+  }
+
+  static String stamp(Path file) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      return a.lastModifiedTime().toMillis() + "/" + a.size();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The table in use (for tests). */
+  Table table() {
+    return table;
+  }
+
+  /** How many reloads succeeded (for tests). */
+  long reloads() {
+    return reloads.get();
+  }
+
+  /** Why the last reload failed, or null (for tests). */
+  String lastReloadError() {
+    return lastReloadError;
+  }
+
+  @Override
+  public void close() {
+    if (reloader != null) {
+      reloader.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,425 @@
+package io.tributary.plugins.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.api.Item;
+import io.tributary.api.Processor;
+import io.tributary.api.ProcessorContext;
+import io.tributary.api.ProcessorDescriptor;
+import io.tributary.runtime.Batch;
+import io.tributary.runtime.CompiledPipeline;
+import io.tributary.runtime.ExampleVerifier;
+import io.tributary.runtime.PipelineCompiler;
+import io.tributary.runtime.PipelineSpec;
+import io.tributary.runtime.ProcessorRegistry;
+import io.tributary.runtime.StageOutcome;
+import io.tributary.runtime.StageSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LookupProcessorTest {
+
+  @TempDir Path dir;
+
+  private final LookupProcessorFactory factory = new LookupProcessorFactory();
+  private final ProcessorDescriptor descriptor = factory.descriptor();
+
+  private static final String TENANTS = "tenant,tier,region,owner\r\n"
+      + "acme,gold,eu-west-1,\"Acme, Inc.\"\r\n"
+      + "globex,silver,,\"Globex \"\"the\"\" Corp\"\r\n"
+      + "Initech,bronze,us-east-1,Initech\r\n";
+
+  private Path csv(String name, String content) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private Processor create(Map<String, ?> config) {
+    return factory.create(ProcessorContext.of(descriptor.validateConfig(config)));
+  }
+
+  private static Item span(String key, Object value) {
+    Item item = Item.span();
+    item.attributes().putValue(key, value);
+    return item;
+  }
+
+  private Map<String, Object> config(Path file, Object... more) {
+    Map<String, Object> config = new HashMap<>();
+    config.put("key", "tenant.id");
+    config.put("csvFile", file.toString());
+    for (int i = 0; i < more.length; i += 2) {
+      config.put((String) more[i], more[i + 1]);
+    }
+    return config;
+  }
+
+  // ---------------------------------------------------------------- descriptor
+
+  @Test
+  void descriptor_examples_pass() {
+    assertThat(ExampleVerifier.verify(new LookupProcessorFactory())).isEmpty();
+  }
+
+  @Test
+  void descriptor_documents_every_config_key() {
+    assertThat(descriptor.id()).isEqualTo("lookup");
+    assertThat(descriptor.config()).allSatisfy(f -> assertThat(f.doc()).isNotBlank());
+    assertThat(descriptor.configField("match").allowedValues()).containsExactly("exact", "prefix");
+  }
+
+  // ---------------------------------------------------------------- CSV tables
+
+  @Test
+  void writes_every_column_but_the_key_from_a_csv_file() throws Exception {
+    Processor p = create(config(csv("t.csv", TENANTS), "prefix", "tenant."));
+    Item item = span("tenant.id", "acme");
+    p.process(item);
+    assertThat(item.attributes().asMap()).containsExactly(
+        Map.entry("tenant.id", "acme"), Map.entry("tenant.tier", "gold"),
+        Map.entry("tenant.region", "eu-west-1"), Map.entry("tenant.owner", "Acme, Inc."));
+  }
+
+  @Test
+  void writes_only_the_chosen_columns_and_skips_empty_cells() throws Exception {
+    Processor p = create(config(csv("t.csv", TENANTS), "columns", List.of("owner", "region")));
+    Item item = span("tenant.id", "globex");
+    p.process(item);
+    assertThat(item.attributes().asMap()).containsExactly(
+        Map.entry("tenant.id", "globex"), Map.entry("owner", "Globex \"the\" Corp"));
+  }
+
+  @Test
+  void a_key_column_other_than_the_first_can_be_chosen() throws Exception {
+    Processor p = create(Map.of("key", "owner.name", "csvFile", csv("t.csv", TENANTS).toString(),
+        "keyColumn", "owner", "columns", List.of("tenant")));
+    Item item = span("owner.name", "Initech");
+    p.process(item);
+    assertThat(item.attributes().getString("tenant")).isEqualTo("Initech");
+  }
+
+  @Test
+  void a_miss_writes_the_defaults_and_so_does_an_empty_cell() throws Exception {
+    Processor p = create(config(csv("t.csv", TENANTS), "prefix", "tenant.",
+        "defaults", Map.of("tier", "free", "region", "unknown")));
+    Item miss = span("tenant.id", "umbrella");
+    p.process(miss);
+    assertThat(miss.attributes().asMap()).containsExactly(Map.entry("tenant.id", "umbrella"),
+        Map.entry("tenant.tier", "free"), Map.entry("tenant.region", "unknown"));
+
+    Item emptyCell = span("tenant.id", "globex");
+    p.process(emptyCell);
+    assertThat(emptyCell.attributes().getString("tenant.region")).isEqualTo("unknown");
+    assertThat(emptyCell.attributes().getString("tenant.tier")).isEqualTo("silver");
+  }
+
+  @Test
+  void a_miss_without_defaults_and_an_item_without_the_key_are_left_alone() throws Exception {
+    Processor p = create(config(csv("t.csv", TENANTS), "defaults", Map.of("tier", "free")));
+    Item noKey = span("other", "acme");
+    Item blank = span("tenant.id", "");
+    Item notText = span("tenant.id", 1.5);
+    for (Item item : List.of(noKey, blank, notText)) {
+      Item before = item.copy();
+      p.process(item);
+      assertThat(item).isEqualTo(before);
+    }
+    Processor noDefaults = create(config(csv("t2.csv", TENANTS)));
+    Item miss = span("tenant.id", "umbrella");
+    noDefaults.process(miss);
+    assertThat(miss.attributes().size()).isEqualTo(1);
+  }
+
+  @Test
+  void integer_keys_are_looked_up_by_their_text() throws Exception {
+    Processor p = create(Map.of("key", "http.response.status_code",
+        "csvFile", csv("codes.csv", "code,class\n404,client error\n503,server error\n").toString()));
+    Item item = span("http.response.status_code", 503L);
+    p.process(item);
+    assertThat(item.attributes().getString("class")).isEqualTo("server error");
+  }
+
+  @Test
+  void existing_attributes_are_kept_unless_overwrite_is_on() throws Exception {
+    Path file = csv("t.csv", TENANTS);
+    Item kept = span("tenant.id", "acme");
+    kept.attributes().put("tier", "custom");
+    create(config(file)).process(kept);
+    assertThat(kept.attributes().getString("tier")).isEqualTo("custom");
+
+    Item replaced = span("tenant.id", "acme");
+    replaced.attributes().put("tier", "custom");
+    create(config(file, "overwrite", true)).process(replaced);
+    assertThat(replaced.attributes().getString("tier")).isEqualTo("gold");
+  }
+
+  @Test
+  void case_insensitive_keys_match_any_case_and_are_cached() throws Exception {
+    LookupProcessor p = (LookupProcessor) create(config(csv("t.csv", TENANTS), "caseInsensitive", true,
+        "cacheSize", 4));
+    for (String key : List.of("ACME", "acme", "initech", "InItEcH", "nobody")) {
+      Item item = span("tenant.id", key);
+      p.process(item);
+      assertThat(item.attributes().contains("tier")).as(key).isEqualTo(!key.equals("nobody"));
+    }
+    assertThat(p.table().cachedEntries()).isBetween(1, 4);
+  }
+
+  @Test
+  void the_cache_stays_bounded_and_exact_lookups_skip_it() throws Exception {
+    LookupProcessor cached = (LookupProcessor) create(config(csv("t.csv", TENANTS), "match", "prefix",
+        "cacheSize", 10));
+    for (int i = 0; i < 1_000; i++) {
+      cached.process(span("tenant.id", "acme-" + i));
+    }
+    assertThat(cached.table().cachedEntries()).isLessThanOrEqualTo(10);
+
+    LookupProcessor exact = (LookupProcessor) create(config(csv("t2.csv", TENANTS)));
+    assertThat(exact.table().cachedEntries()).isEqualTo(-1);
+  }
+
+  @Test
+  void prefix_match_finds_the_longest_table_key() throws Exception {
+    Processor p = create(Map.of("key", "url.path", "match", "prefix", "csvFile",
+        csv("routes.csv", "path,team\n/api,platform\n/api/payments,payments\n/api/pay,wrong\n").toString()));
+    Map<String, String> expected = Map.of("/api/payments/42", "payments", "/api/payments", "payments",
+        "/api/users", "platform", "/apix", "platform", "/web", "");
+    expected.forEach((path, team) -> {
+      Item item = span("url.path", path);
+      p.process(item);
+      assertThat(String.valueOf(item.attributes().getString("team")).replace("null", ""))
+          .as(path).isEqualTo(team);
+    });
+  }
+
+  @Test
+  void the_key_may_be_a_resource_attribute() throws Exception {
+    Processor p = create(Map.of("key", "resource:tenant.id", "csvFile", csv("t.csv", TENANTS).toString()));
+    Item item = Item.log();
+    item.resource().put("tenant.id", "acme");
+    p.process(item);
+    assertThat(item.attributes().getString("tier")).isEqualTo("gold");
+  }
+
+  // ---------------------------------------------------------------- malformed tables, bad config
+
+  @Test
+  void a_malformed_csv_names_the_file_and_line() throws Exception {
+    Path file = csv("bad.csv", "tenant,tier\nacme,gold\nglobex,\"silver\nx,y\n");
+    assertThatThrownBy(() -> create(config(file)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("csvFile '" + file + "' line 3: a quoted field is not closed before the end of the file");
+  }
+
+  @Test
+  void a_row_with_the_wrong_number_of_fields_names_its_line() throws Exception {
+    Path file = csv("bad.csv", "tenant,tier,region\r\nacme,gold,eu\r\nglobex,silver\r\n");
+    assertThatThrownBy(() -> create(config(file)))
+        .hasMessage("csvFile '" + file + "' line 3: 2 fields, but the header has 3");
+  }
+
+  @Test
+  void duplicate_keys_name_both_lines() throws Exception {
+    Path file = csv("dup.csv", "tenant,tier\nacme,gold\nACME,silver\n");
+    assertThat(create(config(file))).isNotNull(); // different case: two keys
+    assertThatThrownBy(() -> create(config(file, "caseInsensitive", true)))
+        .hasMessage("csvFile '" + file + "' line 3: duplicate key 'ACME' (first at csvFile '" + file
+            + "' line 2, keys compared ignoring case)");
+  }
+
+  @Test
+  void header_problems_are_reported() throws Exception {
+    assertThatThrownBy(() -> create(config(csv("empty.csv", "\n\n"))))
+        .hasMessageContaining("empty.csv").hasMessageContaining("the file is empty");
+    assertThatThrownBy(() -> create(config(csv("one.csv", "tenant\nacme\n"))))
+        .hasMessageContaining("line 1: the header names only the key column");
+    assertThatThrownBy(() -> create(config(csv("twice.csv", "tenant,tier,tier\n"))))
+        .hasMessageContaining("line 1: column 'tier' appears twice");
+    assertThatThrownBy(() -> create(config(csv("noname.csv", "tenant,,tier\n"))))
+        .hasMessageContaining("line 1: a column has no name");
+    assertThatThrownBy(() -> create(config(csv("emptykey.csv", "tenant,tier\n,gold\n"))))
+        .hasMessageContaining("emptykey.csv' line 2: the key ('tenant') is empty");
+  }
+
+  @Test
+  void invalid_utf8_and_missing_files_are_reported_with_the_key() throws Exception {
+    Path latin1 = dir.resolve("latin1.csv");
+    Files.write(latin1, new byte[] {'k', ',', 'v', '\n', 'a', ',', (byte) 0xE9, '\n'});
+    assertThatThrownBy(() -> create(config(latin1))).hasMessageContaining("latin1.csv': not UTF-8 text");
+    assertThatThrownBy(() -> create(config(dir.resolve("absent.csv"))))
+        .hasMessageStartingWith("config 'csvFile': cannot read").hasMessageContaining("absent.csv");
+  }
+
+  @Test
+  void unusable_config_names_the_key() throws Exception {
+    Path file = csv("t.csv", TENANTS);
+    assertThatThrownBy(() -> create(Map.of("key", "tenant.id")))
+        .hasMessageContaining("'csvFile' or 'inline'");
+    assertThatThrownBy(() -> create(Map.of("key", "tenant.id", "csvFile", file.toString(),
+        "inline", Map.of("a", "b=c")))).hasMessageContaining("not both");
+    assertThatThrownBy(() -> create(config(file, "columns", List.of("tier", "colour"))))
+        .hasMessageStartingWith("config 'columns': 'colour' is not a column of csvFile");
+    assertThatThrownBy(() -> create(config(file, "columns", List.of("tenant"))))
+        .hasMessageContaining("config 'columns': 'tenant' is not a value column (it is the key)");
+    assertThatThrownBy(() -> create(config(file, "columns", List.of("tier"), "defaults", Map.of("region", "x"))))
+        .hasMessageStartingWith("config 'defaults': 'region' is not among the columns written");
+    assertThatThrownBy(() -> create(config(file, "keyColumn", "id")))
+        .hasMessageStartingWith("config 'keyColumn': 'id' is not a column");
+    assertThatThrownBy(() -> create(config(file, "reloadInterval", 5)))
+        .hasMessageStartingWith("config 'reloadInterval'");
+    assertThatThrownBy(() -> create(config(file, "cacheSize", -1)))
+        .hasMessageStartingWith("config 'cacheSize'");
+    assertThatThrownBy(() -> create(config(file, "key", "tenant id")))
+        .hasMessageStartingWith("config 'key'");
+    assertThatThrownBy(() -> create(config(file, "prefix", "a b.")))
+        .hasMessageStartingWith("config 'prefix'");
+  }
+
+  // ---------------------------------------------------------------- inline tables
+
+  @Test
+  void inline_tables_parse_pairs_with_escapes() {
+    assertThat(TableLoader.parseCells(" tier = gold ; note=a\\;b\\=c;; ", "w"))
+        .containsExactly(Map.entry("tier", "gold"), Map.entry("note", "a;b=c"));
+    assertThatThrownBy(() -> TableLoader.parseCells("tier", "config 'inline' entry 'acme'"))
+        .hasMessage("config 'inline' entry 'acme': 'tier' is not column=value (pairs are separated by ';')");
+    assertThatThrownBy(() -> TableLoader.parseCells("=gold", "w")).hasMessageContaining("without a column name");
+    assertThatThrownBy(() -> TableLoader.parseCells("a=1;a=2", "w")).hasMessageContaining("column 'a' is given twice");
+  }
+
+  @Test
+  void inline_rows_may_name_different_columns() {
+    Processor p = create(Map.of("key", "tenant.id", "inline", Map.of("a", "tier=gold", "b", "region=eu"),
+        "defaults", Map.of("tier", "free")));
+    Item b = span("tenant.id", "b");
+    p.process(b);
+    assertThat(b.attributes().asMap()).containsEntry("region", "eu").containsEntry("tier", "free");
+  }
+
+  // ---------------------------------------------------------------- reload
+
+  @Test
+  void reloads_a_changed_file_in_the_background() throws Exception {
+    Path file = csv("t.csv", "tenant,tier\nacme,gold\n");
+    LookupProcessor p = (LookupProcessor) create(config(file, "reloadInterval", 100));
+    try {
+      Files.writeString(file, "tenant,tier\nacme,platinum\nnew,silver\n");
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+      await(() -> p.reloads() == 1);
+      Item item = span("tenant.id", "acme");
+      p.process(item);
+      assertThat(item.attributes().getString("tier")).isEqualTo("platinum");
+      assertThat(p.table().size()).isEqualTo(2);
+    } finally {
+      p.close();
+    }
+  }
+
+  @Test
+  void a_broken_reload_keeps_the_previous_table() throws Exception {
+    Path file = csv("t.csv", "tenant,tier\nacme,gold\n");
+    LookupProcessor p = (LookupProcessor) create(config(file, "reloadInterval", 100));
+    try {
+      Files.writeString(file, "tenant,tier\nacme,\"broken\n");
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+      await(() -> p.lastReloadError() != null);
+      assertThat(p.lastReloadError()).contains("t.csv' line 2").contains("keeping the table loaded before");
+      Item item = span("tenant.id", "acme");
+      p.process(item);
+      assertThat(item.attributes().getString("tier")).isEqualTo("gold");
+
+      Files.writeString(file, "tenant,tier\nacme,fixed\n");
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+      await(() -> p.reloads() == 1);
+      assertThat(p.lastReloadError()).isNull();
+    } finally {
+      p.close();
+    }
+  }
+
+  @Test
+  void reload_is_refused_for_inline_tables() {
+    assertThatThrownBy(() -> create(Map.of("key", "k", "inline", Map.of("a", "b=c"), "reloadInterval", 1000)))
+        .hasMessage("config 'reloadInterval': only a csvFile can be reloaded");
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  // ---------------------------------------------------------------- engine, threads
+
+  @Test
+  void runs_through_the_engine_with_declared_writes_enforced() throws Exception {
+    PipelineCompiler compiler = PipelineCompiler.builder(ProcessorRegistry.of(List.of(factory)))
+        .enforceDeclaredWrites(true).build();
+    try (CompiledPipeline pipeline = compiler.compile("test", 1, PipelineSpec.of(
+        StageSpec.of("lookup", config(csv("t.csv", TENANTS), "prefix", "tenant."))))) {
+      Item hit = span("tenant.id", "acme");
+      Item miss = span("tenant.id", "nobody");
+      Batch batch = Batch.of(hit, miss);
+      pipeline.run(batch);
+      assertThat(batch.outcome(0, 0)).isEqualTo(StageOutcome.MODIFIED);
+      assertThat(batch.outcome(1, 0)).isEqualTo(StageOutcome.UNCHANGED);
+      assertThat(hit.attributes().getString("tenant.tier")).isEqualTo("gold");
+    }
+  }
+
+  @Test
+  void concurrent_lookups_during_reloads_see_whole_tables() throws Exception {
+    Path file = csv("t.csv", "tenant,a,b\nx,1,1\n");
+    LookupProcessor p = (LookupProcessor) create(config(file, "reloadInterval", 100,
+        "caseInsensitive", true, "cacheSize", 8));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        results.add(pool.submit(() -> {
+          long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800);
+          while (System.nanoTime() < end) {
+            Item item = span("tenant.id", "X");
+            p.process(item);
+            // Both columns always come from the same version of the file.
+            if (!item.attributes().getString("a").equals(item.attributes().getString("b"))) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (int version = 2; version <= 4; version++) {
+        Thread.sleep(200);
+        Files.writeString(file, "tenant,a,b\nx," + version + "," + version + "\n");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + version * 10_000L));
+      }
+      for (Future<Boolean> r : results) {
+        assertThat(r.get(30, TimeUnit.SECONDS)).isTrue();
+      }
+      await(() -> p.reloads() >= 1);
+    } finally {
+      pool.shutdownNow();
+      p.close();
+    }
+  }
+}
