@@ -103,13 +103,16 @@ public final class Db {
     }
   }
 
-  /** Binds an instant as TIMESTAMP WITH TIME ZONE in UTC (null-safe) on both drivers. */
+  /**
+   * Binds an instant as TIMESTAMP WITH TIME ZONE in UTC (null-safe) on both drivers, truncated to
+   * microseconds: the databases would round, which can move an expiry later.
+   */
   public static Argument timestamp(Instant instant) {
     return (position, statement, ctx) -> {
       if (instant == null) {
         statement.setNull(position, Types.TIMESTAMP_WITH_TIMEZONE);
       } else {
-        statement.setObject(position, instant.atOffset(ZoneOffset.UTC));
+        statement.setObject(position, instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
       }
     };
   }

@@ -68,7 +68,8 @@ public final class PrincipalStore implements Principals {
     if (clean.length() > 200) {
       throw new CatalogException(Kind.INVALID, "a token name may have at most 200 characters");
     }
-    return db.write(tx -> insert(tx, clean, role, approver, expiresAt, newToken(), actor, null));
+    Instant expires = expiresAt == null ? null : expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    return db.write(tx -> insert(tx, clean, role, approver, expires, newToken(), actor, null));
   }
 
   private IssuedToken insert(
