@@ -12,6 +12,10 @@ module io.tributary.catalog {
   requires flyway.database.postgresql;
   requires com.h2database;
   requires org.postgresql.jdbc;
+  // Dependencies of automatic modules (which declare none): without these the module path fails
+  // with ClassNotFoundException inside Flyway (Jackson 3) and Jdbi (geantyref).
+  requires tools.jackson.databind;
+  requires io.leangen.geantyref;
 
   exports io.tributary.catalog;
 }
