@@ -9,6 +9,7 @@ import io.tributary.catalog.StageRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -60,6 +61,7 @@ public final class EnvironmentStore implements Environments {
 
   @Override
   public Environment create(String name, boolean protectedEnv, String actor) {
+    Objects.requireNonNull(actor, "actor");
     if (name == null || !NAME.matcher(name).matches()) {
       throw new CatalogException(
           Kind.INVALID, "environment name '" + name + "' must match [a-z][a-z0-9-]{0,31}");

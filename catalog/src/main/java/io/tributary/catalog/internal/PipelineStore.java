@@ -8,6 +8,7 @@ import io.tributary.catalog.StageRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -75,6 +76,7 @@ public final class PipelineStore implements Pipelines {
   @Override
   public PipelineRevision write(
       String env, long baseRevision, List<StageRecord> stages, String actor, String reason) {
+    Objects.requireNonNull(actor, "actor");
     Stages.validate(stages);
     return db.write(
         tx -> {
@@ -89,6 +91,7 @@ public final class PipelineStore implements Pipelines {
   @Override
   public PipelineRevision rollback(
       String env, long baseRevision, long target, String actor, String reason) {
+    Objects.requireNonNull(actor, "actor");
     return db.write(
         tx -> {
           Handle h = tx.handle();

@@ -64,6 +64,7 @@ public final class PrincipalStore implements Principals {
       throw new CatalogException(Kind.INVALID, "a token needs a name");
     }
     Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(actor, "actor");
     String clean = name.trim();
     if (clean.length() > 200) {
       throw new CatalogException(Kind.INVALID, "a token name may have at most 200 characters");
@@ -150,6 +151,7 @@ public final class PrincipalStore implements Principals {
 
   @Override
   public Principal revoke(long id, String actor) {
+    Objects.requireNonNull(actor, "actor");
     return db.write(
         tx -> {
           Handle h = tx.handle();
