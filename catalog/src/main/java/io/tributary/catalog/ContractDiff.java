@@ -1,5 +1,6 @@
 package io.tributary.catalog;
 
+import io.tributary.catalog.internal.ContractComparison;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +32,18 @@ public record ContractDiff(
    */
   public record Change(String kind, String key, String detail, boolean breaking) {}
 
-  /** Compares two descriptors in the shape of {@link DescriptorJson#toMap}. */
+  /**
+   * Compares two descriptors in the shape of {@link DescriptorJson#toMap}. Change kinds: {@code
+   * writes|reads|requires|requiredServices.added|removed}, {@code config.added}, {@code
+   * config.removed}, {@code config.retyped}, {@code config.required}, {@code config.optional},
+   * {@code config.default_changed}, {@code config.allowed_values}, {@code config.secret}, {@code
+   * stability.lowered|deprecated|raised}. For {@code 0.x} versions a minor bump may break; a
+   * processor whose older version is experimental promised nothing, so its breaking changes are
+   * flagged but never a violation.
+   *
+   * @throws IllegalArgumentException if the descriptors are of different processors
+   */
   public static ContractDiff compare(Map<String, Object> from, Map<String, Object> to) {
-    throw new UnsupportedOperationException("not implemented yet");
+    return ContractComparison.compare(from, to);
   }
 }

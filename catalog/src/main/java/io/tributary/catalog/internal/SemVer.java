@@ -1,0 +1,66 @@
+package io.tributary.catalog.internal;
+
+/**
+ * Lenient semantic versions: {@code MAJOR.MINOR.PATCH[-pre][+build]}, missing parts read as 0, a
+ * pre-release sorts before its release.
+ */
+public record SemVer(long major, long minor, long patch, String preRelease) implements Comparable<SemVer> {
+
+  public static SemVer parse(String text) {
+    String s = text == null ? "" : text.trim();
+    if (s.startsWith("v") || s.startsWith("V")) {
+      s = s.substring(1);
+    }
+    int plus = s.indexOf('+');
+    if (plus >= 0) {
+      s = s.substring(0, plus);
+    }
+    String pre = null;
+    int dash = s.indexOf('-');
+    if (dash >= 0) {
+      pre = s.substring(dash + 1);
+      s = s.substring(0, dash);
+    }
+    String[] parts = s.split("\\.", -1);
+    return new SemVer(number(parts, 0), number(parts, 1), number(parts, 2), pre);
+  }
+
+  private static long number(String[] parts, int i) {
+    if (i >= parts.length) {
+      return 0;
+    }
+    String digits = parts[i].replaceAll("[^0-9].*$", "");
+    if (digits.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  public static int compare(String a, String b) {
+    int c = parse(a).compareTo(parse(b));
+    return c != 0 ? c : String.valueOf(a).compareTo(String.valueOf(b));
+  }
+
+  @Override
+  public int compareTo(SemVer o) {
+    int c = Long.compare(major, o.major);
+    if (c == 0) {
+      c = Long.compare(minor, o.minor);
+    }
+    if (c == 0) {
+      c = Long.compare(patch, o.patch);
+    }
+    if (c == 0) {
+      if (preRelease == null || o.preRelease == null) {
+        c = preRelease == null ? (o.preRelease == null ? 0 : 1) : -1;
+      } else {
+        c = preRelease.compareTo(o.preRelease);
+      }
+    }
+    return c;
+  }
+}

@@ -1,0 +1,118 @@
+package io.tributary.catalog.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tributary.catalog.CatalogSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.Function;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens the database, migrates it, checks the key, seeds it, and holds the stores. */
+public final class Stores implements AutoCloseable {
+
+  /**
+   * PostgreSQL compatibility for the shared migrations; WRITE_DELAY=0 so an acknowledged commit
+   * survives kill -9; a lock timeout long enough for a queued catalog write.
+   */
+  public static final String H2_FLAGS =
+      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
+
+  private final HikariDataSource dataSource;
+  private final boolean embedded;
+  public final ProcessorStore processors;
+  public final EnvironmentStore environments;
+  public final PipelineStore pipelines;
+  public final PrincipalStore principals;
+  public final ChangeRequestStore changeRequests;
+  public final AuditStore audit;
+
+  private Stores(HikariDataSource dataSource, boolean embedded, Db db, SecretBox box) {
+    this.dataSource = dataSource;
+    this.embedded = embedded;
+    this.processors = new ProcessorStore(db);
+    this.pipelines = new PipelineStore(db, box);
+    this.environments = new EnvironmentStore(db, pipelines);
+    this.principals = new PrincipalStore(db);
+    this.changeRequests = new ChangeRequestStore(db, pipelines);
+    this.audit = new AuditStore(db);
+  }
+
+  /** @param env reads environment variables (System::getenv, or a map in tests) */
+  public static Stores open(CatalogSettings settings, Function<String, String> env) {
+    Path dataDir = settings.dataDir().toAbsolutePath();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+    }
+    Keys keys = Keys.load(settings.masterKey(), env, dataDir);
+    boolean embedded = settings.isEmbedded();
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("tributary-catalog");
+    config.setJdbcUrl(embedded ? h2Url(dataDir) : settings.jdbcUrl());
+    if (settings.user() != null) {
+      config.setUsername(settings.user());
+    }
+    if (settings.password() != null) {
+      config.setPassword(settings.password());
+    }
+    config.setMaximumPoolSize(8);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(10_000);
+    HikariDataSource dataSource = new HikariDataSource(config);
+    try {
+      Migrations.migrate(dataSource);
+      Db db = new Db(Jdbi.create(dataSource), settings.clock(), keys);
+      checkKey(db, keys);
+      Stores stores = new Stores(dataSource, embedded, db, new SecretBox(keys));
+      stores.environments.seed();
+      LOG.info("catalog open: {}", embedded ? "embedded H2 in " + dataDir : "PostgreSQL");
+      return stores;
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+  }
+
+  public static String h2Url(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("catalog") + H2_FLAGS;
+  }
+
+  /** Refuses to open a catalog with a different master key than it was created with. */
+  private static void checkKey(Db db, Keys keys) {
+    db.write(
+        tx -> {
+          var stored =
+              tx.handle().createQuery("SELECT key_check FROM catalog_meta WHERE id = 1").mapTo(String.class).findOne();
+          if (stored.isEmpty()) {
+            tx.handle()
+                .createUpdate("INSERT INTO catalog_meta (id, key_check, created_at) VALUES (1, :check, :at)")
+                .bind("check", keys.keyCheck())
+                .bind("at", Db.timestamp(tx.now()))
+                .execute();
+          } else if (!stored.get().equals(keys.keyCheck())) {
+            throw new IllegalStateException(
+                "this catalog was created with a different master key: set the one it was created with"
+                    + " (settings, " + Keys.ENV_VARIABLE + " or " + Keys.KEY_FILE + " in the data directory);"
+                    + " without it secrets cannot be decrypted and the audit trail cannot be verified");
+          }
+          return null;
+        });
+  }
+
+  public boolean isEmbedded() {
+    return embedded;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

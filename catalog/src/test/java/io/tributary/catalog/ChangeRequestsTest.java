@@ -1,0 +1,119 @@
+package io.tributary.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.catalog.CatalogException.Kind;
+import io.tributary.catalog.ChangeRequest.Status;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChangeRequestsTest extends StoreTest {
+
+  private ChangeRequest submit() {
+    return catalog.changeRequests().submit("prod", 1, List.of(stage("correlation")), "alice", "slim prod");
+  }
+
+  @Test
+  void a_submitted_request_is_pending_and_audited_with_its_diff() {
+    ChangeRequest cr = submit();
+    assertThat(cr.status()).isEqualTo(Status.PENDING);
+    assertThat(cr.env()).isEqualTo("prod");
+    assertThat(cr.baseRevision()).isEqualTo(1);
+    assertThat(cr.requester()).isEqualTo("alice");
+    assertThat(cr.decidedBy()).isNull();
+    assertThat(catalog.changeRequests().get(cr.id())).isEqualTo(cr);
+    assertThat(catalog.pipelines().heads()).containsEntry("prod", 1L);
+    AuditEvent e = catalog.audit().query(AuditQuery.all()).get(0);
+    assertThat(e.action()).isEqualTo("change.submitted");
+    assertThat(e.target()).isEqualTo("env:prod");
+    assertThat(e.before()).contains("pii-redaction");
+    assertThat(e.after()).contains("\"changeRequest\":" + cr.id());
+  }
+
+  @Test
+  void the_requester_cannot_approve_or_reject_their_own_request() {
+    ChangeRequest cr = submit();
+    assertThatThrownBy(() -> catalog.changeRequests().approve(cr.id(), "alice", null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN));
+    assertThatThrownBy(() -> catalog.changeRequests().reject(cr.id(), "alice", null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN));
+    assertThat(catalog.changeRequests().get(cr.id()).status()).isEqualTo(Status.PENDING);
+  }
+
+  @Test
+  void approval_applies_the_change_as_a_new_revision_atomically() {
+    ChangeRequest cr = submit();
+    clock.advance(Duration.ofMinutes(5));
+    ChangeRequest applied = catalog.changeRequests().approve(cr.id(), "bob", "looks good");
+    assertThat(applied.status()).isEqualTo(Status.APPLIED);
+    assertThat(applied.decidedBy()).isEqualTo("bob");
+    assertThat(applied.decisionReason()).isEqualTo("looks good");
+    assertThat(applied.decidedAt()).isAfter(applied.createdAt());
+    assertThat(applied.appliedRevision()).isEqualTo(2L);
+    PipelineRevision current = catalog.pipelines().current("prod");
+    assertThat(current.revision()).isEqualTo(2);
+    assertThat(current.changeRequest()).isEqualTo(cr.id());
+    assertThat(current.author()).isEqualTo("alice");
+    assertThat(current.stages()).extracting(StageRecord::processor).containsExactly("correlation");
+    assertThat(catalog.audit().query(new AuditQuery("prod", null, null, null, null, 2, 0)))
+        .extracting(AuditEvent::action, AuditEvent::actor)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("change.approved", "bob"),
+            org.assertj.core.groups.Tuple.tuple("pipeline.revised", "alice"));
+  }
+
+  @Test
+  void a_decided_request_cannot_be_decided_again() {
+    ChangeRequest cr = submit();
+    catalog.changeRequests().approve(cr.id(), "bob", null);
+    assertThatThrownBy(() -> catalog.changeRequests().approve(cr.id(), "carol", null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+    ChangeRequest other = catalog.changeRequests().submit("prod", 2, List.of(), "alice", null);
+    ChangeRequest rejected = catalog.changeRequests().reject(other.id(), "bob", "no");
+    assertThat(rejected.status()).isEqualTo(Status.REJECTED);
+    assertThat(rejected.appliedRevision()).isNull();
+    assertThatThrownBy(() -> catalog.changeRequests().approve(other.id(), "carol", null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+    assertThat(catalog.pipelines().heads()).containsEntry("prod", 2L);
+  }
+
+  @Test
+  void approving_after_the_pipeline_moved_on_is_stale_and_changes_nothing() {
+    ChangeRequest first = submit();
+    ChangeRequest second = catalog.changeRequests().submit("prod", 1, List.of(), "carol", null);
+    catalog.changeRequests().approve(first.id(), "bob", null);
+    long auditBefore = catalog.audit().query(AuditQuery.all()).size();
+    assertThatThrownBy(() -> catalog.changeRequests().approve(second.id(), "bob", null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> {
+          assertThat(e.kind()).isEqualTo(Kind.STALE_REVISION);
+          assertThat(e.currentRevision()).isEqualTo(2L);
+        });
+    assertThat(catalog.changeRequests().get(second.id()).status()).isEqualTo(Status.PENDING);
+    assertThat(catalog.pipelines().heads()).containsEntry("prod", 2L);
+    assertThat(catalog.audit().query(AuditQuery.all())).hasSize((int) auditBefore);
+  }
+
+  @Test
+  void submitting_on_a_stale_base_or_unknown_environment_is_refused() {
+    catalog.pipelines().write("prod", 1, List.of(), "admin", null);
+    assertThatThrownBy(this::submit)
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.STALE_REVISION));
+    assertThatThrownBy(() -> catalog.changeRequests().submit("nope", 1, List.of(), "a", null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+    assertThatThrownBy(() -> catalog.changeRequests().get(42))
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+  }
+
+  @Test
+  void requests_are_listed_newest_first_and_filtered_by_status() {
+    ChangeRequest a = submit();
+    ChangeRequest b = catalog.changeRequests().submit("prod", 1, List.of(), "carol", null);
+    catalog.changeRequests().reject(a.id(), "bob", null);
+    assertThat(catalog.changeRequests().list(null)).extracting(ChangeRequest::id).containsExactly(b.id(), a.id());
+    assertThat(catalog.changeRequests().list(Status.PENDING)).extracting(ChangeRequest::id).containsExactly(b.id());
+    assertThat(catalog.changeRequests().list(Status.REJECTED)).extracting(ChangeRequest::id).containsExactly(a.id());
+    assertThat(catalog.changeRequests().list(Status.APPLIED)).isEmpty();
+  }
+}
