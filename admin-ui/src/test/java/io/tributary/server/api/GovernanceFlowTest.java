@@ -62,10 +62,22 @@ class GovernanceFlowTest {
       ObjectNode body = edit(staging, 1, "tag staging traffic");
       stage(body, "environment").putObject("config").put("environment", "staging")
           .putObject("tags").put("team", "checkout");
+      ObjectNode piiConfig = stage(body, "pii-redaction").putObject("config");
+      piiConfig.put("hashKey", "s3cret-hash-key");
+      piiConfig.putObject("actions").put("email", "hash");
       Response written = node.call("PUT", "/api/v1/environments/staging/pipeline", alice, body);
       assertThat(written.status()).as("%s", written).isEqualTo(200);
       assertThat(written.json().get("revision").asLong()).isEqualTo(2);
       assertThat(written.json().get("author").asText()).isEqualTo("alice");
+      // The secret is never shown again: not in the pipeline, not in the audit trail.
+      JsonNode storedPii = stage((ObjectNode) written.json().deepCopy(), "pii-redaction").get("config");
+      assertThat(storedPii.get("hashKey").toString()).isEqualTo("{\"set\":true}");
+      assertThat(node.get("/api/v1/environments/staging/pipeline", alice).body()).doesNotContain("s3cret");
+      assertThat(node.get("/api/v1/audit?limit=1000", admin).body()).doesNotContain("s3cret");
+      // …but it is used: the stored key hashes emails in a simulation of the saved pipeline.
+      Response simulated = node.call("POST", "/api/v1/environments/staging/simulate", alice,
+          Map.of("items", List.of(Map.of("kind", "log", "body", "mail bob@example.com"))));
+      assertThat(simulated.json().get("results").get(0).get("output").get("body").asText()).startsWith("mail [email:");
 
       // The same base again is stale: 409 with the current revision.
       Response stale = node.call("PUT", "/api/v1/environments/staging/pipeline", bob, body);
@@ -111,6 +123,14 @@ class GovernanceFlowTest {
       assertThat(node.call("POST", "/api/v1/change-requests/" + id + "/approve", admin, Map.of()).status())
           .as("an applied request cannot be approved twice").isEqualTo(409);
 
+      // Admins add environments; each starts at revision 1.
+      assertThat(node.call("POST", "/api/v1/environments", alice, Map.of("name", "qa")).status()).isEqualTo(403);
+      Response qa = node.call("POST", "/api/v1/environments", admin, Map.of("name", "qa", "protected", false));
+      assertThat(qa.status()).as("%s", qa).isEqualTo(201);
+      assertThat(node.get("/api/v1/environments/qa/pipeline", alice).json().get("revision").asLong()).isEqualTo(1);
+      assertThat(node.call("POST", "/api/v1/environments", admin, Map.of("name", "qa")).status()).isEqualTo(409);
+      assertThat(node.call("POST", "/api/v1/environments", admin, Map.of("name", "Bad Name")).status()).isEqualTo(422);
+
       // Rollback of staging to revision 1.
       Response rolled = node.call("POST", "/api/v1/environments/staging/pipeline/rollback", alice,
           Map.of("revision", 1, "reason", "undo"));
@@ -128,6 +148,7 @@ class GovernanceFlowTest {
     }
 
     // After a restart everything is still there and the chain still verifies.
+    long tampered;
     try (TestNode node = TestNode.start(dataDir)) {
       JsonNode staging = node.get("/api/v1/environments/staging/pipeline", TestNode.ADMIN_TOKEN).json();
       assertThat(staging.get("revision").asLong()).isEqualTo(3);
@@ -136,6 +157,19 @@ class GovernanceFlowTest {
       JsonNode verify = node.get("/api/v1/audit/verify", TestNode.ADMIN_TOKEN).json();
       assertThat(verify.get("valid").asBoolean()).as("%s", verify).isTrue();
       assertThat(verify.get("events").asLong()).isGreaterThan(10);
+      tampered = node.get("/api/v1/audit?action=change.approved", TestNode.ADMIN_TOKEN).json().get(0).get("id").asLong();
+    }
+
+    // Someone edits one audit row behind the server's back: verify names that event.
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:h2:file:"
+            + dataDir.resolve("catalog").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        java.sql.Statement st = db.createStatement()) {
+      assertThat(st.executeUpdate("UPDATE audit_events SET actor = 'mallory' WHERE id = " + tampered)).isEqualTo(1);
+    }
+    try (TestNode node = TestNode.start(dataDir)) {
+      JsonNode verify = node.get("/api/v1/audit/verify", TestNode.ADMIN_TOKEN).json();
+      assertThat(verify.get("valid").asBoolean()).isFalse();
+      assertThat(verify.get("firstBroken").asLong()).isEqualTo(tampered);
     }
   }
 
@@ -176,6 +210,10 @@ class GovernanceFlowTest {
       assertThat(stages.get(1).get("changes").toString()).contains("attributes.http.request.method");
       assertThat(node.get("/api/v1/environments/dev/pipeline", TestNode.ADMIN_TOKEN).json().get("revision").asLong())
           .isEqualTo(1);
+      JsonNode stats = node.get("/api/v1/environments/dev/stats", TestNode.ADMIN_TOKEN).json();
+      assertThat(stats.get("servedByThisNode").asBoolean()).isTrue();
+      assertThat(stats.get("stages").findValuesAsText("breaker")).containsOnly("closed").hasSize(4);
+      assertThat(stats.get("stages").findValuesAsText("items")).as("a simulation is not traffic").containsOnly("0");
       Response bad = node.call("POST", "/api/v1/environments/dev/simulate", TestNode.ADMIN_TOKEN,
           Map.of("items", List.of(Map.of("kind", "bogus"))));
       assertThat(bad.status()).isEqualTo(400);

@@ -1,5 +1,6 @@
 package io.tributary.runtime.plugins;
 
+import io.tributary.testing.TestJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.runtime.ExampleVerifier;

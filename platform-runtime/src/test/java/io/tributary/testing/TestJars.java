@@ -1,4 +1,4 @@
-package io.tributary.runtime.plugins;
+package io.tributary.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,13 +20,13 @@ import java.util.zip.ZipOutputStream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
-/** Builds real plugin jars in a temp dir: compiles Java sources and packs them with a manifest. */
-final class TestJars {
+/** Test fixture shared by the runtime and server tests. Builds real plugin jars in a temp dir: compiles Java sources and packs them with a manifest. */
+public final class TestJars {
 
   private TestJars() {}
 
   /** Compiles {@code sources} (class name → source) against the test class path into a new dir. */
-  static Path compile(Path workDir, Map<String, String> sources) throws IOException {
+  public static Path compile(Path workDir, Map<String, String> sources) throws IOException {
     Path src = Files.createTempDirectory(workDir, "src");
     Path out = Files.createTempDirectory(workDir, "classes");
     List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-classpath",
@@ -52,19 +52,19 @@ final class TestJars {
   }
 
   /** A jar under construction. */
-  static final class Builder {
+  public static final class Builder {
     private final Map<String, String> manifest = new LinkedHashMap<>();
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
     private boolean withManifest = true;
 
-    Builder plugin(String id, String version) {
+    public Builder plugin(String id, String version) {
       manifest.put("Plugin-Id", id);
       manifest.put("Plugin-Version", version);
       manifest.put("Plugin-Requires", ">=1.0.0 & <2.0.0");
       return this;
     }
 
-    Builder manifest(String key, String value) {
+    public Builder manifest(String key, String value) {
       if (value == null) {
         manifest.remove(key);
       } else {
@@ -73,13 +73,13 @@ final class TestJars {
       return this;
     }
 
-    Builder noManifest() {
+    public Builder noManifest() {
       withManifest = false;
       return this;
     }
 
     /** Adds every class file under {@code classes} whose name starts with {@code packagePrefix}. */
-    Builder classes(Path classes, String packagePrefix) throws IOException {
+    public Builder classes(Path classes, String packagePrefix) throws IOException {
       try (Stream<Path> files = Files.walk(classes)) {
         for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
           String name = classes.relativize(f).toString().replace('\\', '/');
@@ -92,18 +92,18 @@ final class TestJars {
     }
 
     /** Lists the given factory classes in META-INF/services/io.tributary.api.ProcessorFactory. */
-    Builder services(String... factoryClasses) {
-      entries.put(PluginLoader.SERVICE_FILE,
+    public Builder services(String... factoryClasses) {
+      entries.put("META-INF/services/io.tributary.api.ProcessorFactory",
           (String.join("\n", factoryClasses) + "\n").getBytes(StandardCharsets.UTF_8));
       return this;
     }
 
-    Builder entry(String name, byte[] content) {
+    public Builder entry(String name, byte[] content) {
       entries.put(name, content);
       return this;
     }
 
-    Path writeTo(Path file) throws IOException {
+    public Path writeTo(Path file) throws IOException {
       Files.createDirectories(file.getParent());
       try (OutputStream os = Files.newOutputStream(file)) {
         ZipOutputStream zip;
@@ -127,12 +127,12 @@ final class TestJars {
     }
   }
 
-  static Builder jar() {
+  public static Builder jar() {
     return new Builder();
   }
 
   /** Source of a factory class offering processor {@code id@version} that sets attribute {@code key} to {@code value}. */
-  static String factorySource(String className, String id, String version, String key, String value) {
+  public static String factorySource(String className, String id, String version, String key, String value) {
     int dot = className.lastIndexOf('.');
     return "package " + className.substring(0, dot) + ";\n"
         + "import io.tributary.api.*;\n"
