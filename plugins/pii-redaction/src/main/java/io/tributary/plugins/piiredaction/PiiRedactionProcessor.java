@@ -38,8 +38,12 @@ final class PiiRedactionProcessor implements Processor {
   private final byte[] hashKey;
   private final String[] countKeys = new String[PiiScanner.TYPES];
 
-  /** Key → is it a secret's name; keys repeat endlessly, so this is worth caching (bounded). */
-  private final Map<String, Boolean> keyNames = new ConcurrentHashMap<>();
+  private static final byte SCAN = 0;
+  private static final byte ALLOWED = 1;
+  private static final byte SECRET = 2;
+
+  /** Key → what to do with its value; keys repeat endlessly, so one lookup is worth caching (bounded). */
+  private final Map<String, Byte> keyClasses = new ConcurrentHashMap<>();
   private static final int KEY_CACHE_LIMIT = 10_000;
 
   private final ThreadLocal<PiiScanner.Findings> findings = ThreadLocal.withInitial(PiiScanner.Findings::new);
@@ -106,11 +110,11 @@ final class PiiRedactionProcessor implements Processor {
 
   private int[] redact(Attributes attributes, PiiScanner.Findings f, int[] counts) {
     for (int i = 0; i < attributes.size(); i++) {
-      String key = attributes.keyAt(i);
-      if (isAllowed(key)) {
+      byte keyClass = classOf(attributes.keyAt(i));
+      if (keyClass == ALLOWED) {
         continue;
       }
-      if (enabled[PiiScanner.SECRET_KEY] && isSecretName(key)) {
+      if (keyClass == SECRET) {
         counts = counts == null ? new int[PiiScanner.TYPES] : counts;
         counts[PiiScanner.SECRET_KEY]++;
         int action = actions[PiiScanner.SECRET_KEY];
@@ -201,20 +205,21 @@ final class PiiRedactionProcessor implements Processor {
     return false;
   }
 
-  /** True if a segment of the key (split at '.', '_', '-') or the whole key names a secret. */
-  boolean isSecretName(String key) {
-    Boolean known = keyNames.get(key);
+  private byte classOf(String key) {
+    Byte known = keyClasses.get(key);
     if (known != null) {
       return known;
     }
-    boolean secret = classify(key);
-    if (keyNames.size() < KEY_CACHE_LIMIT) {
-      keyNames.put(key, secret);
+    byte computed = isAllowed(key) ? ALLOWED
+        : enabled[PiiScanner.SECRET_KEY] && isSecretName(key) ? SECRET : SCAN;
+    if (keyClasses.size() < KEY_CACHE_LIMIT) {
+      keyClasses.put(key, computed);
     }
-    return secret;
+    return computed;
   }
 
-  private boolean classify(String key) {
+  /** True if a segment of the key (split at '.', '_', '-', '/', ' ') or the whole key names a secret. */
+  private boolean isSecretName(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
     for (String word : sensitiveWords) {
       int at = lower.indexOf(word);

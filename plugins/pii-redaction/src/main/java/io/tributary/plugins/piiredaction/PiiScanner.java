@@ -37,16 +37,22 @@ final class PiiScanner {
 
   private final boolean[] enabled;
   private final String[][] prefixesByFirstChar = new String[128][];
+  /** Letters that can start a finding at a word start: JWTs, bearer tokens, API key prefixes. */
+  private final boolean[] wordTriggers = new boolean[128];
 
   PiiScanner(boolean[] enabled, java.util.List<String> extraPrefixes) {
     this.enabled = enabled.clone();
+    wordTriggers['e'] = enabled[JWT];
+    wordTriggers['B'] = enabled[BEARER];
+    wordTriggers['b'] = enabled[BEARER];
     java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(BUILT_IN_PREFIXES));
     all.addAll(extraPrefixes);
     for (String p : all) {
       char c = p.charAt(0);
-      if (c >= 128) {
-        throw new IllegalArgumentException("apiKeyPrefixes: '" + p + "' must start with an ASCII character");
+      if (c >= 128 || CLASS[c] != WORD) {
+        throw new IllegalArgumentException("config 'apiKeyPrefixes': '" + p + "' must start with an ASCII letter");
       }
+      wordTriggers[c] |= enabled[API_KEY];
       String[] old = prefixesByFirstChar[c];
       String[] grown = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
       grown[grown.length - 1] = p;
@@ -90,29 +96,75 @@ final class PiiScanner {
     }
   }
 
+  private static final byte PLAIN = 0;
+  private static final byte WORD = 1;
+  private static final byte DIGIT = 2;
+  private static final byte AT = 3;
+  private static final byte PHONE_START = 4;
+  private static final byte COLON = 5;
+  /** Character classes of ASCII; everything not listed is {@link #PLAIN}. */
+  private static final byte[] CLASS = new byte[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      CLASS[c] = WORD;
+      CLASS[Character.toUpperCase(c)] = WORD;
+    }
+    CLASS['_'] = WORD;
+    for (char c = '0'; c <= '9'; c++) {
+      CLASS[c] = DIGIT;
+    }
+    CLASS['@'] = AT;
+    CLASS['+'] = PHONE_START;
+    CLASS['('] = PHONE_START;
+    CLASS[':'] = COLON;
+  }
+
   /** Scans {@code s[0, limit)}, appending non-overlapping findings in order. */
   void scan(String s, int limit, Findings out) {
     int i = 0;
+    boolean inWord = false; // is s[i - 1] a word character?
     while (i < limit) {
       char c = s.charAt(i);
-      int end = -1;
-      if (c >= '0' && c <= '9') {
-        end = digits(s, i, limit, out);
-        if (end < 0) {
-          // Not PII: skip the whole run, so its inner digits are not tried again.
-          i = Math.max(~end, i + 1);
+      byte cls = c < 128 ? CLASS[c] : (Character.isLetterOrDigit(c) ? WORD : PLAIN);
+      int end;
+      switch (cls) {
+        case WORD:
+          // A letter starts something only at the start of a word, and only a few letters at all.
+          if (inWord || c >= 128 || !wordTriggers[c]) {
+            inWord = true;
+            i++;
+            continue;
+          }
+          end = word(s, i, limit, c, out);
+          break;
+        case DIGIT:
+          end = digits(s, i, limit, out);
+          if (end < 0) {
+            end = Math.max(~end, i + 1); // not PII: skip the whole run
+          }
+          break;
+        case AT:
+          end = enabled[EMAIL] ? email(s, i, limit, out) : -1;
+          break;
+        case PHONE_START:
+          end = enabled[PHONE] ? phone(s, i, limit, out) : -1;
+          break;
+        case COLON:
+          end = enabled[IP] ? ipv6(s, i, limit, out) : -1;
+          break;
+        default:
+          inWord = false;
+          i++;
           continue;
-        }
-      } else if (c == '@') {
-        end = enabled[EMAIL] ? email(s, i, limit, out) : -1;
-      } else if (c == '+' || c == '(') {
-        end = enabled[PHONE] ? phone(s, i, limit, out) : -1;
-      } else if (c == ':') {
-        end = enabled[IP] ? ipv6(s, i, limit, out) : -1;
-      } else if (c < 128 && isWordStart(s, i)) {
-        end = word(s, i, limit, c, out);
       }
-      i = end > i ? end : i + 1;
+      if (end > i) {
+        i = end;
+        inWord = isWordChar(s.charAt(end - 1));
+      } else {
+        inWord = isWordChar(c);
+        i++;
+      }
     }
   }
 
@@ -501,10 +553,6 @@ final class PiiScanner {
 
   private static boolean isTokenChar(char c) {
     return isAlnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '=';
-  }
-
-  private static boolean isWordStart(String s, int i) {
-    return i == 0 || !isWordChar(s.charAt(i - 1));
   }
 
   private static int skipWord(String s, int i, int limit) {
