@@ -51,7 +51,7 @@ public class EngineBenchmark {
 
   Item[] ring;
   String[] requestIds;
-  int cursor;
+  ItemRing batches;
   CompiledPipeline pipeline;
   CompiledPipeline pipelineNoTimings;
   CompiledPipeline noops;
@@ -77,6 +77,7 @@ public class EngineBenchmark {
       ring[i] = item;
       requestIds[i] = "req-" + i;
     }
+    batches = new ItemRing(ring, BATCH);
     pipeline = compile(true, steps());
     pipelineNoTimings = compile(false, steps());
     List<ProcessorFactory> noopFactories = new ArrayList<>();
@@ -149,12 +150,7 @@ public class EngineBenchmark {
   // ---------------------------------------------------------------- benchmarks
 
   Item[] nextBatch() {
-    Item[] batch = new Item[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      batch[i] = ring[(cursor + i) & (RING - 1)].copy();
-    }
-    cursor = (cursor + BATCH) & (RING - 1);
-    return batch;
+    return batches.nextBatch();
   }
 
   @Benchmark

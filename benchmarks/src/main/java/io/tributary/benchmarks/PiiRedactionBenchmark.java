@@ -41,7 +41,7 @@ public class PiiRedactionBenchmark {
   public int piiPercent;
 
   Item[] ring;
-  int cursor;
+  ItemRing batches;
   Processor pii;
   RegexRedactor regex;
 
@@ -69,18 +69,14 @@ public class PiiRedactionBenchmark {
           : "customer asked for gift wrap");
       ring[i] = item;
     }
+    batches = new ItemRing(ring, BATCH);
     ProcessorFactory factory = new PiiRedactionProcessorFactory();
     pii = factory.create(ProcessorContext.of(factory.descriptor().validateConfig(Map.of())));
     regex = new RegexRedactor();
   }
 
   Item[] nextBatch() {
-    Item[] batch = new Item[BATCH];
-    for (int i = 0; i < BATCH; i++) {
-      batch[i] = ring[(cursor + i) & (RING - 1)].copy();
-    }
-    cursor = (cursor + BATCH) & (RING - 1);
-    return batch;
+    return batches.nextBatch();
   }
 
   @Benchmark
