@@ -70,20 +70,26 @@ public final class Attributes {
   private Object[] refs = NO_REFS;
   private int size;
 
-  /** The change log of the owning item while a stage runs, else null. */
-  ChangeLog log;
+  /** The item this map belongs to (its change log records our writes), or null if free-standing. */
+  private final Item owner;
 
   static final byte SCOPE_ATTRIBUTES = 0;
   static final byte SCOPE_RESOURCE = 1;
   static final byte SCOPE_INSTRUMENTATION = 2;
 
-  Attributes(byte scope) {
+  Attributes(byte scope, Item owner) {
     this.scope = scope;
+    this.owner = owner;
   }
 
   /** Creates an empty, free-standing attribute map (handy in tests and examples). */
   public static Attributes create() {
-    return new Attributes(SCOPE_ATTRIBUTES);
+    return new Attributes(SCOPE_ATTRIBUTES, null);
+  }
+
+  /** The change log writes go to now: the owning item's while a stage runs, else null. */
+  private ChangeLog log() {
+    return owner == null ? null : owner.log;
   }
 
   // ---------------------------------------------------------------- reads
@@ -319,6 +325,7 @@ public final class Attributes {
     if (types[index] == STRING && value.equals(refs[index])) {
       return; // writing the value already there is not a change
     }
+    ChangeLog log = log();
     if (log != null) {
       log.recordSet(this, index, keys[index], types[index], prims[index], refs[index]);
     }
@@ -340,6 +347,7 @@ public final class Attributes {
   /** Removes the attribute at {@code index}; later attributes move up one place. */
   public void removeAt(int index) {
     checkIndex(index);
+    ChangeLog log = log();
     if (log != null) {
       log.recordRemove(this, index, keys[index], types[index], prims[index], refs[index]);
     }
@@ -367,6 +375,7 @@ public final class Attributes {
   private void write(String key, byte type, long prim, Object ref) {
     int i = indexOf(key);
     if (i >= 0) {
+      ChangeLog log = log();
       if (types[i] == type && prims[i] == prim && sameRef(type, refs[i], ref)) {
         return; // writing the value already there is not a change
       }
@@ -378,6 +387,7 @@ public final class Attributes {
       refs[i] = ref;
       return;
     }
+    ChangeLog log = log();
     if (log != null) {
       log.recordAdd(this, key);
     }

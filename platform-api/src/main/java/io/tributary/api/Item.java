@@ -63,9 +63,9 @@ public final class Item {
   };
 
   private final Kind kind;
-  private final Attributes attributes = new Attributes(Attributes.SCOPE_ATTRIBUTES);
-  private final Attributes resource = new Attributes(Attributes.SCOPE_RESOURCE);
-  private final Attributes scope = new Attributes(Attributes.SCOPE_INSTRUMENTATION);
+  private final Attributes attributes = new Attributes(Attributes.SCOPE_ATTRIBUTES, this);
+  private final Attributes resource = new Attributes(Attributes.SCOPE_RESOURCE, this);
+  private final Attributes scope = new Attributes(Attributes.SCOPE_INSTRUMENTATION, this);
 
   private String name;
   private String traceId;
@@ -85,7 +85,8 @@ public final class Item {
   private String scopeVersion;
   private String deadLetterReason;
 
-  private ChangeLog log;
+  /** The change log of the stage running now, read by this item's attribute maps too; else null. */
+  ChangeLog log;
 
   /** Creates an empty item of the given kind. */
   public Item(Kind kind) {
@@ -406,9 +407,6 @@ public final class Item {
       throw new IllegalStateException("item is already tracked by another ChangeTracker");
     }
     log = changeLog;
-    attributes.log = changeLog;
-    resource.log = changeLog;
-    scope.log = changeLog;
   }
 
   void undoField(int id, long prim, Object ref) {
