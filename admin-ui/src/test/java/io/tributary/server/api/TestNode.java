@@ -45,19 +45,23 @@ final class TestNode implements AutoCloseable {
 
   /** One HTTP exchange; {@code token} may be null, {@code body} null for none. */
   Response call(String method, String path, String token, Object body) {
+    return call(method, path, token == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + token),
+        body);
+  }
+
+  /** One HTTP exchange with the given request headers; {@code body} null for none. */
+  Response call(String method, String path, java.util.Map<String, String> headers, Object body) {
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
           .timeout(Duration.ofSeconds(20));
-      if (token != null) {
-        b.header("Authorization", "Bearer " + token);
-      }
+      headers.forEach(b::header);
       String text = body == null ? null : body instanceof String ? (String) body : JSON.writeValueAsString(body);
       b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
       if (text != null) {
         b.header("Content-Type", "application/json");
       }
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body());
+      return new Response(r.statusCode(), r.body(), r.headers().map());
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
     }
@@ -82,7 +86,21 @@ final class TestNode implements AutoCloseable {
     node.close();
   }
 
-  record Response(int status, String body) {
+  record Response(int status, String body, java.util.Map<String, java.util.List<String>> headers) {
+    Response(int status, String body) {
+      this(status, body, java.util.Map.of());
+    }
+
+    /** The first value of a response header (case-insensitive name), or null. */
+    String header(String name) {
+      for (var e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+          return e.getValue().get(0);
+        }
+      }
+      return null;
+    }
+
     JsonNode json() {
       try {
         return JSON.readTree(body);
