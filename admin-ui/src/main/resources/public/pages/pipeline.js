@@ -203,7 +203,7 @@ export async function render(view, {args}) {
   fill(view,
     h('h1', {}, 'Pipeline of ', h('span', {id: 'env-name'}, env)),
     h('nav', {class: 'tabs', 'aria-label': 'Environments'}, envs.map(e => h('a', {href: '#/environments/' + encodeURIComponent(e.name),
-      'aria-current': e.name === env ? 'page' : null}, e.name, e.protected ? ' 🔒' : ''))),
+      'aria-current': e.name === env ? 'page' : null}, e.name, e.protected ? ' (protected)' : ''))),
     h('p', {}, 'Current revision ', h('strong', {id: 'current-revision'}, '#' + current.revision), ' by ', current.author,
       ' · ', when(current.createdAt),
       envInfo.protected ? [' · ', badge('protected'), ' changes need a second person\'s approval'] : null,

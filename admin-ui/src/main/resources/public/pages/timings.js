@@ -87,9 +87,10 @@ export async function render(view, {args}) {
     }
   }
 
-  await poll();
+  // The first poll waits until the page is on screen, so the chart can take its real width.
+  const first = setTimeout(() => { if (!stopped) poll(); }, 0);
   const timer = setInterval(() => { if (!stopped) poll(); }, POLL_MILLIS);
-  return () => { stopped = true; clearInterval(timer); if (chart) chart.destroy(); };
+  return () => { stopped = true; clearTimeout(first); clearInterval(timer); if (chart) chart.destroy(); };
 }
 
 /** Plain SVG lines: used only if the uPlot module cannot be loaded. */

@@ -16,15 +16,15 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** A real node (H2 file, real HTTP on a free port, the built-in processors on the class path) and a small client. */
-final class TestNode implements AutoCloseable {
+public final class TestNode implements AutoCloseable {
 
-  static final String ADMIN_TOKEN = "trb_test-admin-token-0123456789abcdef";
+  public static final String ADMIN_TOKEN = "trb_test-admin-token-0123456789abcdef";
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  final Path dataDir;
-  final Node node;
-  final int port;
+  public final Path dataDir;
+  public final Node node;
+  public final int port;
 
   private TestNode(Path dataDir, String env) throws IOException {
     this.dataDir = dataDir;
@@ -35,16 +35,16 @@ final class TestNode implements AutoCloseable {
     this.port = node.server().adminPort();
   }
 
-  static TestNode start(Path dataDir) throws IOException {
+  public static TestNode start(Path dataDir) throws IOException {
     return new TestNode(dataDir, "dev");
   }
 
-  static TestNode start(Path dataDir, String env) throws IOException {
+  public static TestNode start(Path dataDir, String env) throws IOException {
     return new TestNode(dataDir, env);
   }
 
   /** One HTTP exchange; {@code token} may be null, {@code body} null for none. */
-  Response call(String method, String path, String token, Object body) {
+  public Response call(String method, String path, String token, Object body) {
     return call(method, path, token == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + token),
         body);
   }
@@ -67,12 +67,12 @@ final class TestNode implements AutoCloseable {
     }
   }
 
-  Response get(String path, String token) {
+  public Response get(String path, String token) {
     return call("GET", path, token, null);
   }
 
   /** Creates a principal through the API and returns its token. */
-  String token(String name, String role, boolean approver) {
+  public String token(String name, String role, boolean approver) {
     Response r = call("POST", "/api/v1/tokens", ADMIN_TOKEN,
         java.util.Map.of("name", name, "role", role, "approver", approver));
     if (r.status() != 201) {
@@ -86,7 +86,7 @@ final class TestNode implements AutoCloseable {
     node.close();
   }
 
-  record Response(int status, String body, java.util.Map<String, java.util.List<String>> headers) {
+  public record Response(int status, String body, java.util.Map<String, java.util.List<String>> headers) {
     Response(int status, String body) {
       this(status, body, java.util.Map.of());
     }
@@ -101,7 +101,7 @@ final class TestNode implements AutoCloseable {
       return null;
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
