@@ -68,9 +68,15 @@ export function pipelineDiff(diff) {
 /** Compile diagnostics (errors and warnings with their stage and key). */
 export function diagnostics(list) {
   if (!list || !list.length) return h('p', {class: 'ok'}, 'Compiles with no errors or warnings.');
-  return h('ul', {class: 'diagnostics'}, list.map(d =>
-    h('li', {class: d.severity}, badge(d.severity),
-      ' ', d.stage ? h('strong', {}, d.stage) : '', d.key ? h('code', {}, ' ' + d.key) : '', ' ', d.message)));
+  const item = d => h('li', {class: d.severity}, badge(d.severity),
+    ' ', d.stage ? h('strong', {}, d.stage) : '', d.key ? h('code', {}, ' ' + d.key) : '', ' ', d.message);
+  const errors = list.filter(d => d.severity === 'error');
+  const others = list.filter(d => d.severity !== 'error');
+  // Wildcard writers can produce dozens of ordering warnings: errors stay in sight, the rest fold.
+  return h('div', {class: 'diagnostics-box'},
+    errors.length ? h('ul', {class: 'diagnostics'}, errors.map(item)) : h('p', {class: 'ok'}, 'No errors.'),
+    others.length ? h('details', {open: others.length <= 5},
+      h('summary', {}, others.length + ' warning(s) and note(s)'), h('ul', {class: 'diagnostics'}, others.map(item))) : null);
 }
 
 export function formatNanos(ns) {

@@ -29,8 +29,11 @@ export function parse(field, text) {
       return t !== '' && isFinite(Number(t)) ? {value: Number(t)} : {error: 'must be a number'};
     case 'boolean':
       return t === 'true' || t === 'false' ? {value: t === 'true'} : {error: 'must be true or false'};
-    case 'string_list':
-      return {value: t.split('\n').map(x => x.trim()).filter(Boolean)};
+    case 'string_list': {
+      const values = t.split('\n').map(x => x.trim()).filter(Boolean);
+      const bad = field.allowedValues && field.allowedValues.length ? values.filter(v => !field.allowedValues.includes(v)) : [];
+      return bad.length ? {error: bad.join(', ') + ' not allowed (one of ' + field.allowedValues.join(', ') + ')'} : {value: values};
+    }
     case 'string_map': {
       const out = {};
       const lines = t.split('\n').map(x => x.trim()).filter(Boolean);

@@ -89,7 +89,7 @@ final class Browser implements AutoCloseable {
 
   /** Scrolls an element into view, then saves the page. */
   Path screenshot(String name, WebElement showing) throws IOException {
-    driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", showing);
+    driver.executeScript("arguments[0].scrollIntoView({block: 'start'})", showing);
     return screenshot(name);
   }
 
