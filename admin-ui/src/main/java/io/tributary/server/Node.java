@@ -17,6 +17,9 @@ import io.tributary.server.http.EnvironmentsController;
 import io.tributary.server.http.MetricsController;
 import io.tributary.server.http.OpenApiController;
 import io.tributary.server.http.ProcessorsController;
+import io.tributary.server.http.SessionAuthenticator;
+import io.tributary.server.http.SessionController;
+import io.tributary.server.http.Sessions;
 import io.tributary.server.http.TokenAuthenticator;
 import io.tributary.server.http.TokensController;
 import java.nio.file.Path;
@@ -80,6 +83,8 @@ public final class Node implements AutoCloseable {
     this.pipelines = new PipelineService(catalog, registry, config.env(), meters);
     pipelines.start();
 
+    TokenAuthenticator tokens = new TokenAuthenticator(catalog, options.clock());
+    Sessions sessions = new Sessions(options.clock(), Sessions.DEFAULT_LIFETIME);
     AtomicReference<TributaryServer> self = new AtomicReference<>();
     List<Controller> controllers = new ArrayList<>(List.of(
         new ProcessorsController(catalog, registry),
@@ -87,10 +92,11 @@ public final class Node implements AutoCloseable {
         new ChangeRequestsController(catalog, pipelines),
         new AuditController(catalog),
         new TokensController(catalog),
+        new SessionController(catalog, sessions, tokens),
         new MetricsController(meters),
         new OpenApiController(buildInfo.version(), () -> self.get().routes())));
     this.server = new TributaryServer(config, buildInfo, options.clock(), TributaryServer.DEFAULT_DRAIN_TIMEOUT,
-        controllers, new TokenAuthenticator(catalog, options.clock()));
+        controllers, new SessionAuthenticator(tokens, sessions, catalog, options.clock()));
     self.set(server);
     // Closed in reverse: the listener first, then the pipeline, the watcher, the database.
     server.lifecycle().register("catalog", catalog);

@@ -2,6 +2,7 @@ package io.tributary.server;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.staticfiles.Location;
 import io.tributary.server.config.ServerConfig;
 import io.tributary.server.http.Api;
 import io.tributary.server.http.ApiErrors;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -129,6 +131,17 @@ public final class TributaryServer {
           server.setHandler(new GracefulHandler());
           server.setStopTimeout(drainTimeout.toMillis());
         });
+    // The web UI: plain files from the class path (a directory named "public" is no Java package,
+    // so it stays readable from other modules on the module path). no-cache = revalidate each
+    // time, so a new version is never hidden behind a stale index.html or module.
+    cfg.staticFiles.add(files -> {
+      files.hostedPath = "/";
+      files.directory = "/public";
+      files.location = Location.CLASSPATH;
+      files.headers = Map.of("Cache-Control", "no-cache");
+    });
+    // uPlot for the timing charts, from its webjar under /webjars/uplot/<version>/.
+    cfg.staticFiles.enableWebjars();
     ApiErrors.register(cfg.routes);
     Api api = new Api(cfg.routes, authenticator);
     controllers.forEach(controller -> controller.register(api));

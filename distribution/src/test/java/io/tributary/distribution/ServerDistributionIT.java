@@ -70,6 +70,12 @@ class ServerDistributionIT {
     assertThat(body.get("uptimeSeconds").isIntegralNumber()).isTrue();
     assertThat(dataDir).as("data dir created").isDirectory();
     assertThat(Files.readString(log)).contains("http://localhost:" + port + "/");
+    // The web UI and its chart library are read from the class path while running on the module path.
+    HttpResponse<String> index = get(port, "/");
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.body()).contains("app.js");
+    assertThat(get(port, "/pages/pipeline.js").statusCode()).isEqualTo(200);
+    assertThat(get(port, "/webjars/uplot/1.6.30/dist/uPlot.esm.js").statusCode()).isEqualTo(200);
 
     server.destroy(); // SIGTERM on Linux
 

@@ -19,7 +19,7 @@ public final class Api {
 
   /** Who may call a route. */
   public enum Access {
-    /** Anyone, no token (health only). */
+    /** Anyone, no token (health, the OpenAPI document, login). */
     PUBLIC,
     VIEWER,
     OPERATOR,
@@ -83,7 +83,7 @@ public final class Api {
     return ctx -> {
       Principal principal = authenticator.authenticate(ctx)
           .orElseThrow(() -> new UnauthorizedResponse(
-              "This needs a token: send 'Authorization: Bearer <token>'"));
+              "This needs a token: send 'Authorization: Bearer <token>', or log in"));
       if (!allows(access, principal)) {
         throw new ForbiddenResponse("Your token (" + principal.name() + ", " + principal.role().label()
             + (principal.approver() ? ", approver" : "") + ") may not do this: it needs "

@@ -34,18 +34,19 @@ public final class TokenAuthenticator implements Authenticator {
       return Optional.empty();
     }
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-      fail(ctx, "malformed Authorization header");
+      auditFailure(ctx, "malformed Authorization header");
       throw new UnauthorizedResponse("The Authorization header must be 'Bearer <token>'");
     }
     Optional<Principal> principal = catalog.principals().authenticate(header.substring(7).trim());
     if (principal.isEmpty()) {
-      fail(ctx, "unknown, expired or revoked token");
+      auditFailure(ctx, "unknown, expired or revoked token");
       throw new UnauthorizedResponse("The token is unknown, expired or revoked");
     }
     return principal;
   }
 
-  private void fail(Context ctx, String why) {
+  /** Audits a failed login (rate-limited per client address). */
+  void auditFailure(Context ctx, String why) {
     String ip = ctx.ip();
     long now = clock.millis();
     Long last = lastAudited.get(ip);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every route of the running server × every kind of caller → the status the access rules give:
- * 401 without a valid token, 403 for a role that is too low, something else otherwise.
+ * 401 without a valid token, 403 for a role that is too low, something else otherwise; a session
+ * cookie gets exactly what its token gets.
  */
 class AuthorizationMatrixTest {
 
@@ -60,6 +61,25 @@ class AuthorizationMatrixTest {
           checked++;
           if (verdict != null) {
             mismatches.add(route.method() + " " + route.path() + " as " + caller.getKey() + ": " + verdict);
+          }
+        }
+      }
+      // The browser's session cookie is held to the same rules as the token behind it.
+      String origin = "http://localhost:" + node.port;
+      for (String who : List.of("viewer", "operator", "approver")) {
+        String setCookie = node.call("POST", "/api/v1/session", Map.of(), Map.of("token", callers.get(who)))
+            .header("Set-Cookie");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        for (Api.Route route : routes) {
+          if (route.method().equals("DELETE")) {
+            continue;
+          }
+          int status = node.call(route.method(), concrete(route.path()), Map.of("Cookie", cookie, "Origin", origin),
+              route.method().equals("GET") ? null : "{}").status();
+          String verdict = verdict(route.access(), who, status);
+          checked++;
+          if (verdict != null) {
+            mismatches.add(route.method() + " " + route.path() + " as " + who + " (session cookie): " + verdict);
           }
         }
       }

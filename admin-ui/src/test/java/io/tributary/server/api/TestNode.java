@@ -16,15 +16,15 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** A real node (H2 file, real HTTP on a free port, the built-in processors on the class path) and a small client. */
-final class TestNode implements AutoCloseable {
+public final class TestNode implements AutoCloseable {
 
-  static final String ADMIN_TOKEN = "trb_test-admin-token-0123456789abcdef";
+  public static final String ADMIN_TOKEN = "trb_test-admin-token-0123456789abcdef";
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  final Path dataDir;
-  final Node node;
-  final int port;
+  public final Path dataDir;
+  public final Node node;
+  public final int port;
 
   private TestNode(Path dataDir, String env) throws IOException {
     this.dataDir = dataDir;
@@ -35,40 +35,44 @@ final class TestNode implements AutoCloseable {
     this.port = node.server().adminPort();
   }
 
-  static TestNode start(Path dataDir) throws IOException {
+  public static TestNode start(Path dataDir) throws IOException {
     return new TestNode(dataDir, "dev");
   }
 
-  static TestNode start(Path dataDir, String env) throws IOException {
+  public static TestNode start(Path dataDir, String env) throws IOException {
     return new TestNode(dataDir, env);
   }
 
   /** One HTTP exchange; {@code token} may be null, {@code body} null for none. */
-  Response call(String method, String path, String token, Object body) {
+  public Response call(String method, String path, String token, Object body) {
+    return call(method, path, token == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + token),
+        body);
+  }
+
+  /** One HTTP exchange with the given request headers; {@code body} null for none. */
+  Response call(String method, String path, java.util.Map<String, String> headers, Object body) {
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
           .timeout(Duration.ofSeconds(20));
-      if (token != null) {
-        b.header("Authorization", "Bearer " + token);
-      }
+      headers.forEach(b::header);
       String text = body == null ? null : body instanceof String ? (String) body : JSON.writeValueAsString(body);
       b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
       if (text != null) {
         b.header("Content-Type", "application/json");
       }
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body());
+      return new Response(r.statusCode(), r.body(), r.headers().map());
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
     }
   }
 
-  Response get(String path, String token) {
+  public Response get(String path, String token) {
     return call("GET", path, token, null);
   }
 
   /** Creates a principal through the API and returns its token. */
-  String token(String name, String role, boolean approver) {
+  public String token(String name, String role, boolean approver) {
     Response r = call("POST", "/api/v1/tokens", ADMIN_TOKEN,
         java.util.Map.of("name", name, "role", role, "approver", approver));
     if (r.status() != 201) {
@@ -82,8 +86,22 @@ final class TestNode implements AutoCloseable {
     node.close();
   }
 
-  record Response(int status, String body) {
-    JsonNode json() {
+  public record Response(int status, String body, java.util.Map<String, java.util.List<String>> headers) {
+    Response(int status, String body) {
+      this(status, body, java.util.Map.of());
+    }
+
+    /** The first value of a response header (case-insensitive name), or null. */
+    String header(String name) {
+      for (var e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+          return e.getValue().get(0);
+        }
+      }
+      return null;
+    }
+
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {

@@ -1,0 +1,66 @@
+import {h, fill, badge, table, show, pre} from '../dom.js';
+import {api, errorBox, drafts} from '../app.js';
+
+const SAMPLES = {
+  'Log line with an e-mail address and a card number': {kind: 'log', severityText: 'ERROR',
+    body: 'payment failed for alice@example.com card 4111 1111 1111 1111',
+    attributes: {'user.email': 'alice@example.com', 'http.request.method': 'POST'}},
+  'HTTP server span (old semantic conventions)': {kind: 'span', name: 'GET /checkout',
+    traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7',
+    attributes: {'http.method': 'GET', 'http.status_code': 200, 'http.url': 'https://shop.example/checkout?session=abc'}},
+  'Event with a bearer token': {kind: 'event', name: 'login',
+    attributes: {'http.request.header.authorization': 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'client.address': '203.0.113.7'}},
+};
+
+export async function render(view, {args}) {
+  const envs = (await api('/environments')).body;
+  const env = args[0] || (envs.find(e => e.servedByThisNode) || envs[0]).name;
+  const draft = drafts[env];
+  const item = h('textarea', {id: 'sim-item', rows: 12, spellcheck: 'false', 'aria-describedby': 'sim-item-help'});
+  item.value = JSON.stringify(Object.values(SAMPLES)[0], null, 2);
+  const sample = h('select', {id: 'sim-sample', onchange: () => { item.value = JSON.stringify(SAMPLES[sample.value], null, 2); }},
+    Object.keys(SAMPLES).map(k => h('option', {value: k}, k)));
+  const which = h('fieldset', {class: 'choice'}, h('legend', {}, 'Pipeline'),
+    h('label', {}, h('input', {type: 'radio', name: 'which', value: 'current', id: 'sim-current', checked: true}), ' current revision'),
+    h('label', {}, h('input', {type: 'radio', name: 'which', value: 'edited', id: 'sim-edited', disabled: !draft}),
+      ' edited, unsaved pipeline', draft ? '' : h('span', {class: 'muted'}, ' (edit it on the pipeline page first)')));
+  const out = h('section', {id: 'sim-results', 'aria-live': 'polite'});
+
+  async function run(ev) {
+    ev.preventDefault();
+    let parsed;
+    try { parsed = JSON.parse(item.value); } catch (e) {
+      fill(out, h('div', {class: 'error', role: 'alert'}, 'The item is not valid JSON: ' + e.message)); return;
+    }
+    const body = {items: Array.isArray(parsed) ? parsed : [parsed]};
+    if (view.querySelector('#sim-edited').checked && drafts[env]) body.stages = drafts[env].stages;
+    fill(out, h('p', {class: 'muted'}, 'Running…'));
+    try {
+      const r = (await api('/environments/' + encodeURIComponent(env) + '/simulate', {method: 'POST', body})).body;
+      fill(out, h('h2', {}, r.revision ? 'Result with revision #' + r.revision : 'Result with the edited pipeline'),
+        r.diagnostics.length ? h('ul', {class: 'diagnostics'}, r.diagnostics.map(d => h('li', {class: d.severity}, badge(d.severity), ' ', d.stage || '', ' ', d.message))) : null,
+        r.results.map((res, n) => h('article', {class: 'card sim-result'},
+          body.items.length > 1 ? h('h3', {}, 'Item ' + (n + 1)) : null,
+          res.deadLetter ? h('p', {class: 'error'}, 'Dead-lettered: ' + res.deadLetter) : null,
+          table(['Stage', 'Processor', 'Outcome', 'Time', 'What changed'], res.stages.map(s => h('tr', {dataset: {stage: s.stage}},
+            h('td', {}, s.stage), h('td', {class: 'mono'}, s.processor), h('td', {}, badge(s.outcome), s.failure ? h('div', {class: 'error small'}, s.failure) : null),
+            h('td', {}, (s.nanos / 1000).toFixed(1) + ' µs'),
+            h('td', {}, s.changes.length ? h('table', {class: 'changes'}, h('tbody', {}, s.changes.map(c => h('tr', {},
+              h('th', {scope: 'row', class: 'mono'}, c.key), h('td', {class: 'mono before'}, show(c.before)), h('td', {}, '→'),
+              h('td', {class: 'mono after'}, show(c.after)))))) : h('span', {class: 'muted'}, 'nothing'))))),
+          h('div', {class: 'example-io'}, h('div', {}, h('h4', {}, 'Input'), pre(res.input)), h('div', {}, h('h4', {}, 'Output'), pre(res.output))))));
+    } catch (e) { fill(out, errorBox(e)); }
+  }
+
+  fill(view,
+    h('h1', {}, 'Simulate on ', env),
+    h('nav', {class: 'tabs', 'aria-label': 'Environments'}, envs.map(e => h('a', {href: '#/simulate/' + encodeURIComponent(e.name),
+      'aria-current': e.name === env ? 'page' : null}, e.name))),
+    h('form', {class: 'card', onsubmit: run},
+      h('label', {for: 'sim-sample'}, 'Sample '), sample,
+      h('label', {for: 'sim-item'}, 'Item (JSON; a list runs several)'), item,
+      h('p', {class: 'help', id: 'sim-item-help'}, 'Fields: kind (span, log, metric, event), name, body, traceId, spanId, severityText, attributes, resource. Nothing is stored or sent on.'),
+      which,
+      h('button', {type: 'submit', class: 'primary', id: 'sim-run'}, 'Run')),
+    out);
+}

@@ -1,0 +1,243 @@
+package io.tributary.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.server.api.TestNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The admin UI in a real browser (Debian's headless chromium) against a real node: what an
+ * operator, an approver and a plugin author do, each step saved as a screenshot under
+ * {@code target/screenshots/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminUiBrowserTest {
+
+  @TempDir static Path dataDir;
+  private TestNode node;
+  private Browser browser;
+
+  @BeforeAll
+  void start() throws Exception {
+    node = TestNode.start(dataDir, "staging");
+    browser = new Browser("http://localhost:" + node.port);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      if (node != null) {
+        node.close();
+      }
+    }
+  }
+
+  @BeforeEach
+  void freshBrowser() {
+    browser.size(1280, 800);
+    browser.driver.manage().deleteAllCookies();
+  }
+
+  /** Logs in through the form (a fresh page load, so no state of an earlier test remains). */
+  private void logIn(String token, String expectedName) throws Exception {
+    browser.driver.manage().deleteAllCookies();
+    browser.driver.get(browser.base + "/?fresh=" + System.nanoTime() + "#/login");
+    WebElement field = browser.waitFor(By.id("token"));
+    field.sendKeys(token);
+    browser.click(By.id("login"));
+    browser.waitForText(By.id("principal"), expectedName);
+  }
+
+  @Test
+  void logs_in_with_a_token_and_shows_who_is_logged_in() throws Exception {
+    browser.driver.get(browser.base + "/?fresh=" + System.nanoTime() + "#/catalog");
+    browser.waitFor(By.id("token"));
+    assertThat(browser.driver.getCurrentUrl()).contains("#/login");
+    browser.find(By.id("token")).sendKeys("trb_wrong-token");
+    browser.click(By.id("login"));
+    browser.waitForText(By.id("login-status"), "unknown, expired or revoked");
+    browser.screenshot("login-refused");
+
+    browser.find(By.id("token")).clear();
+    browser.find(By.id("token")).sendKeys(TestNode.ADMIN_TOKEN);
+    browser.click(By.id("login"));
+    browser.waitForText(By.id("principal"), "admin");
+    assertThat(browser.find(By.id("role")).getText()).isEqualTo("admin · approver");
+    browser.waitFor(By.id("catalog-results"));
+    // The session cookie is HttpOnly: page scripts cannot read it.
+    assertThat(browser.driver.manage().getCookieNamed("tributary_session").isHttpOnly()).isTrue();
+    assertThat((String) browser.driver.executeScript("return document.cookie")).doesNotContain("tributary_session");
+    browser.screenshot("catalog-after-login");
+
+    browser.click(By.id("logout"));
+    browser.waitFor(By.id("token"));
+    assertThat(node.get("/api/v1/me", null).status()).isEqualTo(401);
+    browser.screenshot("logged-out");
+  }
+
+  @Test
+  void finds_a_processor_in_the_catalog_and_opens_its_documentation() throws Exception {
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/catalog");
+    WebElement search = browser.waitFor(By.id("catalog-search"));
+    search.sendKeys("pii-redaction");
+    browser.waitForText(By.id("catalog-results"), "1 of 7 processors");
+    new Select(browser.find(By.id("filter-env"))).selectByValue("staging");
+    browser.waitForText(By.id("catalog-results"), "pii-redaction");
+    browser.screenshot("catalog-search");
+    browser.click(By.linkText("pii-redaction"));
+    browser.waitFor(By.id("version-1.0.0"));
+    String page = browser.find(By.id("main")).getText();
+    assertThat(page).contains("Configuration").contains("hashKey").contains("Examples").contains("Where it runs")
+        .contains("staging");
+    browser.screenshot("processor-docs");
+
+    browser.size(390, 844);
+    browser.open("#/catalog");
+    browser.waitFor(By.id("catalog-results"));
+    browser.screenshot("catalog-narrow");
+  }
+
+  @Test
+  void enables_a_configured_processor_in_staging_and_finds_the_revision_and_its_audit_entry() throws Exception {
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/environments/staging");
+    browser.waitForText(By.id("current-revision"), "#1");
+    new Select(browser.find(By.id("add-processor"))).selectByValue("attributes");
+    browser.click(By.id("add-stage"));
+    browser.click(By.id("configure-attributes"));
+    // Planned without its required value, the form says what is missing.
+    browser.click(By.id("plan-button"));
+    browser.waitForText(By.id("plan"), "attributes.actions required");
+    browser.find(By.id("cfg-attributes-actions")).sendKeys("insert team=checkout");
+    browser.find(By.id("reason")).sendKeys("tag the checkout team");
+    browser.click(By.id("plan-button"));
+    browser.waitForText(By.id("plan-verdict"), "compiles");
+    assertThat(browser.find(By.id("plan")).getText()).contains("added").contains("attributes")
+        .contains("Dry run");
+    browser.screenshot("pipeline-plan", browser.find(By.id("plan")));
+    browser.click(By.id("apply-button"));
+    browser.waitForText(By.id("flash"), "Revision 2 of staging written");
+    browser.waitForText(By.id("current-revision"), "#2");
+    assertThat(browser.find(By.id("revisions")).getText()).contains("tag the checkout team");
+    browser.screenshot("pipeline-revision-2");
+    JsonNode stored = node.get("/api/v1/environments/staging/pipeline", TestNode.ADMIN_TOKEN).json();
+    assertThat(stored.get("stages").findValuesAsText("processor")).contains("attributes");
+
+    browser.open("#/audit?action=pipeline.revised");
+    browser.waitForText(By.id("audit-table"), "pipeline.revised");
+    assertThat(browser.find(By.id("audit-table")).getText()).contains("tag the checkout team").contains("admin");
+    browser.waitForText(By.id("chain-status"), "Chain intact");
+    browser.screenshot("audit-revision");
+  }
+
+  @Test
+  void a_prod_change_is_submitted_by_one_person_and_approved_by_another() throws Exception {
+    String alice = node.token("alice", "operator", true);
+    String bob = node.token("bob", "operator", true);
+    logIn(alice, "alice");
+    browser.open("#/environments/prod");
+    browser.waitForText(By.id("env-name"), "prod");
+    browser.click(By.id("enabled-semconv-upgrade"));
+    browser.find(By.id("reason")).sendKeys("pause the semconv upgrade");
+    browser.click(By.id("apply-button"));
+    browser.waitForText(By.id("flash"), "submitted");
+    browser.screenshot("prod-change-submitted");
+    long id = node.get("/api/v1/change-requests?status=pending", TestNode.ADMIN_TOKEN).json().get(0).get("id").asLong();
+
+    browser.open("#/approvals");
+    WebElement own = browser.waitFor(By.cssSelector("#cr-" + id + " button.approve"));
+    assertThat(own.isEnabled()).as("nobody approves their own request").isFalse();
+    browser.screenshot("approvals-own-request");
+
+    browser.click(By.id("logout"));
+    browser.waitFor(By.id("token"));
+    logIn(bob, "bob");
+    browser.open("#/approvals");
+    browser.waitFor(By.id("cr-" + id));
+    assertThat(browser.find(By.id("cr-" + id)).getText()).contains("alice").contains("semconv-upgrade")
+        .contains("enabled");
+    browser.find(By.id("decision-reason-" + id)).sendKeys("looks right");
+    browser.screenshot("approvals-pending", browser.find(By.id("cr-" + id)));
+    browser.click(By.cssSelector("#cr-" + id + " button.approve"));
+    browser.waitForText(By.id("flash"), "approved: prod is now at revision 2");
+    browser.screenshot("approvals-approved");
+    JsonNode prod = node.get("/api/v1/environments/prod/pipeline", TestNode.ADMIN_TOKEN).json();
+    assertThat(prod.get("revision").asLong()).isEqualTo(2);
+    assertThat(prod.get("changeRequest").asLong()).isEqualTo(id);
+  }
+
+  @Test
+  void simulates_an_item_and_shows_the_redaction_in_the_stage_diff() throws Exception {
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/simulate/dev");
+    browser.waitFor(By.id("sim-item"));
+    browser.click(By.id("sim-run"));
+    WebElement row = browser.waitFor(By.cssSelector("#sim-results tr[data-stage='pii-redaction']"));
+    String text = row.getText();
+    assertThat(text).contains("attributes.user.email").contains("alice@example.com");
+    String after = row.findElements(By.cssSelector("td.after")).stream().map(WebElement::getText)
+        .reduce("", (a, b) -> a + "\n" + b);
+    assertThat(after).isNotBlank().doesNotContain("alice@example.com");
+    browser.screenshot("simulate-redaction", row);
+  }
+
+  @Test
+  void a_broken_plugin_file_shows_its_cause_on_the_plugins_page() throws Exception {
+    Path plugins = node.node.config().pluginsDir();
+    Files.writeString(plugins.resolve("broken-plugin.jar"), "this is not a zip file", StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!node.get("/api/v1/plugins", TestNode.ADMIN_TOKEN).body().contains("broken-plugin.jar")) {
+      assertThat(System.nanoTime()).as("the watcher finds the broken jar").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/plugins");
+    browser.waitForText(By.id("failed-plugins"), "broken-plugin.jar");
+    WebElement cause = browser.find(By.cssSelector("#failed-plugins td.cause"));
+    assertThat(cause.getText()).isNotBlank().isNotEqualTo("no cause recorded");
+    browser.screenshot("plugins-broken", cause);
+  }
+
+  @Test
+  void the_other_pages_render_for_a_viewer_with_editing_disabled() throws Exception {
+    String viewer = node.token("vera", "viewer", false);
+    logIn(viewer, "vera");
+    browser.open("#/environments/staging");
+    browser.waitFor(By.id("stages"));
+    assertThat(browser.find(By.id("add-stage")).isEnabled()).isFalse();
+    assertThat(browser.find(By.id("apply-button")).isEnabled()).isFalse();
+    assertThat(browser.find(By.id("plan-button")).isEnabled()).as("planning is read-only").isTrue();
+    browser.screenshot("pipeline-as-viewer");
+    browser.open("#/timings/staging");
+    browser.waitFor(By.cssSelector("#timings-table table"));
+    browser.waitFor(By.cssSelector("#timings-chart canvas, #timings-chart svg"));
+    browser.screenshot("timings");
+    browser.open("#/audit");
+    browser.waitForText(By.id("chain-status"), "Chain intact");
+    browser.screenshot("audit");
+    for (String page : List.of("catalog", "plugins", "approvals", "simulate")) {
+      browser.open("#/" + page);
+      browser.waitFor(By.cssSelector(".page-" + page + " h1"));
+      browser.screenshot(page + "-as-viewer");
+    }
+  }
+}
