@@ -3,250 +3,269 @@ package io.tributary.plugins.piiredaction;
 import io.tributary.api.Attributes;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Redacts PII in attribute values and log bodies. Thread-safe: the configuration is immutable and
- * per-thread scratch space (findings, MAC) lives in thread locals.
+ * Redacts one item: item attributes, resource attributes if configured, the log body if
+ * configured, then adds the counts. Immutable apart from the per-thread HMAC state in {@link
+ * Hasher}; thread-safe. Never logs or keeps a value.
  */
 final class PiiRedactionProcessor implements Processor {
 
-  static final int MASK = 0;
-  static final int HASH = 1;
-  static final int DROP = 2;
-
-  static final String COUNT_KEY = "pii.redacted.count";
-
-  private final PiiScanner scanner;
-  private final int[] actions; // per type
-  private final boolean[] enabled;
-  private final Set<String> allowExact;
-  private final String[] allowPrefixes;
-  private final String[] sensitiveWords;
-  private final boolean scanBody;
-  private final boolean scanResource;
-  private final int maxScanLength;
-  private final boolean countAttributes;
-  private final int hashLength;
-  private final byte[] hashKey;
-  private final String[] countKeys = new String[PiiScanner.TYPES];
-
-  private static final byte SCAN = 0;
-  private static final byte ALLOWED = 1;
-  private static final byte SECRET = 2;
-
-  /** Key → what to do with its value; keys repeat endlessly, so one lookup is worth caching (bounded). */
-  private final Map<String, Byte> keyClasses = new ConcurrentHashMap<>();
-  private static final int KEY_CACHE_LIMIT = 10_000;
-
-  private final ThreadLocal<PiiScanner.Findings> findings = ThreadLocal.withInitial(PiiScanner.Findings::new);
-  private final ThreadLocal<Mac> macs;
-
-  PiiRedactionProcessor(PiiScanner scanner, int[] actions, boolean[] enabled, Set<String> allowExact,
-      String[] allowPrefixes, String[] sensitiveWords, boolean scanBody, boolean scanResource, int maxScanLength,
-      boolean countAttributes, int hashLength, byte[] hashKey) {
-    this.scanner = scanner;
-    this.actions = actions.clone();
-    this.enabled = enabled.clone();
-    this.allowExact = Set.copyOf(allowExact);
-    this.allowPrefixes = allowPrefixes.clone();
-    this.sensitiveWords = sensitiveWords.clone();
-    this.scanBody = scanBody;
-    this.scanResource = scanResource;
-    this.maxScanLength = maxScanLength;
-    this.countAttributes = countAttributes;
-    this.hashLength = hashLength;
-    this.hashKey = hashKey == null ? null : hashKey.clone();
-    for (int t = 0; t < PiiScanner.TYPES; t++) {
-      countKeys[t] = "pii.redacted." + PiiScanner.TYPE_NAMES[t];
-    }
-    this.macs = hashKey == null ? null : ThreadLocal.withInitial(this::newMac);
+  /** How a value longer than {@code maxScanLength} is handled. */
+  enum Oversize {
+    SCAN_PREFIX,
+    MASK,
+    DROP
   }
 
-  private Mac newMac() {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(hashKey, "HmacSHA256"));
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
+  private static final int TYPES = PiiType.VALUES.length;
+
+  private final Scanner scanner;
+  private final KeyRules keys;
+  /** By {@link PiiType} ordinal. */
+  private final Action[] actions;
+  /** Null when no enabled type hashes. */
+  private final Hasher hasher;
+  private final boolean scanBody;
+  private final boolean scanResource;
+  private final boolean countAttributes;
+  private final int maxScanLength;
+  private final Oversize oversize;
+
+  PiiRedactionProcessor(
+      Scanner scanner,
+      KeyRules keys,
+      Action[] actions,
+      Hasher hasher,
+      boolean scanBody,
+      boolean scanResource,
+      boolean countAttributes,
+      int maxScanLength,
+      Oversize oversize) {
+    this.scanner = scanner;
+    this.keys = keys;
+    this.actions = actions.clone();
+    this.hasher = hasher;
+    this.scanBody = scanBody;
+    this.scanResource = scanResource;
+    this.countAttributes = countAttributes;
+    this.maxScanLength = maxScanLength;
+    this.oversize = oversize;
   }
 
   @Override
   public void process(Item item) {
-    PiiScanner.Findings f = findings.get();
-    int[] counts = null;
-    counts = redact(item.attributes(), f, counts);
+    int[] counts = redactAttributes(item.attributes(), null);
     if (scanResource) {
-      counts = redact(item.resource(), f, counts);
+      counts = redactAttributes(item.resource(), counts);
     }
-    if (scanBody && item.body() != null) {
-      String body = item.body();
-      String redacted = redactText(body, f, false);
-      if (redacted != body) {
-        counts = count(f, counts);
-        item.body(redacted);
-      }
+    if (scanBody) {
+      counts = redactBody(item, counts);
     }
     if (counts != null && countAttributes) {
-      long total = 0;
-      for (int t = 0; t < PiiScanner.TYPES; t++) {
-        if (counts[t] > 0) {
-          item.attributes().put(countKeys[t], item.attributes().getLong(countKeys[t], 0) + counts[t]);
-          total += counts[t];
-        }
-      }
-      item.attributes().put(COUNT_KEY, item.attributes().getLong(COUNT_KEY, 0) + total);
+      writeCounts(item.attributes(), counts);
     }
   }
 
-  private int[] redact(Attributes attributes, PiiScanner.Findings f, int[] counts) {
-    for (int i = 0; i < attributes.size(); i++) {
-      byte keyClass = classOf(attributes.keyAt(i));
-      if (keyClass == ALLOWED) {
+  // ---------------------------------------------------------------- attributes
+
+  /** Returns {@code counts}, allocated on the first finding. */
+  private int[] redactAttributes(Attributes a, int[] counts) {
+    int i = 0;
+    while (i < a.size()) {
+      int verdict = keys.classify(a.keyAt(i));
+      if (verdict == KeyRules.ALLOW) {
+        i++;
         continue;
       }
-      if (keyClass == SECRET) {
-        counts = counts == null ? new int[PiiScanner.TYPES] : counts;
-        counts[PiiScanner.SECRET_KEY]++;
-        int action = actions[PiiScanner.SECRET_KEY];
-        if (action == DROP) {
-          attributes.removeAt(i);
-          i--;
-        } else {
-          String value = attributes.typeAt(i) == Attributes.Type.STRING ? attributes.stringAt(i)
-              : String.valueOf(attributes.valueAt(i));
-          attributes.setStringAt(i, replacement(PiiScanner.SECRET_KEY, value));
-        }
-        continue;
+      int before = a.size();
+      String value;
+      if (verdict == KeyRules.SECRET) {
+        counts = redactWholeValue(a, i, counts);
+      } else if ((value = a.stringAt(i)) != null) {
+        counts = redactString(a, i, value, counts);
+      } else if (a.typeAt(i) == Attributes.Type.ARRAY) {
+        counts = redactArray(a, i, counts);
       }
-      String value = attributes.stringAt(i);
-      if (value == null) {
-        continue; // numbers, booleans, arrays: not scanned
-      }
-      String redacted = redactText(value, f, true);
-      if (redacted == value) {
-        continue;
-      }
-      counts = count(f, counts);
-      if (redacted == null) {
-        attributes.removeAt(i);
-        i--;
-      } else {
-        attributes.setStringAt(i, redacted);
+      if (a.size() == before) {
+        i++; // else it was removed, and the next attribute moved into place i
       }
     }
     return counts;
   }
 
-  /**
-   * Returns {@code value} itself if nothing was found (no allocation), the redacted text, or null
-   * if the attribute should be dropped ({@code mayDrop}; a body is masked instead). Leaves the findings in {@code f} for counting.
-   */
-  private String redactText(String value, PiiScanner.Findings f, boolean mayDrop) {
-    f.clear();
-    if (value.length() > maxScanLength) {
-      f.add(0, value.length(), PiiScanner.OVERSIZE);
-      return "[REDACTED:oversize]";
+  /** A key whose name says it holds a secret: mask, hash or drop the value, whatever its type. */
+  private int[] redactWholeValue(Attributes a, int i, int[] counts) {
+    String s = a.stringAt(i);
+    if (s != null && (s.isEmpty() || s.equals(PiiType.KEY_NAME.marker))) {
+      return counts; // nothing to hide, or already masked
     }
-    scanner.scan(value, value.length(), f);
-    if (f.size == 0) {
-      return value;
+    counts = count(counts, PiiType.KEY_NAME);
+    switch (actions[PiiType.KEY_NAME.ordinal()]) {
+      case DROP:
+        a.removeAt(i);
+        break;
+      case HASH:
+        a.setStringAt(i, hasher.hash(PiiType.KEY_NAME, s != null ? s : String.valueOf(a.valueAt(i))));
+        break;
+      default:
+        a.setStringAt(i, PiiType.KEY_NAME.marker);
     }
-    StringBuilder sb = new StringBuilder(value.length() + 16 * f.size);
-    int pos = 0;
-    for (int k = 0; k < f.size; k++) {
-      int type = f.types[k];
-      if (actions[type] == DROP && mayDrop) {
-        return null;
+    return counts;
+  }
+
+  /** Scans a string attribute and rewrites or removes it; returns the counts. */
+  private int[] redactString(Attributes a, int i, String value, int[] counts) {
+    int limit = value.length();
+    if (limit > maxScanLength) {
+      if (oversize != Oversize.SCAN_PREFIX) {
+        counts = count(counts, PiiType.OVERSIZE);
+        if (oversize == Oversize.DROP) {
+          a.removeAt(i);
+          return counts;
+        }
+        a.setStringAt(i, PiiType.OVERSIZE.marker);
+        return counts;
       }
-      sb.append(value, pos, f.starts[k]);
-      sb.append(replacement(type, value.substring(f.starts[k], f.ends[k])));
-      pos = f.ends[k];
+      limit = maxScanLength;
     }
-    sb.append(value, pos, value.length());
-    return sb.toString();
+    Spans spans = scanner.scan(value, limit);
+    if (spans == null) {
+      return counts;
+    }
+    counts = count(counts, spans);
+    if (dropsAttribute(spans)) {
+      a.removeAt(i);
+      return counts;
+    }
+    a.setStringAt(i, rewrite(value, spans));
+    return counts;
   }
 
-  /** The text that replaces a finding: a hash, or a mask (also for drop, where dropping is not possible). */
-  private String replacement(int type, String found) {
-    if (actions[type] == HASH) {
-      byte[] digest = macs.get().doFinal(found.getBytes(StandardCharsets.UTF_8));
-      return "[" + PiiScanner.TYPE_NAMES[type] + ":" + hex(digest, hashLength) + "]";
+  /** Scans the string elements of an array attribute and rewrites or removes it; returns the counts. */
+  private int[] redactArray(Attributes a, int i, int[] counts) {
+    List<?> list = (List<?>) a.valueAt(i);
+    List<Object> copy = null;
+    for (int k = 0, n = list.size(); k < n; k++) {
+      Object element = list.get(k);
+      if (!(element instanceof String)) {
+        continue;
+      }
+      String s = (String) element;
+      String replacement;
+      if (s.length() > maxScanLength && oversize != Oversize.SCAN_PREFIX) {
+        counts = count(counts, PiiType.OVERSIZE);
+        if (oversize == Oversize.DROP) {
+          a.removeAt(i);
+          return counts;
+        }
+        replacement = PiiType.OVERSIZE.marker;
+      } else {
+        Spans spans = scanner.scan(s, Math.min(s.length(), maxScanLength));
+        if (spans == null) {
+          continue;
+        }
+        counts = count(counts, spans);
+        if (dropsAttribute(spans)) {
+          a.removeAt(i);
+          return counts;
+        }
+        replacement = rewrite(s, spans);
+      }
+      if (copy == null) {
+        copy = new ArrayList<>(list);
+      }
+      copy.set(k, replacement);
     }
-    return "[REDACTED:" + PiiScanner.TYPE_NAMES[type] + "]";
+    if (copy != null) {
+      a.putArray(a.keyAt(i), copy);
+    }
+    return counts;
   }
 
-  private static int[] count(PiiScanner.Findings f, int[] counts) {
-    int[] c = counts == null ? new int[PiiScanner.TYPES] : counts;
-    for (int k = 0; k < f.size; k++) {
-      c[f.types[k]]++;
-    }
-    return c;
-  }
-
-  private boolean isAllowed(String key) {
-    if (key.startsWith("pii.redacted.") || allowExact.contains(key)) {
-      return true;
-    }
-    for (String prefix : allowPrefixes) {
-      if (key.startsWith(prefix)) {
+  private boolean dropsAttribute(Spans spans) {
+    for (int k = 0; k < spans.size(); k++) {
+      if (actions[spans.type(k).ordinal()] == Action.DROP) {
         return true;
       }
     }
     return false;
   }
 
-  private byte classOf(String key) {
-    Byte known = keyClasses.get(key);
-    if (known != null) {
-      return known;
+  // ---------------------------------------------------------------- body
+
+  private int[] redactBody(Item item, int[] counts) {
+    String body = item.body();
+    if (body == null || body.isEmpty()) {
+      return counts;
     }
-    byte computed = isAllowed(key) ? ALLOWED
-        : enabled[PiiScanner.SECRET_KEY] && isSecretName(key) ? SECRET : SCAN;
-    if (keyClasses.size() < KEY_CACHE_LIMIT) {
-      keyClasses.put(key, computed);
+    int limit = body.length();
+    if (limit > maxScanLength) {
+      if (oversize != Oversize.SCAN_PREFIX) {
+        // A body cannot be dropped: drop falls back to mask.
+        item.body(PiiType.OVERSIZE.marker);
+        return count(counts, PiiType.OVERSIZE);
+      }
+      limit = maxScanLength;
     }
-    return computed;
+    Spans spans = scanner.scan(body, limit);
+    if (spans == null) {
+      return counts;
+    }
+    item.body(rewrite(body, spans));
+    return count(counts, spans);
   }
 
-  /** True if a segment of the key (split at '.', '_', '-', '/', ' ') or the whole key names a secret. */
-  private boolean isSecretName(String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    for (String word : sensitiveWords) {
-      int at = lower.indexOf(word);
-      while (at >= 0) {
-        int end = at + word.length();
-        boolean startOk = at == 0 || isSeparator(lower.charAt(at - 1));
-        boolean endOk = end == lower.length() || isSeparator(lower.charAt(end));
-        if (startOk && endOk) {
-          return true;
-        }
-        at = lower.indexOf(word, at + 1);
+  // ---------------------------------------------------------------- rewriting and counting
+
+  /** Replaces each finding by its marker or hash; {@code drop} findings (in a body) are masked. */
+  private String rewrite(String value, Spans spans) {
+    StringBuilder sb = new StringBuilder(value.length() + 16 * spans.size());
+    int pos = 0;
+    for (int k = 0; k < spans.size(); k++) {
+      PiiType type = spans.type(k);
+      int start = spans.start(k);
+      int end = spans.end(k);
+      sb.append(value, pos, start);
+      if (actions[type.ordinal()] == Action.HASH) {
+        sb.append(hasher.hash(type, Hasher.normalize(type, value, start, end)));
+      } else {
+        sb.append(type.marker);
+      }
+      pos = end;
+    }
+    return sb.append(value, pos, value.length()).toString();
+  }
+
+  private static int[] count(int[] counts, PiiType type) {
+    int[] c = counts == null ? new int[TYPES] : counts;
+    c[type.ordinal()]++;
+    return c;
+  }
+
+  private static int[] count(int[] counts, Spans spans) {
+    int[] c = counts == null ? new int[TYPES] : counts;
+    for (int k = 0; k < spans.size(); k++) {
+      c[spans.type(k).ordinal()]++;
+    }
+    return c;
+  }
+
+  /**
+   * Adds the counts to {@code pii.redacted.count} and {@code pii.redacted.<type>}, on top of what
+   * an earlier stage wrote there.
+   */
+  private static void writeCounts(Attributes a, int[] counts) {
+    long total = 0;
+    for (PiiType type : PiiType.VALUES) {
+      int n = counts[type.ordinal()];
+      if (n > 0) {
+        total += n;
+        a.put(type.countKey, a.getLong(type.countKey, 0L) + n);
       }
     }
-    return false;
-  }
-
-  private static boolean isSeparator(char c) {
-    return c == '.' || c == '_' || c == '-' || c == ' ' || c == '/';
-  }
-
-  private static String hex(byte[] bytes, int chars) {
-    char[] out = new char[chars];
-    for (int i = 0; i < chars; i++) {
-      int b = bytes[i / 2] & 0xff;
-      int nibble = (i & 1) == 0 ? b >>> 4 : b & 0x0f;
-      out[i] = (char) (nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
-    }
-    return new String(out);
+    a.put(PiiType.TOTAL_COUNT_KEY, a.getLong(PiiType.TOTAL_COUNT_KEY, 0L) + total);
   }
 }

@@ -6,120 +6,204 @@ import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.api.ProcessorDescriptor.ConfigField;
-import io.tributary.api.ProcessorDescriptor.Stability;
 import io.tributary.api.ProcessorFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The {@code pii-redaction} processor: finds PII and secrets and masks, hashes or drops them. */
+/** The {@code pii-redaction} processor: masks, hashes or drops PII and secrets. */
 public final class PiiRedactionProcessorFactory implements ProcessorFactory {
 
-  static final List<String> DEFAULT_SENSITIVE_KEYS = List.of("password", "passwd", "pwd", "secret",
-      "authorization", "auth", "cookie", "set-cookie", "api_key", "apikey", "api-key", "token", "access_token",
-      "refresh_token", "id_token", "private_key", "client_secret", "credit_card", "card_number", "cvv", "ssn");
+  static final String ID = "pii-redaction";
 
-  static final List<String> DEFAULT_ALLOW_KEYS = List.of("trace_id", "span_id", "traceparent", "tracestate",
-      "request.id", "correlation.id", "http.request.method", "http.response.status_code", "url.scheme",
-      "service.name", "service.version", "deployment.environment.name", "telemetry.*", "otel.*");
+  static final String TYPES = "types";
+  static final String ACTION = "action";
+  static final String ACTIONS = "actions";
+  static final String HASH_KEY = "hashKey";
+  static final String HASH_LENGTH = "hashLength";
+  static final String KEY_NAMES = "keyNames";
+  static final String ALLOW_KEYS = "allowKeys";
+  static final String API_KEY_PREFIXES = "apiKeyPrefixes";
+  static final String CARD_IIN_CHECK = "cardIinCheck";
+  static final String SCAN_BODY = "scanBody";
+  static final String SCAN_RESOURCE = "scanResource";
+  static final String MAX_SCAN_LENGTH = "maxScanLength";
+  static final String OVERSIZE = "oversize";
+  static final String COUNT_ATTRIBUTES = "countAttributes";
 
-  private static final List<String> ALL_TYPES =
-      List.of("email", "card", "phone", "ip", "jwt", "bearer", "apikey", "secret-key");
+  static final int MIN_HASH_KEY_LENGTH = 16;
+  static final int MAX_SCAN_LENGTH_LIMIT = 100_000_000;
 
-  private static Item log(String body) {
-    return Item.log().body(body);
-  }
+  static final List<String> DEFAULT_KEY_NAMES = List.of(
+      "password", "passwd", "secret", "authorization", "cookie", "set-cookie", "api_key", "apikey",
+      "token", "private_key", "credit_card", "card_number", "cvv", "ssn");
 
-  private static final ProcessorDescriptor DESCRIPTOR = ProcessorDescriptor.builder("pii-redaction", "1.0.0")
+  static final List<String> DEFAULT_ALLOW_KEYS = List.of(
+      "trace_id", "span_id", "parent_span_id", "http.request.method", "http.route", "url.scheme");
+
+  private static final String DESCRIPTION = String.join("\n",
+      "Finds personal data and secrets in attribute values and log bodies and masks, hashes or "
+          + "drops them before telemetry leaves. Put it late in the pipeline (after the stages "
+          + "that add data) and give the stage the `dead-letter` failure policy: with `skip`, an "
+          + "item this stage fails on would go on unredacted.",
+      "",
+      "**What it finds.** In string values (item attributes, string elements of array "
+          + "attributes, the log body, and resource attributes with `scanResource`): `email` "
+          + "addresses; payment `card` numbers (13–19 digits, bare or in groups joined by single "
+          + "spaces or dashes, Luhn-checked, first digit 2–6 unless `cardIinCheck` is false); "
+          + "`phone` numbers (`+` and 8–15 digits, `(555) 123-4567`, or 3–5 separated groups "
+          + "such as `555-123-4567` with 10–11 digits; a bare run of digits is never a phone, it "
+          + "is far more often an id or a timestamp); `ipv4` and `ipv6` addresses; `jwt`s "
+          + "(base64url segments, header `eyJ…`); `bearer` tokens (the token after `Bearer `); "
+          + "`api_key`s by prefix (`sk_live_`, `sk_test_`, `rk_live_`, `AKIA`/`ASIA` + 16, "
+          + "`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`, `xoxb-`, `xoxp-`, `glpat-`, "
+          + "plus `apiKeyPrefixes`). By key (`key_name`): an attribute whose key contains one of "
+          + "`keyNames` as a whole segment, case-insensitively (`token` matches `access_token`, "
+          + "`x-auth-token` and `authToken`, not `tokens`), has its whole value redacted, "
+          + "whatever its type.",
+      "",
+      "**What it leaves alone.** Trace and span ids, UUIDs, hex digests, ISO timestamps, Unix "
+          + "timestamps, semantic versions, durations, and card-like numbers that fail the Luhn "
+          + "check. Keys in `allowKeys` (exact, or a prefix ending in `*`) are never touched, nor "
+          + "are its own `pii.redacted.*` counters. Bytes values are not scanned. Detection is "
+          + "ASCII: an address with non-ASCII letters is not found. A four-part version such as "
+          + "`1.2.3.4` is indistinguishable from an IPv4 address and is redacted.",
+      "",
+      "**Actions.** `action` applies to every type; `actions` overrides it per type, e.g. "
+          + "`{\"key_name\": \"drop\", \"email\": \"hash\"}`. `mask` replaces the finding with "
+          + "`[REDACTED:<type>]`. `hash` replaces it with `[HASH:<type>:<hex>]`, a keyed "
+          + "HMAC-SHA256 truncated to `hashLength` hex digits, so equal values still correlate "
+          + "(emails are lower-cased and card and phone numbers reduced to digits first); it "
+          + "needs `hashKey`, a secret of at least 16 characters, and the stage does not compile "
+          + "without one. `drop` removes the attribute (in a log body, where nothing can be "
+          + "removed, it masks).",
+      "",
+      "**Cost.** One pass per value with a character-level scanner, linear in the value's "
+          + "length whatever it holds, no regular expressions and no allocation when a value is "
+          + "clean. Values longer than `maxScanLength` are handled by `oversize`: `scan-prefix` "
+          + "(default) scans only the first `maxScanLength` characters and leaves the rest "
+          + "unscanned, `mask` replaces the whole value with `[REDACTED:oversize]`, `drop` "
+          + "removes the attribute (and masks a body).",
+      "",
+      "**Counts, never values.** With `countAttributes` it adds, when it redacted anything, "
+          + "`pii.redacted.count` and `pii.redacted.<type>` (longs, added to what an earlier "
+          + "stage wrote) to the item's attributes. It never logs or keeps a value.");
+
+  private static final ProcessorDescriptor DESCRIPTOR = ProcessorDescriptor.builder(ID, "1.0.0")
       .title("PII redaction")
-      .description("Finds personal data and secrets in attribute values and log bodies and masks, hashes or "
-          + "drops them before telemetry leaves: email addresses, payment card numbers (Luhn-checked, with a "
-          + "card network's prefix), phone numbers (E.164 with '+', or 555-123-4567 / (555) 123-4567), IPv4 "
-          + "and IPv6 addresses, JWTs, bearer tokens and API keys with well-known prefixes (sk_live_, AKIA, "
-          + "ghp_, xoxb-, … plus your own); and whole values of attributes whose key names a secret "
-          + "(password, authorization, cookie, token, …, matched as a word of the key).\n\n"
-          + "Actions per type: mask (\"[REDACTED:email]\"), hash (a keyed HMAC-SHA256, so equal values still "
-          + "correlate: \"[email:3f2a…]\"; needs hashKey) or drop (remove the attribute; in a log body, mask). "
-          + "It counts what it redacted in pii.redacted.count and pii.redacted.<type>, never the values.\n\n"
-          + "Speed: one linear pass over each value with a character-level scanner; a candidate is confirmed "
-          + "by a hand-written check, never a backtracking regex, and a value with no PII costs no allocation. "
-          + "Ids are not PII: a 32-hex trace id, UUIDs, versions and timestamps are left alone. Values longer "
-          + "than maxScanLength are redacted whole (\"[REDACTED:oversize]\") rather than passed unscanned.\n\n"
-          + "Never: logging or storing a value it redacts.")
+      .description(DESCRIPTION)
       .reads("*", "resource:*", "field:body")
       .writes("*", "resource:*", "field:body")
+      .stability(ProcessorDescriptor.Stability.STABLE)
       .config(
-          ConfigField.stringList("types").withDefault(ALL_TYPES).allowedValues(ALL_TYPES.toArray(new String[0]))
-              .doc("Which kinds of PII to look for."),
-          ConfigField.stringMap("actions")
-              .doc("Action per type: mask, hash or drop, e.g. {\"email\": \"hash\", \"secret-key\": \"drop\"}. "
-                  + "Types not listed are masked."),
-          ConfigField.string("hashKey").secret()
-              .doc("Key of the HMAC used by the hash action (required if any type is hashed)."),
-          ConfigField.longValue("hashLength").withDefault(16).doc("Hex characters of the HMAC kept (8–64)."),
-          ConfigField.stringList("allowKeys").withDefault(DEFAULT_ALLOW_KEYS)
-              .doc("Attribute keys never touched; a trailing * matches a prefix."),
-          ConfigField.stringList("sensitiveKeys").withDefault(DEFAULT_SENSITIVE_KEYS)
-              .doc("Words that make an attribute's whole value a secret when they appear as a word of its key "
-                  + "(split at . _ - /), case-insensitively."),
-          ConfigField.stringList("apiKeyPrefixes").withDefault(List.of())
-              .doc("Extra API key prefixes to recognise (at least 12 token characters must follow)."),
-          ConfigField.bool("scanBody").withDefault(true).doc("Scan log bodies."),
-          ConfigField.bool("scanResource").withDefault(false).doc("Scan resource attributes too."),
-          ConfigField.longValue("maxScanLength").withDefault(65536)
-              .doc("Longest value scanned; longer values are redacted whole."),
-          ConfigField.bool("countAttributes").withDefault(true)
-              .doc("Write pii.redacted.count and pii.redacted.<type> on items with findings."))
-      .stability(Stability.STABLE)
-      .example("an email in a log body is masked", Map.of(),
-          log("password reset for bob@example.com"),
-          withCounts(log("password reset for [REDACTED:email]"), "email"))
-      .example("an authorization header is dropped, a trace id left alone",
-          Map.of("actions", Map.of("secret-key", "drop")),
-          withAttributes(Item.span(), "http.request.header.authorization", "Basic dXNlcjpwYXNz",
-              "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "order.ref", "4bf92f3577b34da6a3ce929d0e0e4736"),
-          withCounts(withAttributes(Item.span(), "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736",
-              "order.ref", "4bf92f3577b34da6a3ce929d0e0e4736"), "secret-key"))
-      .example("a card number is hashed with a fixed key, so equal cards correlate",
-          Map.of("actions", Map.of("card", "hash"), "hashKey", "example-key", "hashLength", 12),
-          withAttributes(Item.span(), "payment.note", "paid with 4111 1111 1111 1111"),
-          withCounts(withAttributes(Item.span(), "payment.note", "paid with [card:"
-              + exampleHash("example-key", "4111 1111 1111 1111", 12) + "]"), "card"))
-      .example("a card-like number that fails the Luhn check is not a card", Map.of(),
-          withAttributes(Item.span(), "order.id", "4111 1111 1111 1112"),
-          withAttributes(Item.span(), "order.id", "4111 1111 1111 1112"))
+          ConfigField.stringList(TYPES)
+              .withDefault(PiiType.CONFIGURABLE_IDS)
+              .allowedValues(PiiType.CONFIGURABLE_IDS.toArray(new String[0]))
+              .doc("The kinds of PII to look for; all by default."),
+          ConfigField.string(ACTION)
+              .withDefault("mask")
+              .allowedValues(Action.IDS)
+              .doc("What to do with a finding: mask, hash (needs hashKey) or drop (removes the "
+                  + "attribute; masks in a log body)."),
+          ConfigField.stringMap(ACTIONS)
+              .doc("Per-type overrides of action, type → action, e.g. {\"key_name\": \"drop\"}. "
+                  + "Types: " + String.join(", ", PiiType.CONFIGURABLE_IDS) + "."),
+          ConfigField.string(HASH_KEY)
+              .secret()
+              .doc("The HMAC-SHA256 key for the hash action, at least 16 characters. Required "
+                  + "when any enabled type hashes; keep it stable to keep hashes comparable."),
+          ConfigField.longValue(HASH_LENGTH)
+              .withDefault(16)
+              .doc("Hex digits of the HMAC kept in a hash marker, 8–64."),
+          ConfigField.stringList(KEY_NAMES)
+              .withDefault(DEFAULT_KEY_NAMES)
+              .doc("Key names whose whole value is redacted (type key_name), matched "
+                  + "case-insensitively as a whole segment of the key; '.', '_', '-' and ' ' "
+                  + "inside a name match any separator."),
+          ConfigField.stringList(ALLOW_KEYS)
+              .withDefault(DEFAULT_ALLOW_KEYS)
+              .doc("Attribute keys never touched: exact keys, or prefixes ending in '*' "
+                  + "(e.g. \"k8s.*\"). Applies to resource attributes too."),
+          ConfigField.stringList(API_KEY_PREFIXES)
+              .withDefault(List.of())
+              .doc("More API key prefixes (letters, digits, '_' and '-', starting with a letter "
+                  + "or digit, at least 3 characters); a key is the prefix plus at least 8 "
+                  + "base64url characters."),
+          ConfigField.bool(CARD_IIN_CHECK)
+              .withDefault(true)
+              .doc("Accept only card numbers starting with 2–6 (the issuer ranges in use); "
+                  + "spares Unix timestamps in milliseconds and nanoseconds."),
+          ConfigField.bool(SCAN_BODY).withDefault(true).doc("Scan the log body (field:body)."),
+          ConfigField.bool(SCAN_RESOURCE)
+              .withDefault(false)
+              .doc("Also scan resource attributes (usually static service metadata)."),
+          ConfigField.longValue(MAX_SCAN_LENGTH)
+              .withDefault(8192)
+              .doc("Longest value scanned in full, in characters (16 to 100000000); longer ones "
+                  + "are handled by oversize."),
+          ConfigField.string(OVERSIZE)
+              .withDefault("scan-prefix")
+              .allowedValues("scan-prefix", "mask", "drop")
+              .doc("For values longer than maxScanLength: scan-prefix scans the first "
+                  + "maxScanLength characters only, mask replaces the whole value with "
+                  + "[REDACTED:oversize], drop removes the attribute (a body is masked)."),
+          ConfigField.bool(COUNT_ATTRIBUTES)
+              .withDefault(true)
+              .doc("Add pii.redacted.count and pii.redacted.<type> to items it redacted."))
+      .failureDefault("pii.redaction.failed", true)
+      .example(
+          "Masks an email and an IP address in a log body",
+          Map.of(),
+          Item.log().body("login failed for alice@example.com from 203.0.113.7"),
+          counted(Item.log().body("login failed for [REDACTED:email] from [REDACTED:ipv4]"),
+              Map.of("email", 1L, "ipv4", 1L)))
+      .example(
+          "Hashes an email with a fixed key: the same address always gives the same marker",
+          Map.of(ACTION, "hash", HASH_KEY, "example-key-do-not-use-in-prod"),
+          span().put("user.email", "Alice@Example.com").put("user.id", "u-1042").item,
+          counted(span().put("user.email", "[HASH:email:50fdbce9c9e39c21]")
+              .put("user.id", "u-1042").item, Map.of("email", 1L)))
+      .example(
+          "Drops an authorization header attribute by its key name",
+          Map.of(ACTIONS, Map.of("key_name", "drop")),
+          span().put("http.request.method", "GET").put("url.path", "/cart")
+              .putArray("http.request.header.authorization", List.of("Basic YWxhZGRpbjpvcGVu"))
+              .item,
+          counted(span().put("http.request.method", "GET").put("url.path", "/cart").item,
+              Map.of("key_name", 1L)))
+      .example(
+          "Leaves trace ids, UUIDs, timestamps, versions and durations alone",
+          Map.of(),
+          span().put("app.trace_ref", "4bf92f3577b34da6a3ce929d0e0e4736")
+              .put("app.span_ref", "00f067aa0ba902b7")
+              .put("messaging.message.id", "550e8400-e29b-41d4-a716-446655440000")
+              .put("app.deployed_at", "2024-05-01T12:30:45.123Z")
+              .put("service.version", "1.22.3")
+              .put("app.timeout", "1m30s")
+              .item.traceId("4bf92f3577b34da6a3ce929d0e0e4736").spanId("00f067aa0ba902b7"),
+          span().put("app.trace_ref", "4bf92f3577b34da6a3ce929d0e0e4736")
+              .put("app.span_ref", "00f067aa0ba902b7")
+              .put("messaging.message.id", "550e8400-e29b-41d4-a716-446655440000")
+              .put("app.deployed_at", "2024-05-01T12:30:45.123Z")
+              .put("service.version", "1.22.3")
+              .put("app.timeout", "1m30s")
+              .item.traceId("4bf92f3577b34da6a3ce929d0e0e4736").spanId("00f067aa0ba902b7"))
+      .example(
+          "Masks a card number that passes the Luhn check, keeps one that does not",
+          Map.of(),
+          span().put("payment.note", "card 4111 1111 1111 1111 on file")
+              .put("order.reference", "4111 1111 1111 1112").item,
+          counted(span().put("payment.note", "card [REDACTED:card] on file")
+              .put("order.reference", "4111 1111 1111 1112").item, Map.of("card", 1L)))
+      .example(
+          "Masks phone numbers and an API key in a log body",
+          Map.of(),
+          Item.log().body("call +44 20 7946 0958 or (555) 123-4567, key sk_live_EXAMPLE0000000000000000"),
+          counted(Item.log().body("call [REDACTED:phone] or [REDACTED:phone], key [REDACTED:api_key]"),
+              Map.of("phone", 2L, "api_key", 1L)))
       .build();
-
-  private static Item withAttributes(Item item, String... keyValues) {
-    for (int i = 0; i < keyValues.length; i += 2) {
-      item.attributes().put(keyValues[i], keyValues[i + 1]);
-    }
-    return item;
-  }
-
-  private static Item withCounts(Item item, String type) {
-    item.attributes().put("pii.redacted." + type, 1L).put(PiiRedactionProcessor.COUNT_KEY, 1L);
-    return item;
-  }
-
-  private static String exampleHash(String key, String value, int length) {
-    try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      byte[] d = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder();
-      for (byte b : d) {
-        sb.append(String.format(Locale.ROOT, "%02x", b & 0xff));
-      }
-      return sb.substring(0, length);
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @Override
   public ProcessorDescriptor descriptor() {
@@ -128,77 +212,175 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
 
   @Override
   public Processor create(ProcessorContext context) {
-    ProcessorConfig c = context.config();
-    boolean[] enabled = new boolean[PiiScanner.TYPES];
-    for (String type : c.getStringList("types")) {
-      enabled[typeIndex(type, "types")] = true;
-    }
-    int[] actions = new int[PiiScanner.TYPES];
-    boolean hashing = false;
-    for (Map.Entry<String, String> e : c.getStringMap("actions").entrySet()) {
-      int type = typeIndex(e.getKey(), "actions");
-      switch (e.getValue().trim().toLowerCase(Locale.ROOT)) {
-        case "mask":
-          actions[type] = PiiRedactionProcessor.MASK;
-          break;
-        case "hash":
-          actions[type] = PiiRedactionProcessor.HASH;
-          hashing = true;
-          break;
-        case "drop":
-          actions[type] = PiiRedactionProcessor.DROP;
-          break;
-        default:
-          throw new IllegalArgumentException("config 'actions': '" + e.getValue() + "' for " + e.getKey()
-              + " is not mask, hash or drop");
+    ProcessorConfig config = context.config();
+
+    Set<PiiType> enabled = EnumSet.noneOf(PiiType.class);
+    for (String id : config.getStringList(TYPES)) {
+      PiiType type = PiiType.byId(id);
+      if (type == null) {
+        throw new IllegalArgumentException(
+            "config '" + TYPES + "': unknown type '" + id + "' (known: " + PiiType.CONFIGURABLE_IDS + ")");
       }
+      enabled.add(type);
     }
-    String hashKey = c.getString("hashKey");
-    if (hashing && (hashKey == null || hashKey.isEmpty())) {
-      throw new IllegalArgumentException("config 'hashKey': required because config 'actions' hashes");
+
+    Action[] actions = new Action[PiiType.VALUES.length];
+    java.util.Arrays.fill(actions, parseAction(ACTION, config.getString(ACTION)));
+    for (Map.Entry<String, String> e : config.getStringMap(ACTIONS).entrySet()) {
+      PiiType type = PiiType.byId(e.getKey());
+      if (type == null) {
+        throw new IllegalArgumentException("config '" + ACTIONS + "': unknown type '" + e.getKey()
+            + "' (known: " + PiiType.CONFIGURABLE_IDS + ")");
+      }
+      actions[type.ordinal()] = parseAction(ACTIONS + "." + e.getKey(), e.getValue());
     }
-    long hashLength = c.getLong("hashLength", 16);
+    String oversizeValue = config.getString(OVERSIZE);
+    PiiRedactionProcessor.Oversize oversize;
+    switch (oversizeValue) {
+      case "mask":
+        oversize = PiiRedactionProcessor.Oversize.MASK;
+        break;
+      case "drop":
+        oversize = PiiRedactionProcessor.Oversize.DROP;
+        break;
+      case "scan-prefix":
+        oversize = PiiRedactionProcessor.Oversize.SCAN_PREFIX;
+        break;
+      default:
+        throw new IllegalArgumentException("config '" + OVERSIZE + "': unknown value '"
+            + oversizeValue + "' (use scan-prefix, mask or drop)");
+    }
+    actions[PiiType.OVERSIZE.ordinal()] = oversize == PiiRedactionProcessor.Oversize.DROP
+        ? Action.DROP : Action.MASK;
+
+    long hashLength = config.getLong(HASH_LENGTH, 16);
     if (hashLength < 8 || hashLength > 64) {
-      throw new IllegalArgumentException("config 'hashLength': must be between 8 and 64, is " + hashLength);
+      throw new IllegalArgumentException(
+          "config '" + HASH_LENGTH + "': must be between 8 and 64 hex digits, was " + hashLength);
     }
-    long maxScanLength = c.getLong("maxScanLength", 65536);
-    if (maxScanLength < 1 || maxScanLength > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("config 'maxScanLength': must be positive, is " + maxScanLength);
-    }
-    Set<String> allowExact = new HashSet<>();
-    List<String> allowPrefixes = new ArrayList<>();
-    for (String key : c.getStringList("allowKeys")) {
-      if (key.endsWith("*")) {
-        allowPrefixes.add(key.substring(0, key.length() - 1));
-      } else {
-        allowExact.add(key);
+    Hasher hasher = null;
+    List<String> hashing = new ArrayList<>();
+    for (PiiType type : enabled) {
+      if (actions[type.ordinal()] == Action.HASH) {
+        hashing.add(type.id);
       }
     }
-    List<String> words = new ArrayList<>();
-    for (String w : c.getStringList("sensitiveKeys")) {
-      if (w.isBlank()) {
-        throw new IllegalArgumentException("config 'sensitiveKeys': blank entries are not allowed");
+    if (!hashing.isEmpty()) {
+      String key = config.getString(HASH_KEY);
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("config '" + HASH_KEY + "': the hash action (for "
+            + String.join(", ", hashing) + ") needs a key; hashing without one would be "
+            + "reversible by anyone who can guess the values");
       }
-      words.add(w.trim().toLowerCase(Locale.ROOT));
+      if (key.length() < MIN_HASH_KEY_LENGTH) {
+        throw new IllegalArgumentException("config '" + HASH_KEY + "': must be at least "
+            + MIN_HASH_KEY_LENGTH + " characters (the value is not shown)");
+      }
+      hasher = new Hasher(key, (int) hashLength);
     }
-    for (String p : c.getStringList("apiKeyPrefixes")) {
-      if (p.length() < 3) {
-        throw new IllegalArgumentException("config 'apiKeyPrefixes': '" + p + "' is too short (at least 3 characters)");
+
+    long maxScanLength = config.getLong(MAX_SCAN_LENGTH, 8192);
+    if (maxScanLength < 16 || maxScanLength > MAX_SCAN_LENGTH_LIMIT) {
+      throw new IllegalArgumentException("config '" + MAX_SCAN_LENGTH + "': must be between 16 and "
+          + MAX_SCAN_LENGTH_LIMIT + ", was " + maxScanLength);
+    }
+
+    List<String> names = new ArrayList<>();
+    if (enabled.contains(PiiType.KEY_NAME)) {
+      for (String name : config.getStringList(KEY_NAMES)) {
+        String normalized = KeyRules.normalizeName(name);
+        if (normalized == null) {
+          throw new IllegalArgumentException("config '" + KEY_NAMES + "': '" + name + "' is not a "
+              + "key name (ASCII letters and digits, optionally joined by '.', '_', '-' or ' ')");
+        }
+        names.add(normalized);
       }
     }
-    PiiScanner scanner = new PiiScanner(enabled, c.getStringList("apiKeyPrefixes"));
-    return new PiiRedactionProcessor(scanner, actions, enabled, allowExact, allowPrefixes.toArray(new String[0]),
-        words.toArray(new String[0]), c.getBoolean("scanBody", true), c.getBoolean("scanResource", false),
-        (int) maxScanLength, c.getBoolean("countAttributes", true), (int) hashLength,
-        hashKey == null ? null : hashKey.getBytes(StandardCharsets.UTF_8));
+
+    List<String> allowKeys = config.getStringList(ALLOW_KEYS);
+    for (String key : allowKeys) {
+      int star = key.indexOf('*');
+      if (key.isEmpty() || key.equals("*") || (star >= 0 && star != key.length() - 1)) {
+        throw new IllegalArgumentException("config '" + ALLOW_KEYS + "': '" + key + "' must be a "
+            + "key, or a non-empty prefix followed by a single trailing '*'");
+      }
+    }
+
+    List<Scanner.KeyPrefix> prefixes = Scanner.builtInKeyPrefixes();
+    for (String prefix : config.getStringList(API_KEY_PREFIXES)) {
+      if (!isKeyPrefix(prefix)) {
+        throw new IllegalArgumentException("config '" + API_KEY_PREFIXES + "': '" + prefix
+            + "' must be at least 3 ASCII letters, digits, '_' or '-', starting with a letter or digit");
+      }
+      prefixes.add(new Scanner.KeyPrefix(prefix, Scanner.USER_PREFIX_MIN_BODY, false));
+    }
+
+    return new PiiRedactionProcessor(
+        new Scanner(enabled, config.getBoolean(CARD_IIN_CHECK, true), prefixes),
+        new KeyRules(allowKeys, names),
+        actions,
+        hasher,
+        config.getBoolean(SCAN_BODY, true),
+        config.getBoolean(SCAN_RESOURCE, false),
+        config.getBoolean(COUNT_ATTRIBUTES, true),
+        (int) maxScanLength,
+        oversize);
   }
 
-  private static int typeIndex(String type, String key) {
-    for (int t = 0; t < ALL_TYPES.size(); t++) {
-      if (ALL_TYPES.get(t).equals(type)) {
-        return t;
+  private static Action parseAction(String where, String id) {
+    Action action = Action.byId(id);
+    if (action == null) {
+      throw new IllegalArgumentException(
+          "config '" + where + "': unknown action '" + id + "' (use mask, hash or drop)");
+    }
+    return action;
+  }
+
+  private static boolean isKeyPrefix(String p) {
+    if (p.length() < 3 || !Scanner.isAlnum(p.charAt(0))) {
+      return false;
+    }
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (!Scanner.isAlnum(c) && c != '_' && c != '-') {
+        return false;
       }
     }
-    throw new IllegalArgumentException("config '" + key + "': unknown type '" + type + "' (known: " + ALL_TYPES + ")");
+    return true;
+  }
+
+  // ---------------------------------------------------------------- example helpers
+
+  /** A span under construction, for the examples. */
+  private static final class SpanBuilder {
+    final Item item = Item.span();
+
+    SpanBuilder put(String key, String value) {
+      item.attributes().put(key, value);
+      return this;
+    }
+
+    SpanBuilder putArray(String key, List<String> values) {
+      item.attributes().putArray(key, values);
+      return this;
+    }
+  }
+
+  private static SpanBuilder span() {
+    return new SpanBuilder();
+  }
+
+  /** Adds the counters the processor writes: per type and the total. */
+  private static Item counted(Item item, Map<String, Long> perType) {
+    long total = 0;
+    for (PiiType type : PiiType.VALUES) {
+      Long n = perType.get(type.id);
+      if (n != null) {
+        item.attributes().put(type.countKey, n.longValue());
+        total += n;
+      }
+    }
+    item.attributes().put(PiiType.TOTAL_COUNT_KEY, total);
+    return item;
   }
 }

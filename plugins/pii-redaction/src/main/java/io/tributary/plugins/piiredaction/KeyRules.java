@@ -1,0 +1,185 @@
+package io.tributary.plugins.piiredaction;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decides per attribute key: never touch it (allow-listed), redact its whole value (its name says
+ * it holds a secret), or scan its value. Immutable and thread-safe.
+ *
+ * <p>A key name matches as a whole segment of the key, case-insensitively: segments are separated
+ * by any character that is not an ASCII letter or digit, and by a lower-to-upper case change
+ * ({@code userPassword}). Separators inside a configured name match any separator, so {@code
+ * api_key} matches {@code x-api-key}, {@code API_KEY} and {@code api.key}; {@code token} matches
+ * {@code access_token} and {@code authToken} but not {@code tokens}.
+ *
+ * <p>Keys repeat from item to item, so verdicts are remembered in a small direct-mapped cache of
+ * immutable entries (a racy but safe publication: a reader sees no entry, an old one or a complete
+ * new one). It holds keys only, never values; a key seen for the first time, or evicted by a
+ * colliding one, costs one small allocation.
+ */
+final class KeyRules {
+
+  static final int SCAN = 0;
+  static final int ALLOW = 1;
+  static final int SECRET = 2;
+
+  /** The processor's own counters are never scanned. */
+  private static final String OWN_PREFIX = "pii.redact";
+
+  private static final char SEP = '_';
+
+  private final Set<String> allowExact;
+  private final String[] allowPrefixes;
+  private final char[][][] namesByFirst = new char[128][][];
+  private final boolean hasNames;
+  private final Verdict[] cache = new Verdict[CACHE_SIZE];
+
+  private static final int CACHE_SIZE = 1024; // a power of two
+
+  /** One remembered verdict; immutable, so safe to share through a plain array slot. */
+  private static final class Verdict {
+    final String key;
+    final int hash;
+    final int verdict;
+
+    Verdict(String key, int hash, int verdict) {
+      this.key = key;
+      this.hash = hash;
+      this.verdict = verdict;
+    }
+  }
+
+  /**
+   * @param allowKeys exact keys, or prefixes ending in {@code *}; already validated
+   * @param names normalised key names (see {@link #normalizeName}); empty when key-name matching is off
+   */
+  KeyRules(List<String> allowKeys, List<String> names) {
+    Set<String> exact = new HashSet<>();
+    List<String> prefixes = new ArrayList<>();
+    prefixes.add(OWN_PREFIX);
+    for (String k : allowKeys) {
+      if (k.endsWith("*")) {
+        prefixes.add(k.substring(0, k.length() - 1));
+      } else {
+        exact.add(k);
+      }
+    }
+    this.allowExact = exact;
+    this.allowPrefixes = prefixes.toArray(new String[0]);
+    for (String name : names) {
+      char first = name.charAt(0);
+      char[][] old = namesByFirst[first];
+      char[][] grown = old == null ? new char[1][] : java.util.Arrays.copyOf(old, old.length + 1);
+      grown[grown.length - 1] = name.toCharArray();
+      namesByFirst[first] = grown;
+    }
+    this.hasNames = !names.isEmpty();
+  }
+
+  /**
+   * Returns the lower-case form of a configured key name with every separator as {@code _}, or null
+   * if it is unusable (empty, not ASCII letters, digits and {@code . _ - space}, or not starting and
+   * ending with a letter or digit).
+   */
+  static String normalizeName(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    if (n.isEmpty() || !Scanner.isAlnum(n.charAt(0)) || !Scanner.isAlnum(n.charAt(n.length() - 1))) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder(n.length());
+    for (int i = 0; i < n.length(); i++) {
+      char c = n.charAt(i);
+      if (Scanner.isAlnum(c)) {
+        sb.append(c);
+      } else if (c == '.' || c == '_' || c == '-' || c == ' ') {
+        sb.append(SEP);
+      } else {
+        return null;
+      }
+    }
+    return sb.toString();
+  }
+
+  int classify(String key) {
+    int h = key.hashCode();
+    int slot = (h ^ (h >>> 16)) & (CACHE_SIZE - 1);
+    Verdict v = cache[slot];
+    if (v != null && (v.key == key || (v.hash == h && v.key.equals(key)))) {
+      return v.verdict;
+    }
+    int verdict = decide(key);
+    cache[slot] = new Verdict(key, h, verdict);
+    return verdict;
+  }
+
+  private int decide(String key) {
+    if (!allowExact.isEmpty() && allowExact.contains(key)) {
+      return ALLOW;
+    }
+    for (String p : allowPrefixes) {
+      if (key.startsWith(p)) {
+        return ALLOW;
+      }
+    }
+    return hasNames && namesSecret(key) ? SECRET : SCAN;
+  }
+
+  private boolean namesSecret(String key) {
+    int n = key.length();
+    char prev = 0;
+    for (int i = 0; i < n; i++) {
+      char c = key.charAt(i);
+      boolean boundary = i == 0 || !Scanner.isAlnum(prev) || (isUpper(c) && !isUpper(prev));
+      prev = c;
+      if (!boundary || c >= 128) {
+        continue;
+      }
+      char[][] candidates = namesByFirst[lower(c)];
+      if (candidates == null) {
+        continue;
+      }
+      for (char[] name : candidates) {
+        if (matchesAt(key, i, name)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean matchesAt(String key, int at, char[] name) {
+    int n = key.length();
+    if (at + name.length > n) {
+      return false;
+    }
+    for (int j = 0; j < name.length; j++) {
+      char k = key.charAt(at + j);
+      char c = name[j];
+      if (c == SEP) {
+        if (Scanner.isAlnum(k)) {
+          return false;
+        }
+      } else if (lower(k) != c) {
+        return false;
+      }
+    }
+    int end = at + name.length;
+    if (end == n) {
+      return true;
+    }
+    char next = key.charAt(end);
+    return !Scanner.isAlnum(next) || (isUpper(next) && !isUpper(key.charAt(end - 1)));
+  }
+
+  private static boolean isUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  private static char lower(char c) {
+    return isUpper(c) ? (char) (c + 32) : c;
+  }
+}
