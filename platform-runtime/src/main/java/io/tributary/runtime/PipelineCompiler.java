@@ -249,36 +249,75 @@ public final class PipelineCompiler {
             : "requires '" + key + "', which only the later stage '" + later.name
                 + "' writes: move '" + later.name + "' before '" + reader.name + "'"));
       }
-      Set<String> warned = new HashSet<>();
-      for (String key : reader.descriptor.reads()) {
-        for (int j = i + 1; j < n; j++) {
-          Resolved writer = stages.get(j);
-          String written = overlappingWrite(writer, key);
-          if (written != null && warned.add(writer.name + "|" + key)) {
-            out.add(new Diagnostic(Severity.WARNING, reader.index, reader.name, key,
-                "reads '" + key + "', but the later stage '" + writer.name + "' writes '" + written
-                    + "': '" + reader.name + "' will not see that value (move '" + writer.name
-                    + "' first if it should)"));
+      // One finding per pair of stages (and one note per stage), however many keys are involved:
+      // processors that declare patterns would otherwise bury the plan in repeats.
+      List<String> unprovided = new ArrayList<>();
+      for (int j = i + 1; j < n; j++) {
+        Resolved writer = stages.get(j);
+        Set<String> read = new java.util.LinkedHashSet<>();
+        Set<String> written = new java.util.LinkedHashSet<>();
+        for (String key : reader.descriptor.reads()) {
+          String w = overlappingWrite(writer, key);
+          if (w != null) {
+            read.add(key);
+            written.add(w);
           }
         }
-        if (!key.endsWith("*") && !writtenBefore(stages, i, key)) {
-          out.add(new Diagnostic(Severity.INFO, reader.index, reader.name, key,
-              "reads '" + key + "', which no earlier stage writes: it must come with the telemetry"));
+        if (!read.isEmpty()) {
+          out.add(new Diagnostic(Severity.WARNING, reader.index, reader.name, read.iterator().next(),
+              "reads " + list(read) + ", but the later stage '" + writer.name + "' writes " + list(written)
+                  + ": '" + reader.name + "' will not see those values (move '" + writer.name
+                  + "' first if it should)"));
         }
+      }
+      for (String key : reader.descriptor.reads()) {
+        if (!key.endsWith("*") && !writtenBefore(stages, i, key)) {
+          unprovided.add(key);
+        }
+      }
+      if (!unprovided.isEmpty()) {
+        out.add(new Diagnostic(Severity.INFO, reader.index, reader.name, unprovided.get(0),
+            "reads " + list(unprovided) + ", which no earlier stage writes: "
+                + (unprovided.size() == 1 ? "it" : "they") + " must come with the telemetry"));
       }
       for (int j = i + 1; j < n; j++) {
         Resolved later = stages.get(j);
+        Set<String> clashes = new java.util.LinkedHashSet<>();
         for (String key : reader.descriptor.writes()) {
           String clash = overlappingWrite(later, key);
           if (clash != null && !reads(later, clash) && !reads(later, key)) {
-            out.add(new Diagnostic(Severity.WARNING, later.index, later.name, clash,
-                "both '" + reader.name + "' and '" + later.name + "' write '"
-                    + (key.length() <= clash.length() ? clash : key) + "': '" + later.name
-                    + "' runs later and overwrites"));
+            clashes.add(moreSpecific(key, clash));
           }
+        }
+        if (!clashes.isEmpty()) {
+          out.add(new Diagnostic(Severity.WARNING, later.index, later.name, clashes.iterator().next(),
+              "both '" + reader.name + "' and '" + later.name + "' write " + list(clashes) + ": '"
+                  + later.name + "' runs later and overwrites"));
         }
       }
     }
+  }
+
+  /** Of two overlapping keys, the concrete one, or the longer pattern. */
+  private static String moreSpecific(String a, String b) {
+    if (a.endsWith("*") != b.endsWith("*")) {
+      return a.endsWith("*") ? b : a;
+    }
+    return a.length() >= b.length() ? a : b;
+  }
+
+  /** {@code 'a'}, {@code 'a', 'b'} or {@code 'a', 'b', 'c' and 4 more}. */
+  private static String list(java.util.Collection<String> keys) {
+    StringBuilder sb = new StringBuilder();
+    int shown = 0;
+    for (String k : keys) {
+      if (shown == 3) {
+        return sb.append(" and ").append(keys.size() - 3).append(" more").toString();
+      }
+      sb.append(shown == 0 ? "" : ", ").append('\'').append(k).append('\'');
+      shown++;
+    }
+    return sb.toString();
   }
 
   private static Set<Integer> reportCycles(

@@ -279,4 +279,22 @@ class PipelineCompilerTest {
             TestFactory.declaring("x", NONE, NONE), TestFactory.declaring("x", NONE, NONE))))
         .hasMessageContaining("x@1.0.0 is offered twice");
   }
+
+  @Test
+  void findings_are_one_per_pair_of_stages_however_many_keys_overlap() {
+    ProcessorRegistry registry = ProcessorRegistry.of(List.of(
+        TestFactory.declaring("upgrade", new String[] {"a.old", "b.old", "c.old", "d.old", "e.old"},
+            new String[] {"a", "b", "c", "d", "e"}),
+        TestFactory.declaring("tags", NONE, new String[] {"*"})));
+    CompiledPipeline p = compiler(registry).compile("dev", 1,
+        PipelineSpec.of(StageSpec.of("upgrade"), StageSpec.of("tags")));
+    assertThat(p.diagnostics()).filteredOn(d -> d.severity() == Severity.INFO).singleElement()
+        .satisfies(d -> assertThat(d.message()).isEqualTo(
+            "reads 'a.old', 'b.old', 'c.old' and 2 more, which no earlier stage writes: they must come with the telemetry"));
+    assertThat(p.diagnostics()).filteredOn(d -> d.severity() == Severity.WARNING).extracting(Diagnostic::message)
+        .containsExactly(
+            "reads 'a.old', 'b.old', 'c.old' and 2 more, but the later stage 'tags' writes '*': 'upgrade' will not"
+                + " see those values (move 'tags' first if it should)",
+            "both 'upgrade' and 'tags' write 'a', 'b', 'c' and 2 more: 'tags' runs later and overwrites");
+  }
 }
