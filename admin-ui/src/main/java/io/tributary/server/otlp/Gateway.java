@@ -109,7 +109,7 @@ public final class Gateway implements AutoCloseable {
       received = Counter.builder("tributary.gateway.received").description("Items received over OTLP")
           .tags("env", env, "signal", s).register(meters);
       rejected = Counter.builder("tributary.gateway.rejected")
-          .description("Items refused as invalid (reported to the sender as partial success)")
+          .description("Items refused for good: invalid (partial success) or in a request over the queue's size")
           .tags("env", env, "signal", s).register(meters);
       throttled = Counter.builder("tributary.gateway.throttled")
           .description("Items refused with 429/503 because the queue was full or the node stopping")
@@ -200,7 +200,8 @@ public final class Gateway implements AutoCloseable {
       enrichQueue.add(envelope);
       return Admission.ACCEPTED;
     }
-    c.throttled.increment(size);
+    // Too large is final (the sender must split the batch); full or closing asks it to retry.
+    (verdict == Admission.TOO_LARGE ? c.rejected : c.throttled).increment(size);
     return verdict;
   }
 
