@@ -22,6 +22,9 @@ import io.tributary.server.http.SessionController;
 import io.tributary.server.http.Sessions;
 import io.tributary.server.http.TokenAuthenticator;
 import io.tributary.server.http.TokensController;
+import io.tributary.server.otlp.Gateway;
+import io.tributary.server.otlp.GatewayController;
+import io.tributary.server.otlp.OtlpReceiver;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Tributary node, assembled: the catalog database, the plugin registry (kept in step with
- * the catalog), this node's environment pipeline (kept at the newest revision), and the admin
- * server with every REST resource.
+ * the catalog), this node's environment pipeline (kept at the newest revision), the gateway that
+ * runs received telemetry through it, the admin server with every REST resource, and the OTLP/HTTP
+ * receiver.
  */
 public final class Node implements AutoCloseable {
 
@@ -45,10 +49,18 @@ public final class Node implements AutoCloseable {
 
   /** Knobs tests turn; the defaults are what {@code serve} uses. */
   public record Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken,
-      Clock clock) {
+      Clock clock, Gateway.Settings gateway) {
+    public Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken, Clock clock) {
+      this(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, null);
+    }
+
     public static Options defaults(Map<String, String> environment) {
       return new Options(Duration.ofSeconds(1), Duration.ofMillis(500),
           environment.get("TRIBUTARY_ADMIN_TOKEN"), Clock.systemUTC());
+    }
+
+    public Options withGateway(Gateway.Settings settings) {
+      return new Options(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, settings);
     }
   }
 
@@ -58,6 +70,8 @@ public final class Node implements AutoCloseable {
   private final PipelineService pipelines;
   private final PrometheusMeterRegistry meters;
   private final TributaryServer server;
+  private final Gateway gateway;
+  private OtlpReceiver receiver;
   private final Optional<Path> bootstrapTokenFile;
   private final Clock clock;
 
@@ -82,18 +96,22 @@ public final class Node implements AutoCloseable {
 
     this.pipelines = new PipelineService(catalog, registry, config.env(), meters);
     pipelines.start();
+    this.gateway = Gateway.start(config.env(), pipelines::holder, config.dataDir(), config.exporters(),
+        options.gateway() != null ? options.gateway() : Gateway.Settings.defaults(config.lineage()), meters,
+        options.clock());
 
     TokenAuthenticator tokens = new TokenAuthenticator(catalog, options.clock());
     Sessions sessions = new Sessions(options.clock(), Sessions.DEFAULT_LIFETIME);
     AtomicReference<TributaryServer> self = new AtomicReference<>();
     List<Controller> controllers = new ArrayList<>(List.of(
         new ProcessorsController(catalog, registry),
-        new EnvironmentsController(catalog, pipelines, meters),
+        new EnvironmentsController(catalog, pipelines, meters, gateway::stats),
         new ChangeRequestsController(catalog, pipelines),
         new AuditController(catalog),
         new TokensController(catalog),
         new SessionController(catalog, sessions, tokens),
         new MetricsController(meters),
+        new GatewayController(catalog, gateway),
         new OpenApiController(buildInfo.version(), () -> self.get().routes())));
     this.server = new TributaryServer(config, buildInfo, options.clock(), TributaryServer.DEFAULT_DRAIN_TIMEOUT,
         controllers, new SessionAuthenticator(tokens, sessions, catalog, options.clock()));
@@ -102,6 +120,7 @@ public final class Node implements AutoCloseable {
     server.lifecycle().register("catalog", catalog);
     server.lifecycle().register("plugin watcher", registry);
     server.lifecycle().register("pipeline of " + config.env(), pipelines);
+    server.lifecycle().register("gateway", gateway);
     registry.watch(options.pluginScanInterval());
     pipelines.watch(options.pipelinePollInterval());
   }
@@ -111,6 +130,9 @@ public final class Node implements AutoCloseable {
     Node node = new Node(Objects.requireNonNull(config, "config"), buildInfo, options);
     try {
       node.server.start();
+      // Registered after the admin listener, so closed first: stop receiving, then drain the gateway.
+      node.receiver = node.server.lifecycle().register("OTLP/HTTP listener",
+          OtlpReceiver.start(node.gateway, config.otlpPort(), TributaryServer.DEFAULT_DRAIN_TIMEOUT));
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -165,6 +187,15 @@ public final class Node implements AutoCloseable {
 
   public PipelineService pipelines() {
     return pipelines;
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /** The port the OTLP/HTTP receiver is bound to (useful when configured as 0). */
+  public int otlpPort() {
+    return receiver.port();
   }
 
   public ServerConfig config() {

@@ -58,7 +58,8 @@ class ServerDistributionIT {
     Path dataDir = temp.resolve("data");
     Path log = temp.resolve("serve.log");
     Process server =
-        launch(log, "serve", "--admin-port", String.valueOf(port), "--data-dir", dataDir.toString());
+        launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--data-dir",
+            dataDir.toString());
 
     HttpResponse<String> health = awaitHealth(server, port, log, Duration.ofSeconds(10));
 
@@ -94,7 +95,7 @@ class ServerDistributionIT {
     int port = freePort();
     Path plugins = Files.createDirectories(temp.resolve("plugins"));
     Path log = temp.resolve("serve.log");
-    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--data-dir",
+    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--data-dir",
         temp.resolve("data").toString(), "--plugins-dir", plugins.toString());
     awaitHealth(server, port, log, Duration.ofSeconds(10));
     assertThat(get(port, "/api/v1/processors").body()).isEqualTo("[]");
@@ -190,6 +191,8 @@ class ServerDistributionIT {
               "serve",
               "--admin-port",
               String.valueOf(busy.getLocalPort()),
+              "--otlp-port",
+              "0",
               "--data-dir",
               temp.resolve("data").toString());
 

@@ -110,6 +110,10 @@ public final class ServeCommand implements Callable<Integer> {
                     + Setting.ADMIN_PORT.flag()
                     + " "
                     + config.adminPort()
+                    + " or "
+                    + Setting.OTLP_PORT.flag()
+                    + " "
+                    + config.otlpPort()
                     + ": "
                     + e.getMessage());
         return 1;

@@ -82,6 +82,23 @@ public final class TributaryCommand implements Runnable {
           + " Env TRIBUTARY_DB_URL. Default: empty.")
   String dbUrl;
 
+  @Option(
+      names = "--exporter",
+      paramLabel = "<list>",
+      scope = ScopeType.INHERIT,
+      description = "Where enriched telemetry goes, comma-separated: jsonl (files under"
+          + " <data-dir>/out/), stdout, otlp=<base URL> (OTLP/HTTP protobuf)."
+          + " Env TRIBUTARY_EXPORTER. Default: jsonl.")
+  String exporter;
+
+  @Option(
+      names = "--lineage",
+      paramLabel = "<true|false>",
+      scope = ScopeType.INHERIT,
+      description = "Add the attribute tributary.lineage to exported spans and log records."
+          + " Env TRIBUTARY_LINEAGE. Default: true.")
+  String lineage;
+
   /** The options given on the command line; absent keys were not given. */
   Map<Setting, String> givenFlags() {
     Map<Setting, String> flags = new EnumMap<>(Setting.class);
@@ -91,6 +108,8 @@ public final class TributaryCommand implements Runnable {
     putIfGiven(flags, Setting.PLUGINS_DIR, pluginsDir);
     putIfGiven(flags, Setting.ENV, env);
     putIfGiven(flags, Setting.DB_URL, dbUrl);
+    putIfGiven(flags, Setting.EXPORTER, exporter);
+    putIfGiven(flags, Setting.LINEAGE, lineage);
     return flags;
   }
 

@@ -1,6 +1,8 @@
 package io.tributary.server.config;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +18,18 @@ import java.util.regex.Pattern;
  * @param env the environment this node serves, e.g. {@code dev} or {@code prod}
  * @param dbUrl JDBC URL of the catalog database; empty for the embedded H2 file under {@code
  *     dataDir}
+ * @param exporters where the gateway sends enriched telemetry (at least one)
+ * @param lineage whether exported spans and log records carry their lineage as the attribute
+ *     {@code tributary.lineage}
  */
 public record ServerConfig(
-    int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl) {
+    int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
+    List<ExporterSpec> exporters, boolean lineage) {
+
+  /** The default exporters (JSONL files) and lineage on. */
+  public ServerConfig(int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl) {
+    this(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, ExporterSpec.DEFAULT, true);
+  }
 
   public static final int DEFAULT_ADMIN_PORT = 8080;
   /** The port every OpenTelemetry SDK sends OTLP/HTTP to by default. */
@@ -37,6 +48,11 @@ public record ServerConfig(
     Objects.requireNonNull(pluginsDir, "pluginsDir");
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(dbUrl, "dbUrl");
+    exporters = List.copyOf(exporters);
+    if (exporters.isEmpty()) {
+      throw new InvalidConfigException(Setting.EXPORTER, "Invalid value for option '" + Setting.EXPORTER.flag()
+          + "': no exporter given");
+    }
     if (!ENV_NAME.matcher(env).matches()) {
       throw new InvalidConfigException(
           Setting.ENV,
@@ -73,7 +89,9 @@ public record ServerConfig(
         resolver.path(Setting.DATA_DIR, DEFAULT_DATA_DIR),
         resolver.path(Setting.PLUGINS_DIR, defaultPlugins),
         resolver.env(),
-        resolver.value(Setting.DB_URL).map(Value::text).orElse(""));
+        resolver.value(Setting.DB_URL).map(Value::text).orElse(""),
+        resolver.exporters(),
+        resolver.bool(Setting.LINEAGE, true));
   }
 
   /** Whether the catalog lives in the embedded H2 database under {@link #dataDir()}. */
@@ -157,6 +175,30 @@ public record ServerConfig(
             value.map(Value::describe).orElse("Invalid default for '" + setting.flag() + "'")
                 + " is not a valid path: "
                 + e.getReason());
+      }
+    }
+
+    List<ExporterSpec> exporters() {
+      Optional<Value> value = value(Setting.EXPORTER);
+      if (value.isEmpty()) {
+        return ExporterSpec.DEFAULT;
+      }
+      try {
+        return ExporterSpec.parseList(value.get().text());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(Setting.EXPORTER, value.get().describe() + ": " + e.getMessage());
+      }
+    }
+
+    boolean bool(Setting setting, boolean defaultValue) {
+      Optional<Value> value = value(setting);
+      if (value.isEmpty()) {
+        return defaultValue;
+      }
+      switch (value.get().text().toLowerCase(Locale.ROOT)) {
+        case "true": case "on": case "yes": return true;
+        case "false": case "off": case "no": return false;
+        default: throw new InvalidConfigException(setting, value.get().describe() + " is not true or false");
       }
     }
 

@@ -11,7 +11,9 @@ public enum Setting {
   DATA_DIR("--data-dir", "TRIBUTARY_DATA_DIR"),
   PLUGINS_DIR("--plugins-dir", "TRIBUTARY_PLUGINS_DIR"),
   ENV("--env", "TRIBUTARY_ENV"),
-  DB_URL("--db-url", "TRIBUTARY_DB_URL");
+  DB_URL("--db-url", "TRIBUTARY_DB_URL"),
+  EXPORTER("--exporter", "TRIBUTARY_EXPORTER"),
+  LINEAGE("--lineage", "TRIBUTARY_LINEAGE");
 
   private final String flag;
   private final String envVar;

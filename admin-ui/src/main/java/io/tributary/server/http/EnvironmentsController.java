@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** Environments and their pipelines: read, edit (or propose), history, rollback, simulate, stats. */
 public final class EnvironmentsController implements Controller {
@@ -34,11 +35,19 @@ public final class EnvironmentsController implements Controller {
   private final Catalog catalog;
   private final PipelineService pipelines;
   private final MeterRegistry meters;
+  private final Supplier<Map<String, Object>> gatewayStats;
 
   public EnvironmentsController(Catalog catalog, PipelineService pipelines, MeterRegistry meters) {
+    this(catalog, pipelines, meters, null);
+  }
+
+  /** @param gatewayStats the gateway's counts, shown in {@code stats} under {@code gateway}; may be null */
+  public EnvironmentsController(Catalog catalog, PipelineService pipelines, MeterRegistry meters,
+      Supplier<Map<String, Object>> gatewayStats) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
     this.meters = Objects.requireNonNull(meters, "meters");
+    this.gatewayStats = gatewayStats;
   }
 
   @Override
@@ -63,7 +72,8 @@ public final class EnvironmentsController implements Controller {
         "Run sample items through the current or a candidate pipeline; per stage: before, after, outcome, time",
         "{\"items\": [item], \"stages\"?: [stage]}", this::simulate);
     api.get(env + "/stats", Access.VIEWER,
-        "Per stage: items, modified, failed, skipped, dead-lettered, p50/p95/p99 ns, breaker state", this::stats);
+        "Per stage: items, modified, failed, skipped, dead-lettered, p50/p95/p99 ns, breaker state;"
+            + " the gateway's counts per signal", this::stats);
   }
 
   private void list(Context ctx) {
@@ -291,6 +301,9 @@ public final class EnvironmentsController implements Controller {
       stages.add(s);
     }
     out.put("stages", stages);
+    if (gatewayStats != null) {
+      out.put("gateway", gatewayStats.get());
+    }
     ctx.json(out);
   }
 

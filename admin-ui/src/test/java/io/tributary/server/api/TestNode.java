@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.server.BuildInfo;
 import io.tributary.server.Node;
+import io.tributary.server.config.ExporterSpec;
 import io.tributary.server.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /** A real node (H2 file, real HTTP on a free port, the built-in processors on the class path) and a small client. */
 public final class TestNode implements AutoCloseable {
@@ -27,9 +29,13 @@ public final class TestNode implements AutoCloseable {
   public final int port;
 
   private TestNode(Path dataDir, String env) throws IOException {
+    this(dataDir, env, ExporterSpec.DEFAULT);
+  }
+
+  private TestNode(Path dataDir, String env, List<ExporterSpec> exporters) throws IOException {
     this.dataDir = dataDir;
     Path plugins = Files.createDirectories(dataDir.resolve("no-plugins"));
-    ServerConfig config = new ServerConfig(0, 0, dataDir, plugins, env, "");
+    ServerConfig config = new ServerConfig(0, 0, dataDir, plugins, env, "", exporters, true);
     this.node = Node.start(config, new BuildInfo("test"),
         new Node.Options(Duration.ofMillis(200), Duration.ofMillis(100), ADMIN_TOKEN, Clock.systemUTC()));
     this.port = node.server().adminPort();
@@ -41,6 +47,11 @@ public final class TestNode implements AutoCloseable {
 
   public static TestNode start(Path dataDir, String env) throws IOException {
     return new TestNode(dataDir, env);
+  }
+
+  /** A node whose gateway exports to {@code exporters}; its OTLP receiver is on a free port too. */
+  static TestNode start(Path dataDir, String env, List<ExporterSpec> exporters) throws IOException {
+    return new TestNode(dataDir, env, exporters);
   }
 
   /** One HTTP exchange; {@code token} may be null, {@code body} null for none. */

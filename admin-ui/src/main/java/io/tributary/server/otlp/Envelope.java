@@ -1,0 +1,64 @@
+package io.tributary.server.otlp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.tributary.api.Item;
+import java.util.List;
+
+/**
+ * One accepted export request on its way through the gateway: its items with where each came from
+ * (so the OTLP structure can be rebuilt), then — once enriched — the request to export, the rendered
+ * lines and the dead letters.
+ *
+ * <p>Handed from one stage thread to the next through blocking queues, which publish its fields.
+ */
+final class Envelope {
+
+  /** Where an item came from in the request: enough to rebuild it with every field Item lacks. */
+  record Origin(Resource resource, String resourceSchemaUrl, InstrumentationScope scope, String scopeSchemaUrl,
+      Message message, Metric metric, int metricIndex) {}
+
+  /** A metric kept as it came (histograms, summaries): not itemized, not enriched. */
+  record PassThrough(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
+      String scopeSchemaUrl, Metric metric) {}
+
+  /** An enriched item as one JSONL line, with its lineage. */
+  record Line(ObjectNode json, String lineage) {}
+
+  /** A line for the dead-letter sink and why. */
+  record DeadLetter(ObjectNode json, String reason) {}
+
+  final Signal signal;
+  final List<Item> items;
+  final List<Origin> origins;
+  final List<PassThrough> passThrough;
+  final long rejected;
+  final String rejectionMessage;
+  /** Queue capacity this envelope holds until it is exported. */
+  int permits;
+
+  // Set by the enrich stage.
+  Message request;
+  List<Line> lines;
+  List<DeadLetter> deadLetters;
+  /** How many items (and pass-through data points) the request carries. */
+  int delivered;
+
+  Envelope(Signal signal, List<Item> items, List<Origin> origins, List<PassThrough> passThrough, long rejected,
+      String rejectionMessage) {
+    this.signal = signal;
+    this.items = items;
+    this.origins = origins;
+    this.passThrough = passThrough;
+    this.rejected = rejected;
+    this.rejectionMessage = rejectionMessage;
+  }
+
+  /** Items, plus one for each pass-through metric. */
+  int size() {
+    return items.size() + passThrough.size();
+  }
+}

@@ -1,0 +1,414 @@
+package io.tributary.server.otlp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.api.Item;
+import io.tributary.runtime.Batch;
+import io.tributary.runtime.PipelineHolder;
+import io.tributary.server.config.ExporterSpec;
+import io.tributary.server.otlp.Envelope.DeadLetter;
+import io.tributary.server.otlp.Envelope.Line;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receive → enrich → export, with bounded memory.
+ *
+ * <p>Every accepted request takes one permit per item from a semaphore of {@link
+ * Settings#queueCapacity()} and gives them back only once its items are exported (or
+ * dead-lettered): at most that many items are in memory between the receiver and the
+ * destinations. When no permits are left, {@link #submit} says {@link Admission#FULL} and the
+ * receiver answers 429 — nothing is dropped and nothing grows without bound. A pool of enrich
+ * workers runs each request's items as one batch through the environment's current pipeline; one
+ * export thread hands the result to every exporter in turn. Items a stage dead-letters, and items
+ * an exporter finally failed to deliver, are written to the dead-letter sink with the reason.
+ *
+ * <p>A crash loses what is in memory: up to {@code queueCapacity} accepted, not yet exported
+ * items. Size the queue for the bursts a slow downstream must absorb, not larger.
+ *
+ * <p>Thread-safe.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  /** How much the gateway holds and how it drains. */
+  public record Settings(int queueCapacity, int workers, boolean lineageAttribute, int recentSize,
+      Duration drainTimeout, Duration exportRetryTime, long maxFileBytes) {
+
+    /** 50,000 items in flight, up to 4 enrich workers, lineage on, 100 recent items, 64 MiB files. */
+    public static Settings defaults(boolean lineageAttribute) {
+      return new Settings(50_000, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+          lineageAttribute, 100, Duration.ofSeconds(20), OtlpHttpExporter.MAX_RETRY_TIME, 64L << 20);
+    }
+
+    public Settings withQueueCapacity(int capacity) {
+      return new Settings(capacity, workers, lineageAttribute, recentSize, drainTimeout, exportRetryTime, maxFileBytes);
+    }
+
+    public Settings withExportRetryTime(Duration retry) {
+      return new Settings(queueCapacity, workers, lineageAttribute, recentSize, drainTimeout, retry, maxFileBytes);
+    }
+  }
+
+  /** What {@link #submit} did with a request. */
+  public enum Admission {
+    ACCEPTED,
+    /** The queue is full: answer 429 with Retry-After. */
+    FULL,
+    /** More items than the whole queue holds: answer 413. */
+    TOO_LARGE,
+    /** Shutting down: answer 503 with Retry-After. */
+    CLOSED
+  }
+
+  private final String env;
+  private final Supplier<PipelineHolder> pipeline;
+  private final Settings settings;
+  private final List<Exporter> exporters;
+  private final RotatingJsonlFile deadLetterFile;
+  private final Clock clock;
+  private final Semaphore permits;
+  private final BlockingQueue<Envelope> enrichQueue = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Envelope> exportQueue = new LinkedBlockingQueue<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final ArrayDeque<ObjectNode> recent = new ArrayDeque<>();
+  private final Map<Signal, Counts> counts = new EnumMap<>(Signal.class);
+  private volatile boolean closed;
+  private volatile boolean running = true;
+  private volatile long giveUpAt = Long.MAX_VALUE;
+
+  /** Per-signal counters; also on the meter registry as {@code tributary.gateway.*}. */
+  private static final class Counts {
+    final Counter received;
+    final Counter rejected;
+    final Counter throttled;
+    final Counter deadLetteredPipeline;
+    final Counter deadLetteredExport;
+    final Map<String, Counter> exported = new LinkedHashMap<>();
+
+    Counts(MeterRegistry meters, String env, Signal signal, List<Exporter> exporters) {
+      String s = signal.label();
+      received = Counter.builder("tributary.gateway.received").description("Items received over OTLP")
+          .tags("env", env, "signal", s).register(meters);
+      rejected = Counter.builder("tributary.gateway.rejected")
+          .description("Items refused for good: invalid (partial success) or in a request over the queue's size")
+          .tags("env", env, "signal", s).register(meters);
+      throttled = Counter.builder("tributary.gateway.throttled")
+          .description("Items refused with 429/503 because the queue was full or the node stopping")
+          .tags("env", env, "signal", s).register(meters);
+      deadLetteredPipeline = Counter.builder("tributary.gateway.dead_lettered")
+          .description("Items written to the dead-letter sink").tags("env", env, "signal", s, "reason", "pipeline")
+          .register(meters);
+      deadLetteredExport = Counter.builder("tributary.gateway.dead_lettered")
+          .description("Items written to the dead-letter sink").tags("env", env, "signal", s, "reason", "export")
+          .register(meters);
+      for (Exporter e : exporters) {
+        exported.put(e.name(), Counter.builder("tributary.gateway.exported").description("Items exported")
+            .tags("env", env, "signal", s, "exporter", e.name()).register(meters));
+      }
+    }
+  }
+
+  Gateway(String env, Supplier<PipelineHolder> pipeline, Settings settings, List<Exporter> exporters,
+      RotatingJsonlFile deadLetterFile, MeterRegistry meters, Clock clock) {
+    this.env = Objects.requireNonNull(env, "env");
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.exporters = List.copyOf(exporters);
+    this.deadLetterFile = Objects.requireNonNull(deadLetterFile, "deadLetterFile");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.permits = new Semaphore(settings.queueCapacity());
+    for (Signal s : Signal.values()) {
+      counts.put(s, new Counts(meters, env, s, this.exporters));
+    }
+    Gauge.builder("tributary.gateway.queued", permits, p -> settings.queueCapacity() - p.availablePermits())
+        .description("Items accepted and not yet exported").tag("env", env).register(meters);
+    for (int i = 0; i < settings.workers(); i++) {
+      threads.add(start("tributary-enrich-" + i, this::enrichLoop));
+    }
+    threads.add(start("tributary-export", this::exportLoop));
+  }
+
+  /**
+   * Starts a gateway for the node's environment, exporting as {@code specs} say; JSONL output goes
+   * to {@code <dataDir>/out/}, dead letters to {@code <dataDir>/dead-letter/}.
+   */
+  public static Gateway start(String env, Supplier<PipelineHolder> pipeline, Path dataDir, List<ExporterSpec> specs,
+      Settings settings, MeterRegistry meters, Clock clock) {
+    List<Exporter> exporters = new ArrayList<>();
+    for (ExporterSpec spec : specs) {
+      switch (spec.type()) {
+        case ExporterSpec.JSONL:
+          exporters.add(JsonlExporter.toFile(new RotatingJsonlFile(dataDir.resolve("out"), "telemetry",
+              settings.maxFileBytes(), clock)));
+          break;
+        case ExporterSpec.STDOUT:
+          exporters.add(JsonlExporter.toStream(System.out));
+          break;
+        default:
+          exporters.add(new OtlpHttpExporter(spec.url(), settings.exportRetryTime()));
+      }
+    }
+    LOG.info("Gateway for {}: exporting to {}, queue of {} items, {} enrich worker(s)", env, specs,
+        settings.queueCapacity(), settings.workers());
+    return new Gateway(env, pipeline, settings, exporters,
+        new RotatingJsonlFile(dataDir.resolve("dead-letter"), "dead-letter", settings.maxFileBytes(), clock),
+        meters, clock);
+  }
+
+  private static Thread start(String name, Runnable loop) {
+    Thread t = new Thread(loop, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** Counts a request's items and queues the valid ones, if there is room. Never blocks. */
+  Admission submit(Envelope envelope) {
+    Counts c = counts.get(envelope.signal);
+    int size = envelope.size();
+    int wanted = Math.max(1, size);
+    Admission verdict;
+    if (closed) {
+      verdict = Admission.CLOSED;
+    } else if (wanted > settings.queueCapacity()) {
+      verdict = Admission.TOO_LARGE;
+    } else if (!permits.tryAcquire(wanted)) {
+      verdict = Admission.FULL;
+    } else {
+      envelope.permits = wanted;
+      c.received.increment(size + envelope.rejected);
+      c.rejected.increment(envelope.rejected);
+      enrichQueue.add(envelope);
+      return Admission.ACCEPTED;
+    }
+    // Too large is final (the sender must split the batch); full or closing asks it to retry.
+    (verdict == Admission.TOO_LARGE ? c.rejected : c.throttled).increment(size);
+    return verdict;
+  }
+
+  private void enrichLoop() {
+    while (running) {
+      Envelope e;
+      try {
+        e = enrichQueue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ie) {
+        return;
+      }
+      if (e == null) {
+        continue;
+      }
+      try {
+        Batch batch = Batch.of(e.items);
+        if (!e.items.isEmpty()) {
+          pipeline.get().run(batch);
+        }
+        OtlpItems.rebuild(e, batch, settings.lineageAttribute());
+      } catch (RuntimeException failure) {
+        LOG.error("Enriching {} {} item(s) failed; dead-lettering them", e.items.size(), e.signal.label(), failure);
+        List<DeadLetter> dead = new ArrayList<>();
+        for (Item item : e.items) {
+          ObjectNode json = OtlpJson.MAPPER.createObjectNode().put("signal", e.signal.label())
+              .put("item", item.toString());
+          dead.add(new DeadLetter(json, "enrichment failed: " + failure));
+        }
+        e.request = null;
+        e.lines = List.of();
+        e.deadLetters = dead;
+        e.delivered = 0;
+      }
+      exportQueue.add(e);
+    }
+  }
+
+  private void exportLoop() {
+    Exporter.Context context = () -> System.nanoTime() - giveUpAt > 0;
+    while (running) {
+      Envelope e;
+      try {
+        e = exportQueue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ie) {
+        return;
+      }
+      if (e == null) {
+        continue;
+      }
+      try {
+        export(e, context);
+      } catch (RuntimeException failure) {
+        LOG.error("Exporting {} {} item(s) failed", e.delivered, e.signal.label(), failure);
+      } finally {
+        permits.release(e.permits);
+      }
+    }
+  }
+
+  private void export(Envelope e, Exporter.Context context) {
+    Counts c = counts.get(e.signal);
+    if (!e.deadLetters.isEmpty()) {
+      deadLetter(e.deadLetters);
+      c.deadLetteredPipeline.increment(e.deadLetters.size());
+    }
+    if (e.request != null) {
+      for (Exporter exporter : exporters) {
+        try {
+          exporter.export(e, context);
+          c.exported.get(exporter.name()).increment(e.delivered);
+        } catch (Exporter.ExportException failure) {
+          LOG.error("Exporter {} failed for {} {} item(s): {}; writing them to the dead-letter sink",
+              exporter.name(), e.delivered, e.signal.label(), failure.getMessage());
+          List<DeadLetter> dead = new ArrayList<>(e.lines.size());
+          for (Line line : e.lines) {
+            dead.add(new DeadLetter(line.json(), "exporter " + exporter.name() + ": " + failure.getMessage()));
+          }
+          deadLetter(dead);
+          c.deadLetteredExport.increment(e.delivered);
+        }
+      }
+    }
+    remember(e.lines);
+  }
+
+  private void deadLetter(List<DeadLetter> dead) {
+    List<String> lines = new ArrayList<>(dead.size());
+    String at = clock.instant().toString();
+    for (DeadLetter d : dead) {
+      ObjectNode json = OtlpJson.MAPPER.createObjectNode();
+      json.put("reason", d.reason()).put("deadLetteredAt", at).put("env", env);
+      json.setAll(d.json());
+      lines.add(json.toString());
+    }
+    try {
+      deadLetterFile.write(lines);
+    } catch (RuntimeException failure) {
+      LOG.error("Writing {} item(s) to the dead-letter sink {} failed: {}", lines.size(), deadLetterFile.current(),
+          failure.toString());
+    }
+  }
+
+  private void remember(List<Line> lines) {
+    if (settings.recentSize() <= 0 || lines.isEmpty()) {
+      return;
+    }
+    int from = Math.max(0, lines.size() - settings.recentSize());
+    List<ObjectNode> copies = new ArrayList<>(lines.size() - from);
+    for (Line line : lines.subList(from, lines.size())) {
+      ObjectNode json = OtlpJson.MAPPER.createObjectNode();
+      json.put("lineage", line.lineage());
+      json.setAll(line.json().deepCopy());
+      copies.add(json);
+    }
+    synchronized (recent) {
+      for (ObjectNode json : copies) {
+        if (recent.size() == settings.recentSize()) {
+          recent.removeFirst();
+        }
+        recent.addLast(json);
+      }
+    }
+  }
+
+  /** The environment this gateway enriches for. */
+  public String env() {
+    return env;
+  }
+
+  /** The last {@code limit} enriched items, newest first, each with its lineage. */
+  public List<ObjectNode> recent(int limit) {
+    List<ObjectNode> out = new ArrayList<>();
+    synchronized (recent) {
+      var it = recent.descendingIterator();
+      while (it.hasNext() && out.size() < limit) {
+        out.add(it.next());
+      }
+    }
+    return out;
+  }
+
+  /** Counts per signal and the queue's fill, for the stats endpoint. */
+  public Map<String, Object> stats() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("queueCapacity", settings.queueCapacity());
+    out.put("queued", settings.queueCapacity() - permits.availablePermits());
+    List<String> names = new ArrayList<>();
+    exporters.forEach(e -> names.add(e.name()));
+    out.put("exporters", names);
+    Map<String, Object> signals = new LinkedHashMap<>();
+    counts.forEach((signal, c) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("received", Math.round(c.received.count()));
+      m.put("rejected", Math.round(c.rejected.count()));
+      m.put("throttled", Math.round(c.throttled.count()));
+      Map<String, Object> exported = new LinkedHashMap<>();
+      c.exported.forEach((name, counter) -> exported.put(name, Math.round(counter.count())));
+      m.put("exported", exported);
+      m.put("deadLettered", Math.round(c.deadLetteredPipeline.count() + c.deadLetteredExport.count()));
+      signals.put(signal.label(), m);
+    });
+    out.put("signals", signals);
+    return out;
+  }
+
+  /**
+   * Refuses new requests, then drains: waits until every accepted item is exported or
+   * dead-lettered. After the drain timeout exporters stop retrying (their items go to the
+   * dead-letter sink); whatever is still queued after that is lost and logged. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long start = System.nanoTime();
+    giveUpAt = start + settings.drainTimeout().toNanos();
+    long hardStop = giveUpAt + Duration.ofSeconds(15).toNanos();
+    int capacity = settings.queueCapacity();
+    if (permits.availablePermits() < capacity) {
+      LOG.info("Draining the gateway: {} item(s) in flight", capacity - permits.availablePermits());
+    }
+    try {
+      while (permits.availablePermits() < capacity && System.nanoTime() - hardStop < 0) {
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    int lost = capacity - permits.availablePermits();
+    if (lost > 0) {
+      LOG.error("Gateway stopped with {} item(s) not exported", lost);
+    }
+    running = false;
+    for (Thread t : threads) {
+      try {
+        t.join(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    exporters.forEach(Exporter::close);
+    try {
+      deadLetterFile.close();
+    } catch (java.io.IOException e) {
+      LOG.warn("Closing the dead-letter file failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.tributary.server.otlp;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OTLP/HTTP receiver: {@code POST /v1/traces}, {@code /v1/logs}, {@code /v1/metrics} with
+ * {@code application/x-protobuf} or {@code application/json} bodies, optionally gzip-compressed.
+ *
+ * <p>Answers as the OTLP specification says: 200 with the Export*ServiceResponse (partial success
+ * counts when items were rejected), 400 for an undecodable body, 413 over {@link
+ * #MAX_BODY_BYTES}, 415 for another content type, 429 (queue full) or 503 (stopping) with {@code
+ * Retry-After}. Errors carry a {@code google.rpc.Status} in the request's encoding. The response
+ * is sent once the items are queued, not once exported.
+ */
+public final class OtlpReceiver implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpReceiver.class);
+  /** The largest body accepted, compressed or not (a gzip body is also limited after inflating). */
+  public static final int MAX_BODY_BYTES = 8 << 20;
+  /** Seconds a throttled client is asked to wait. */
+  static final int RETRY_AFTER_SECONDS = 1;
+  private static final String PROTOBUF = "application/x-protobuf";
+  private static final String JSON = "application/json";
+  // google.rpc.Code values used in the error bodies.
+  private static final int INVALID_ARGUMENT = 3;
+  private static final int RESOURCE_EXHAUSTED = 8;
+  private static final int UNAVAILABLE = 14;
+
+  private final Gateway gateway;
+  private final Javalin javalin;
+
+  private OtlpReceiver(Gateway gateway, Javalin javalin) {
+    this.gateway = gateway;
+    this.javalin = javalin;
+  }
+
+  /** Starts listening on {@code port} (0 = any free port). */
+  public static OtlpReceiver start(Gateway gateway, int port, Duration drainTimeout) {
+    Objects.requireNonNull(gateway, "gateway");
+    OtlpReceiver[] self = new OtlpReceiver[1];
+    Javalin javalin = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.http.maxRequestSize = MAX_BODY_BYTES + 1L;
+      cfg.jetty.modifyServer(server -> {
+        server.setHandler(new GracefulHandler());
+        server.setStopTimeout(drainTimeout.toMillis());
+      });
+      for (Signal signal : Signal.values()) {
+        cfg.routes.post(signal.path(), ctx -> self[0].handle(signal, ctx));
+      }
+    });
+    self[0] = new OtlpReceiver(gateway, javalin);
+    javalin.start(port);
+    LOG.info("OTLP/HTTP receiver listening on http://localhost:{}/ (/v1/traces, /v1/logs, /v1/metrics)", javalin.port());
+    return self[0];
+  }
+
+  /** The port the receiver is bound to. */
+  public int port() {
+    return javalin.port();
+  }
+
+  private void handle(Signal signal, Context ctx) {
+    String type = mediaType(ctx.header("Content-Type"));
+    boolean json = JSON.equals(type);
+    if (!json && !PROTOBUF.equals(type)) {
+      ctx.status(415).contentType(JSON);
+      ctx.result(statusJson(INVALID_ARGUMENT, "Content-Type must be " + PROTOBUF + " or " + JSON + ", not '"
+          + ctx.header("Content-Type") + "'"));
+      return;
+    }
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > MAX_BODY_BYTES) {
+      error(ctx, json, 413, INVALID_ARGUMENT, "Body of " + declared + " bytes is over the limit of " + MAX_BODY_BYTES);
+      return;
+    }
+    byte[] body;
+    try {
+      body = read(ctx.req().getInputStream());
+      String encoding = ctx.header("Content-Encoding");
+      if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
+        if (!"gzip".equalsIgnoreCase(encoding.strip())) {
+          error(ctx, json, 415, INVALID_ARGUMENT, "Content-Encoding '" + encoding + "' is not supported (gzip is)");
+          return;
+        }
+        body = read(new GZIPInputStream(new java.io.ByteArrayInputStream(body)));
+      }
+    } catch (TooLarge e) {
+      error(ctx, json, 413, INVALID_ARGUMENT, "Body is over the limit of " + MAX_BODY_BYTES + " bytes");
+      return;
+    } catch (IOException e) {
+      error(ctx, json, 400, INVALID_ARGUMENT, "Cannot read the body: " + e.getMessage());
+      return;
+    }
+    Message request;
+    try {
+      if (json) {
+        Message.Builder b = signal.newRequestBuilder();
+        OtlpJson.merge(body, b);
+        request = b.build();
+      } else {
+        request = signal.parseRequest(body);
+      }
+    } catch (OtlpJson.FormatException | InvalidProtocolBufferException e) {
+      error(ctx, json, 400, INVALID_ARGUMENT, "Undecodable " + signal.label() + " request: " + e.getMessage());
+      return;
+    }
+    Envelope envelope = OtlpItems.toItems(signal, request);
+    switch (gateway.submit(envelope)) {
+      case ACCEPTED:
+        respond(ctx, json, 200, signal.response(envelope.rejected, envelope.rejectionMessage));
+        return;
+      case FULL:
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        error(ctx, json, 429, RESOURCE_EXHAUSTED, "The gateway's queue is full; retry later");
+        return;
+      case CLOSED:
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        error(ctx, json, 503, UNAVAILABLE, "The gateway is shutting down; retry on another node or later");
+        return;
+      default:
+        error(ctx, json, 413, INVALID_ARGUMENT, envelope.size() + " items in one request: more than the gateway's"
+            + " whole queue holds; send smaller batches");
+    }
+  }
+
+  private static String mediaType(String header) {
+    if (header == null) {
+      return "";
+    }
+    int semi = header.indexOf(';');
+    return (semi < 0 ? header : header.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static final class TooLarge extends IOException {
+    TooLarge() {
+      super("too large");
+    }
+  }
+
+  private static byte[] read(InputStream in) throws IOException {
+    try (in) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buffer = new byte[16 * 1024];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        if (out.size() + n > MAX_BODY_BYTES) {
+          throw new TooLarge();
+        }
+        out.write(buffer, 0, n);
+      }
+      return out.toByteArray();
+    }
+  }
+
+  private static void respond(Context ctx, boolean json, int status, Message message) {
+    ctx.status(status);
+    if (json) {
+      ctx.contentType(JSON).result(OtlpJson.toJsonText(message));
+    } else {
+      ctx.contentType(PROTOBUF).result(message.toByteArray());
+    }
+  }
+
+  private static void error(Context ctx, boolean json, int status, int code, String message) {
+    ctx.status(status);
+    if (json) {
+      ctx.contentType(JSON).result(statusJson(code, message));
+    } else {
+      ctx.contentType(PROTOBUF).result(statusProto(code, message));
+    }
+  }
+
+  private static String statusJson(int code, String message) {
+    return OtlpJson.MAPPER.createObjectNode().put("code", code).put("message", message).toString();
+  }
+
+  /** A {@code google.rpc.Status} (code = 1, message = 2), encoded by hand: the class is not shipped. */
+  static byte[] statusProto(int code, String message) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      out.writeInt32(1, code);
+      out.writeString(2, message);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stops accepting requests and waits for those in flight. */
+  @Override
+  public void close() {
+    javalin.stop();
+  }
+}

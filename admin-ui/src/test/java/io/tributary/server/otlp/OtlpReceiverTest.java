@@ -1,0 +1,300 @@
+package io.tributary.server.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.common.v1.KeyValueList;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.tributary.runtime.PipelineCompiler;
+import io.tributary.runtime.PipelineHolder;
+import io.tributary.runtime.PipelineSpec;
+import io.tributary.runtime.ProcessorRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The receiver and gateway on a real port, with an empty pipeline and a recording exporter. */
+class OtlpReceiverTest {
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String TRACE_ID = "5b8efff798038103d269b633813fc60c";
+
+  @TempDir Path dir;
+  private final List<Envelope> exported = new CopyOnWriteArrayList<>();
+  private final CountDownLatch exporterGate = new CountDownLatch(1);
+  private volatile boolean gated;
+  private Gateway gateway;
+  private OtlpReceiver receiver;
+  private PipelineHolder holder;
+
+  private void start(int queueCapacity) {
+    holder = new PipelineHolder("dev", PipelineCompiler.builder(ProcessorRegistry.of(List.of())).build()
+        .compile("dev", 7, PipelineSpec.empty()));
+    Exporter recording = new Exporter() {
+      @Override
+      public String name() {
+        return "test";
+      }
+
+      @Override
+      public void export(Envelope envelope, Context context) {
+        if (gated) {
+          try {
+            exporterGate.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        exported.add(envelope);
+      }
+    };
+    gateway = new Gateway("dev", () -> holder, Gateway.Settings.defaults(true).withQueueCapacity(queueCapacity),
+        List.of(recording), new RotatingJsonlFile(dir, "dead-letter", 1 << 20, Clock.systemUTC()),
+        new SimpleMeterRegistry(), Clock.systemUTC());
+    receiver = OtlpReceiver.start(gateway, 0, Duration.ofSeconds(5));
+  }
+
+  @AfterEach
+  void stop() {
+    exporterGate.countDown();
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  private HttpResponse<byte[]> post(String path, String contentType, String encoding, byte[] body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + receiver.port() + path))
+        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    if (encoding != null) {
+      b.header("Content-Encoding", encoding);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static Span span(String name) {
+    return Span.newBuilder().setName(name).setTraceId(ByteString.fromHex(TRACE_ID))
+        .setSpanId(ByteString.fromHex("eee19b7ec3c1b174")).setKind(Span.SpanKind.SPAN_KIND_SERVER)
+        .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("boom"))
+        .addEvents(Span.Event.newBuilder().setName("exception"))
+        .addAttributes(KeyValue.newBuilder().setKey("payload")
+            .setValue(AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder().addValues(
+                KeyValue.newBuilder().setKey("a").setValue(AnyValue.newBuilder().setIntValue(1)))))).build();
+  }
+
+  private static ExportTraceServiceRequest traces(Span... spans) {
+    return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+        .setResource(Resource.newBuilder().addAttributes(AnyValues.keyValue("service.name", "cart")))
+        .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(List.of(spans)))).build();
+  }
+
+  private Envelope awaitExport(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (exported.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(exported).hasSizeGreaterThanOrEqualTo(count);
+    return exported.get(count - 1);
+  }
+
+  @Test
+  void otlp_json_with_hex_ids_is_accepted_and_exported_with_its_structure() throws Exception {
+    start(100);
+    String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+        + "\"value\":{\"stringValue\":\"cart\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"s\",\"version\":\"1\"},"
+        + "\"spans\":[{\"traceId\":\"" + TRACE_ID + "\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"GET /\","
+        + "\"kind\":3,\"status\":{\"code\":2}}]}]}]}";
+
+    HttpResponse<byte[]> r = post("/v1/traces", "application/json; charset=utf-8", null,
+        json.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    ExportTraceServiceRequest out = (ExportTraceServiceRequest) awaitExport(1).request;
+    Span span = out.getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    assertThat(OtlpJson.hex(span.getTraceId())).isEqualTo(TRACE_ID);
+    assertThat(span.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+    assertThat(span.getStatus().getCodeValue()).isEqualTo(2);
+    assertThat(out.getResourceSpans(0).getScopeSpans(0).getScope().getName()).isEqualTo("s");
+    assertThat(span.getAttributesList()).anySatisfy(kv -> {
+      assertThat(kv.getKey()).isEqualTo(OtlpItems.LINEAGE_ATTRIBUTE);
+      assertThat(kv.getValue().getStringValue()).isEqualTo("dev#7");
+    });
+    assertThat(gateway.recent(5)).singleElement()
+        .satisfies(line -> assertThat(line.get("lineage").asText()).isEqualTo("dev#7"));
+  }
+
+  @Test
+  void gzip_protobuf_is_accepted_and_fields_items_do_not_model_survive() throws Exception {
+    start(100);
+    Span sent = span("checkout");
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(traces(sent).toByteArray());
+    }
+
+    HttpResponse<byte[]> r = post("/v1/traces", "application/x-protobuf", "gzip", gz.toByteArray());
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(ExportTraceServiceResponse.parseFrom(r.body()).hasPartialSuccess()).isFalse();
+    Span back = ((ExportTraceServiceRequest) awaitExport(1).request).getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    assertThat(back.toBuilder().removeAttributes(back.getAttributesCount() - 1).build()).isEqualTo(sent);
+  }
+
+  @Test
+  void invalid_ids_are_rejected_as_partial_success_and_the_rest_goes_on() throws Exception {
+    start(100);
+    Span bad = span("bad").toBuilder().setTraceId(ByteString.fromHex("5b8efff798038103d269b633813fc6")).build();
+
+    HttpResponse<byte[]> r = post("/v1/traces", "application/x-protobuf", null, traces(bad, span("good")).toByteArray());
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    var partial = ExportTraceServiceResponse.parseFrom(r.body()).getPartialSuccess();
+    assertThat(partial.getRejectedSpans()).isEqualTo(1);
+    assertThat(partial.getErrorMessage()).contains("span 'bad'").contains("trace id");
+    assertThat(((ExportTraceServiceRequest) awaitExport(1).request).getResourceSpans(0).getScopeSpans(0)
+        .getSpansList()).extracting(Span::getName).containsExactly("good");
+  }
+
+  @Test
+  void undecodable_bodies_get_400_with_a_status_message() throws Exception {
+    start(100);
+
+    HttpResponse<byte[]> proto = post("/v1/traces", "application/x-protobuf", null, new byte[] {(byte) 0xff, 1, 2});
+    HttpResponse<byte[]> json = post("/v1/logs", "application/json", null, "{\"resourceLogs\":".getBytes());
+    HttpResponse<byte[]> gzip = post("/v1/traces", "application/x-protobuf", "gzip", new byte[] {1, 2, 3});
+
+    assertThat(proto.statusCode()).isEqualTo(400);
+    assertThat(json.statusCode()).isEqualTo(400);
+    assertThat(new String(json.body(), StandardCharsets.UTF_8)).contains("\"code\":3").contains("Undecodable logs");
+    assertThat(gzip.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void wrong_or_missing_content_type_gets_415() throws Exception {
+    start(100);
+
+    assertThat(post("/v1/traces", "text/plain", null, "x".getBytes()).statusCode()).isEqualTo(415);
+    assertThat(post("/v1/metrics", null, null, "x".getBytes()).statusCode()).isEqualTo(415);
+    assertThat(post("/v1/traces", "application/x-protobuf", "br", new byte[0]).statusCode()).isEqualTo(415);
+  }
+
+  @Test
+  void bodies_over_the_limit_get_413_compressed_or_inflated() throws Exception {
+    start(100);
+    byte[] big = new byte[OtlpReceiver.MAX_BODY_BYTES + 1];
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(big);
+    }
+
+    assertThat(post("/v1/traces", "application/x-protobuf", null, big).statusCode()).isEqualTo(413);
+    assertThat(gz.size()).isLessThan(100_000);
+    assertThat(post("/v1/traces", "application/x-protobuf", "gzip", gz.toByteArray()).statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void a_full_queue_answers_429_with_retry_after_and_accepts_again_once_drained() throws Exception {
+    start(2);
+    gated = true;
+    byte[] two = traces(span("a"), span("b")).toByteArray();
+
+    assertThat(post("/v1/traces", "application/x-protobuf", null, two).statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> full = post("/v1/traces", "application/x-protobuf", null, two);
+    assertThat(full.statusCode()).isEqualTo(429);
+    assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(post("/v1/traces", "application/x-protobuf", null, traces(span("a"), span("b"), span("c"))
+        .toByteArray()).statusCode()).isEqualTo(413);
+
+    exporterGate.countDown();
+    awaitExport(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int status;
+    do {
+      status = post("/v1/traces", "application/x-protobuf", null, two).statusCode();
+    } while (status == 429 && System.nanoTime() < deadline);
+    assertThat(status).isEqualTo(200);
+    assertThat(gateway.stats().toString()).contains("received=4, rejected=3, throttled=");
+  }
+
+  @Test
+  void a_stopping_gateway_answers_503() throws Exception {
+    start(100);
+    gateway.close();
+
+    HttpResponse<byte[]> r = post("/v1/traces", "application/x-protobuf", null, traces(span("a")).toByteArray());
+
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("Retry-After")).isPresent();
+  }
+
+  @Test
+  void logs_keep_structured_bodies_and_histograms_pass_through_beside_enriched_gauges() throws Exception {
+    start(100);
+    AnyValue body = AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
+        .addValues(KeyValue.newBuilder().setKey("msg").setValue(AnyValue.newBuilder().setStringValue("hi")))).build();
+    ExportLogsServiceRequest logs = ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
+        .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(LogRecord.newBuilder().setBody(body)
+            .setSeverityNumberValue(17).setTraceId(ByteString.fromHex(TRACE_ID))))).build();
+    Metric gauge = Metric.newBuilder().setName("queue.depth").setUnit("{item}").setGauge(Gauge.newBuilder()
+        .addDataPoints(NumberDataPoint.newBuilder().setAsInt(5).setTimeUnixNano(10))
+        .addDataPoints(NumberDataPoint.newBuilder().setAsInt(6).setTimeUnixNano(20))).build();
+    Metric histogram = Metric.newBuilder().setName("latency").setHistogram(Histogram.newBuilder()
+        .addDataPoints(HistogramDataPoint.newBuilder().setCount(3).setSum(1.5))).build();
+    ExportMetricsServiceRequest metrics = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(
+        ResourceMetrics.newBuilder().addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(gauge).addMetrics(histogram)))
+        .build();
+
+    assertThat(post("/v1/logs", "application/x-protobuf", null, logs.toByteArray()).statusCode()).isEqualTo(200);
+    LogRecord log = ((ExportLogsServiceRequest) awaitExport(1).request).getResourceLogs(0).getScopeLogs(0)
+        .getLogRecords(0);
+    assertThat(log.getBody()).isEqualTo(body);
+    assertThat(log.getSeverityNumberValue()).isEqualTo(17);
+    assertThat(post("/v1/metrics", "application/x-protobuf", null, metrics.toByteArray()).statusCode()).isEqualTo(200);
+    List<Metric> back = ((ExportMetricsServiceRequest) awaitExport(2).request).getResourceMetrics(0)
+        .getScopeMetrics(0).getMetricsList();
+    assertThat(back).containsExactlyInAnyOrder(gauge, histogram);
+  }
+}
