@@ -150,6 +150,44 @@ class ServerDistributionIT {
     assertThat(version.get("descriptor").get("examples").size()).isPositive();
   }
 
+  @Test
+  void an_otlp_json_span_comes_out_enriched_in_the_jsonl_output_on_the_module_path() throws Exception {
+    int port = freePort();
+    int otlp = freePort();
+    Path data = temp.resolve("otlp-data");
+    Path log = temp.resolve("otlp.log");
+    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", String.valueOf(otlp),
+        "--data-dir", data.toString());
+    awaitHealth(server, port, log, Duration.ofSeconds(15));
+    String span = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+        + "\"value\":{\"stringValue\":\"checkout\"}}]},\"scopeSpans\":[{\"spans\":[{"
+        + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\","
+        + "\"name\":\"POST /cart\",\"kind\":2,\"attributes\":[{\"key\":\"user.email\","
+        + "\"value\":{\"stringValue\":\"ada@example.com\"}}]}]}]}]}";
+    HttpResponse<String> sent = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + otlp + "/v1/traces"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(span)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(sent.statusCode()).as("%s; log:%n%s", sent.body(), readQuietly(log)).isEqualTo(200);
+    Path out = data.resolve("out/telemetry.jsonl");
+    String line = "";
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(out) && !(line = Files.readString(out)).isBlank()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(line).as("log:%n%s", readQuietly(log))
+        .contains("5b8efff798038103d269b633813fc60c")
+        .contains("deployment.environment.name")
+        .contains("[REDACTED:email]").doesNotContain("ada@example.com")
+        .contains("tributary.lineage");
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.exitValue()).isZero();
+  }
+
   private static HttpResponse<String> get(int port, String path) throws Exception {
     return HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
