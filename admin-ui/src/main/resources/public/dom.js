@@ -102,3 +102,26 @@ export function download(name, type, text) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * Descriptor prose as elements: paragraphs at blank lines, `code` and **bold** inline. Built from
+ * text nodes like everything else, so a plugin's description cannot inject markup.
+ */
+export function prose(text, attrs) {
+  const paragraphs = String(text || '').split(/\n\s*\n/).filter(p => p.trim() !== '');
+  return h('div', Object.assign({class: 'prose'}, attrs || {}), paragraphs.map(p => h('p', {}, inline(p))));
+}
+
+function inline(text) {
+  const parts = [];
+  const pattern = /(`[^`]+`|\*\*[^*]+\*\*)/g;
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    const token = m[0];
+    parts.push(token.startsWith('`') ? h('code', {}, token.slice(1, -1)) : h('strong', {}, token.slice(2, -2)));
+    last = m.index + token.length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}

@@ -1,10 +1,11 @@
-import {h, fill, badge, table, pre, show, when} from '../dom.js';
+import {h, fill, badge, table, pre, show, when, prose} from '../dom.js';
 import {api} from '../app.js';
 
 export async function render(view, {args}) {
   const id = args[0];
   const p = (await api('/processors/' + encodeURIComponent(id))).body;
   const versions = [...p.versionDetails].reverse();
+  const topDescription = p.description || '';
   fill(view,
     h('p', {}, h('a', {href: '#/catalog'}, '← Catalog')),
     h('h1', {}, p.title || p.id, ' ', h('code', {}, p.id)),
@@ -12,17 +13,17 @@ export async function render(view, {args}) {
       p.plugin ? [' from plugin ', h('code', {}, p.plugin)] : ' (built in)'),
     p.stability === 'deprecated' ? h('div', {class: 'warning', role: 'note'}, 'Deprecated.',
       p.replacement ? [' Use ', h('a', {href: '#/processors/' + encodeURIComponent(p.replacement)}, p.replacement), ' instead.'] : '') : null,
-    h('p', {class: 'description'}, p.description || ''),
+    prose(p.description, {class: 'description'}),
     h('h2', {}, 'Where it runs'),
     table(['Environment', 'Stage', 'Version', 'Enabled'], p.usedBy.map(u => h('tr', {},
       h('td', {}, h('a', {href: '#/environments/' + encodeURIComponent(u.env)}, u.env)), h('td', {}, u.stage),
       h('td', {class: 'mono'}, u.version || 'latest'), h('td', {}, u.enabled ? 'yes' : 'no'))),
     'No environment runs this processor.'),
     h('h2', {}, 'Versions'),
-    versions.map((v, i) => versionSection(v, i === 0)));
+    versions.map((v, i) => versionSection(v, i === 0, topDescription)));
 }
 
-function versionSection(v, open) {
+function versionSection(v, open, topDescription) {
   const d = v.descriptor || {};
   return h('details', {class: 'version', open: open, id: 'version-' + v.version},
     h('summary', {}, h('strong', {}, v.version), ' ', v.available ? badge('available', 'ok') : badge('not loaded', 'muted'),
@@ -34,7 +35,7 @@ function versionSection(v, open) {
       h('dt', {}, 'Writes'), h('dd', {}, keys(d.writes)),
       h('dt', {}, 'Requires'), h('dd', {}, keys((d.requires || []).concat(d.requiredServices || []))),
       d.replacement ? [h('dt', {}, 'Replacement'), h('dd', {}, d.replacement)] : null),
-    d.description && d.description !== '' ? h('p', {}, d.description) : null,
+    d.description && d.description !== topDescription ? prose(d.description) : null,
     h('h3', {}, 'Configuration'),
     table(['Name', 'Type', 'Default', 'Required', 'Allowed values', 'Description'], (d.config || []).map(c => h('tr', {},
       h('td', {class: 'mono'}, c.name, c.secret ? [' ', badge('secret')] : null),
