@@ -88,11 +88,12 @@ const pages = {
   audit: () => import('./pages/audit.js'),
   timings: () => import('./pages/timings.js'),
   simulate: () => import('./pages/simulate.js'),
+  live: () => import('./pages/live.js'),
 };
 
 const NAV = [
   ['catalog', 'Catalog'], ['plugins', 'Plugins'], ['environments', 'Pipelines'], ['approvals', 'Approvals'],
-  ['audit', 'Audit'], ['timings', 'Timings'], ['simulate', 'Simulate'],
+  ['audit', 'Audit'], ['timings', 'Timings'], ['live', 'Live'], ['simulate', 'Simulate'],
 ];
 
 let cleanup = null;

@@ -240,4 +240,33 @@ class AdminUiBrowserTest {
       browser.screenshot(page + "-as-viewer");
     }
   }
+
+  @Test
+  void live_traffic_shows_on_the_live_page_and_in_the_timings() throws Exception {
+    String span = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+        + "\"value\":{\"stringValue\":\"checkout\"}}]},\"scopeSpans\":[{\"spans\":[{"
+        + "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\","
+        + "\"name\":\"POST /cart\",\"kind\":2,\"attributes\":[{\"key\":\"user.email\","
+        + "\"value\":{\"stringValue\":\"ada@example.com\"}}]}]}]}]}";
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    for (int i = 0; i < 20; i++) {
+      int status = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://localhost:" + node.node.otlpPort() + "/v1/traces"))
+          .header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(span)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+      assertThat(status).isEqualTo(200);
+    }
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/live/staging");
+    browser.waitForText(By.id("live-items"), "5b8efff798038103d269b633813fc60c");
+    String live = browser.find(By.id("live-items")).getText();
+    assertThat(live).contains("POST /cart").contains("checkout").contains("staging#")
+        .contains("pii-redaction@1.0.0=modified").doesNotContain("ada@example.com");
+    browser.screenshot("live");
+    browser.open("#/timings/staging");
+    browser.waitFor(By.cssSelector("#timings-table tr.slowest"));
+    assertThat(browser.find(By.id("timings-table")).getText()).contains("slowest").contains("20");
+    browser.screenshot("timings-with-traffic");
+  }
 }

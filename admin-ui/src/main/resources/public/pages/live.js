@@ -1,0 +1,67 @@
+import {h, fill, table, pre} from '../dom.js';
+import {api, errorBox} from '../app.js';
+
+const POLL_MILLIS = 2000;
+const LIMIT = 50;
+
+/** The value of one OTLP attribute in an exported item, as text. */
+function attribute(list, key) {
+  const found = (list || []).find(a => a.key === key);
+  if (!found || !found.value) return null;
+  const v = found.value;
+  return v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue ?? JSON.stringify(v);
+}
+
+function describe(item) {
+  const record = item.span || item.logRecord || item.log || item.dataPoint || item.metric || {};
+  const attributes = record.attributes || [];
+  const resource = (item.resource && item.resource.attributes) || [];
+  const body = record.body ? (record.body.stringValue ?? JSON.stringify(record.body)) : null;
+  return {
+    signal: item.signal || '?',
+    name: record.name || (item.metric && item.metric.name) || body || '—',
+    service: attribute(resource, 'service.name') || '—',
+    traceId: record.traceId || '—',
+    lineage: attribute(attributes, 'tributary.lineage') || item.lineage || '—',
+  };
+}
+
+export async function render(view, {args}) {
+  const envs = (await api('/environments')).body;
+  const served = envs.find(e => e.servedByThisNode);
+  const env = args[0] || (served ? served.name : envs[0].name);
+  const status = h('p', {id: 'live-status', class: 'muted', 'aria-live': 'polite'});
+  const box = h('div', {id: 'live-items'});
+  let stopped = false;
+  fill(view,
+    h('h1', {}, 'Live: ', env),
+    h('nav', {class: 'tabs', 'aria-label': 'Environments'}, envs.map(e => h('a', {href: '#/live/' + encodeURIComponent(e.name),
+      'aria-current': e.name === env ? 'page' : null}, e.name))),
+    h('p', {class: 'muted'}, 'The last ' + LIMIT + ' items this node enriched, newest first, as they were exported, with the stages that acted on each.'),
+    status, box);
+
+  async function poll() {
+    let recent;
+    try {
+      recent = (await api('/environments/' + encodeURIComponent(env) + '/recent?limit=' + LIMIT)).body;
+    } catch (e) { fill(box, errorBox(e)); return; }
+    if (stopped) return;
+    if (!recent.servedByThisNode) {
+      fill(status, 'This node runs another environment.');
+      fill(box, h('p', {class: 'empty'}, 'No live items here: ask a node started with --env ' + env + '.'));
+      return;
+    }
+    fill(status, recent.items.length + ' item(s) · updated ' + new Date().toLocaleTimeString() + ' · every ' + POLL_MILLIS / 1000 + ' s');
+    fill(box, table(['Signal', 'Name', 'Service', 'Trace id', 'Lineage', ''], recent.items.map(item => {
+      const d = describe(item);
+      return h('tr', {},
+        h('td', {}, d.signal), h('td', {}, d.name), h('td', {}, d.service),
+        h('td', {class: 'mono small'}, d.traceId), h('td', {class: 'mono small lineage'}, d.lineage),
+        h('td', {}, h('details', {}, h('summary', {}, 'JSON'), pre(item))));
+    }), 'Nothing yet: send telemetry to this node\'s OTLP port (4318 by default).'));
+  }
+
+  const first = setTimeout(() => { if (!stopped) poll(); }, 0);
+  const timer = setInterval(() => { if (!stopped) poll(); }, POLL_MILLIS);
+  return () => { stopped = true; clearTimeout(first); clearInterval(timer); };
+}
