@@ -6,6 +6,7 @@ import io.tributary.server.BuildInfo;
 import io.tributary.server.Node;
 import io.tributary.server.config.ExporterSpec;
 import io.tributary.server.config.ServerConfig;
+import io.tributary.server.otlp.Gateway;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,11 +34,16 @@ public final class TestNode implements AutoCloseable {
   }
 
   private TestNode(Path dataDir, String env, List<ExporterSpec> exporters) throws IOException {
+    this(dataDir, env, exporters, null);
+  }
+
+  private TestNode(Path dataDir, String env, List<ExporterSpec> exporters, Gateway.Settings gateway)
+      throws IOException {
     this.dataDir = dataDir;
     Path plugins = Files.createDirectories(dataDir.resolve("no-plugins"));
     ServerConfig config = new ServerConfig(0, 0, dataDir, plugins, env, "", exporters, true);
     this.node = Node.start(config, new BuildInfo("test"),
-        new Node.Options(Duration.ofMillis(200), Duration.ofMillis(100), ADMIN_TOKEN, Clock.systemUTC()));
+        new Node.Options(Duration.ofMillis(200), Duration.ofMillis(100), ADMIN_TOKEN, Clock.systemUTC(), gateway));
     this.port = node.server().adminPort();
   }
 
@@ -52,6 +58,12 @@ public final class TestNode implements AutoCloseable {
   /** A node whose gateway exports to {@code exporters}; its OTLP receiver is on a free port too. */
   static TestNode start(Path dataDir, String env, List<ExporterSpec> exporters) throws IOException {
     return new TestNode(dataDir, env, exporters);
+  }
+
+  /** As {@link #start(Path, String, List)}, with the gateway's settings (queue capacity, …). */
+  static TestNode start(Path dataDir, String env, List<ExporterSpec> exporters, Gateway.Settings gateway)
+      throws IOException {
+    return new TestNode(dataDir, env, exporters, gateway);
   }
 
   /** One HTTP exchange; {@code token} may be null, {@code body} null for none. */
