@@ -79,9 +79,7 @@ public final class Node implements AutoCloseable {
     this.config = config;
     this.clock = options.clock();
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    this.catalog = Catalog.open(new CatalogSettings(config.dbUrl().isBlank() ? null : config.dbUrl(),
-        System.getenv("TRIBUTARY_DB_USER"), System.getenv("TRIBUTARY_DB_PASSWORD"), config.dataDir(), null,
-        options.clock()));
+    this.catalog = Catalog.open(catalogSettings(config, options.clock()));
     this.bootstrapTokenFile = catalog.principals().bootstrap(options.presetAdminToken(),
         config.dataDir().resolve("admin.token"));
     bootstrapTokenFile.ifPresent(p -> LOG.info(
@@ -123,6 +121,17 @@ public final class Node implements AutoCloseable {
     server.lifecycle().register("gateway", gateway);
     registry.watch(options.pluginScanInterval());
     pipelines.watch(options.pipelinePollInterval());
+  }
+
+  /**
+   * How a node (or a command such as check-plugin) opens the catalog: the configured database
+   * URL, or the embedded H2 file under the data dir; credentials from TRIBUTARY_DB_USER and
+   * TRIBUTARY_DB_PASSWORD.
+   */
+  public static CatalogSettings catalogSettings(ServerConfig config, Clock clock) {
+    return new CatalogSettings(config.dbUrl().isBlank() ? null : config.dbUrl(),
+        System.getenv("TRIBUTARY_DB_USER"), System.getenv("TRIBUTARY_DB_PASSWORD"), config.dataDir(), null,
+        clock);
   }
 
   /** Opens everything and starts the admin server. */

@@ -2,13 +2,13 @@ package io.tributary.server.cli;
 
 import io.tributary.catalog.Catalog;
 import io.tributary.catalog.CatalogProcessor;
-import io.tributary.catalog.CatalogSettings;
 import io.tributary.catalog.ContractDiff;
 import io.tributary.catalog.DescriptorJson;
 import io.tributary.runtime.SemanticVersion;
 import io.tributary.runtime.plugins.PluginFile;
 import io.tributary.runtime.plugins.PluginRegistry;
 import io.tributary.runtime.plugins.ProcessorEntry;
+import io.tributary.server.Node;
 import io.tributary.server.config.InvalidConfigException;
 import io.tributary.server.config.ServerConfig;
 import java.io.IOException;
@@ -77,9 +77,7 @@ public final class CheckPluginCommand implements Callable<Integer> {
         out.println("OK   " + jar.getFileName() + " loads: plugin " + file.pluginId() + "@"
             + file.pluginVersion() + " offers " + file.processors());
         boolean violation = false;
-        try (Catalog catalog = Catalog.open(new CatalogSettings(config.dbUrl().isBlank() ? null : config.dbUrl(),
-            System.getenv("TRIBUTARY_DB_USER"), System.getenv("TRIBUTARY_DB_PASSWORD"), config.dataDir(), null,
-            Clock.systemUTC()))) {
+        try (Catalog catalog = Catalog.open(Node.catalogSettings(config, Clock.systemUTC()))) {
           for (ProcessorEntry entry : registry.entries()) {
             violation |= check(out, catalog, entry);
           }

@@ -47,11 +47,7 @@ public final class ChangeRequestsController implements Controller {
   }
 
   private long id(Context ctx) {
-    try {
-      return Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("Change request id '" + ctx.pathParam("id") + "' is not a number");
-    }
+    return Json.pathLong(ctx, "id", "Change request id");
   }
 
   private void one(Context ctx) {

@@ -129,9 +129,7 @@ public final class EnvironmentsController implements Controller {
   private void propose(Context ctx, String env, long base, List<StageRecord> stages, String reason) {
     PipelineRevision current = catalog.pipelines().current(env);
     if (base != current.revision()) {
-      throw new ApiException(409, "stale_revision", "Revision " + base + " of " + env
-          + " is not current (it is " + current.revision() + "): reload and edit the current one",
-          Map.of("currentRevision", current.revision()));
+      throw stale(env, base, current.revision());
     }
     List<Diagnostic> warnings = pipelines.check(env, stages, current);
     String actor = Api.principal(ctx).name();
@@ -152,18 +150,19 @@ public final class EnvironmentsController implements Controller {
     ctx.status(200).json(out);
   }
 
+  private static ApiException stale(String env, long base, long current) {
+    return new ApiException(409, "stale_revision", "Revision " + base + " of " + env
+        + " is not current (it is " + current + "): reload and edit the current one",
+        Map.of("currentRevision", current));
+  }
+
   private void history(Context ctx) {
     ctx.json(catalog.pipelines().history(env(ctx)).stream().map(Json::pipeline).toList());
   }
 
   private void revision(Context ctx) {
     String env = env(ctx);
-    long n;
-    try {
-      n = Long.parseLong(ctx.pathParam("n"));
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("Revision '" + ctx.pathParam("n") + "' is not a number");
-    }
+    long n = Json.pathLong(ctx, "n", "Revision");
     ctx.json(Json.pipeline(catalog.pipelines().masked(catalog.pipelines().revision(env, n))));
   }
 
@@ -181,8 +180,7 @@ public final class EnvironmentsController implements Controller {
       return;
     }
     if (base != current.revision()) {
-      throw new ApiException(409, "stale_revision", "Revision " + base + " of " + env + " is not current (it is "
-          + current.revision() + ")", Map.of("currentRevision", current.revision()));
+      throw stale(env, base, current.revision());
     }
     List<Diagnostic> warnings = pipelines.check(env, old.stages(), old);
     PipelineRevision written = catalog.pipelines().rollback(env, base, target, Api.principal(ctx).name(), reason);

@@ -39,6 +39,15 @@ final class Json {
     return (Map<String, Object>) parsed;
   }
 
+  /** A numeric path parameter; 400 naming {@code what} if it is not a number. */
+  static long pathLong(Context ctx, String name, String what) {
+    try {
+      return Long.parseLong(ctx.pathParam(name));
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(what + " '" + ctx.pathParam(name) + "' is not a number");
+    }
+  }
+
   static String string(Map<String, Object> body, String key, boolean required) {
     Object v = body.get(key);
     if (v == null) {

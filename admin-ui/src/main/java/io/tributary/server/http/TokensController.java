@@ -75,12 +75,7 @@ public final class TokensController implements Controller {
   }
 
   private void revoke(Context ctx) {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("Token id '" + ctx.pathParam("id") + "' is not a number");
-    }
+    long id = Json.pathLong(ctx, "id", "Token id");
     ctx.json(principal(catalog.principals().revoke(id, Api.principal(ctx).name())));
   }
 }
