@@ -87,7 +87,7 @@ public final class Node implements AutoCloseable {
 
     this.registry = new PluginRegistry(config.pluginsDir(), config.dataDir().resolve("plugin-cache"));
     registry.addModuleProcessors(Node.class.getClassLoader());
-    registry.addListener(this::onPluginEvent);
+    registry.addListener(this::onPluginEvents);
     registry.scan();
     synchronizeCatalog();
     LOG.info("{} processor(s) available: {}", registry.ids().size(), registry.ids());
@@ -149,17 +149,20 @@ public final class Node implements AutoCloseable {
     return node;
   }
 
-  private void onPluginEvent(PluginEvent event) {
-    String target = "plugin:" + event.file().file();
-    switch (event.type()) {
-      case LOADED:
-        catalog.audit().append("system", "plugin.loaded", target, null, event.detail(), null);
-        break;
-      case FAILED:
-        catalog.audit().append("system", "plugin.failed", target, null, null, event.detail());
-        break;
-      default:
-        catalog.audit().append("system", "plugin.removed", target, event.detail(), null, null);
+  /** One scan's plugin events: each audited, then the catalog brought in step once. */
+  private void onPluginEvents(List<PluginEvent> events) {
+    for (PluginEvent event : events) {
+      String target = "plugin:" + event.file().file();
+      switch (event.type()) {
+        case LOADED:
+          catalog.audit().append("system", "plugin.loaded", target, null, event.detail(), null);
+          break;
+        case FAILED:
+          catalog.audit().append("system", "plugin.failed", target, null, null, event.detail());
+          break;
+        default:
+          catalog.audit().append("system", "plugin.removed", target, event.detail(), null, null);
+      }
     }
     synchronizeCatalog();
     if (pipelines != null) {

@@ -59,7 +59,7 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
   private final Path pluginsDir;
   private final PluginLoader loader;
   private final Clock clock;
-  private final List<Consumer<PluginEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<List<PluginEvent>>> listeners = new CopyOnWriteArrayList<>();
 
   private volatile Snapshot snapshot = new Snapshot(List.of(), List.of());
 
@@ -128,8 +128,11 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
     return pluginsDir;
   }
 
-  /** Calls {@code listener} for every plugin loaded, failed or removed from now on. */
-  public void addListener(Consumer<PluginEvent> listener) {
+  /**
+   * Calls {@code listener} once per scan that changed something, with every plugin loaded, failed
+   * or removed in it, in order.
+   */
+  public void addListener(Consumer<List<PluginEvent>> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
@@ -247,13 +250,15 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
       process(file, path, size, modified, before, events);
     }
     publish();
-    for (PluginEvent event : events) {
-      for (Consumer<PluginEvent> listener : listeners) {
-        try {
-          listener.accept(event);
-        } catch (RuntimeException ex) {
-          LOG.warn("A plugin event listener failed on {}", event, ex);
-        }
+    if (events.isEmpty()) {
+      return;
+    }
+    List<PluginEvent> scanned = List.copyOf(events);
+    for (Consumer<List<PluginEvent>> listener : listeners) {
+      try {
+        listener.accept(scanned);
+      } catch (RuntimeException ex) {
+        LOG.warn("A plugin event listener failed on {}", scanned, ex);
       }
     }
   }

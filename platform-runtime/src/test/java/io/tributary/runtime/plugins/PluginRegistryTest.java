@@ -79,7 +79,7 @@ class PluginRegistryTest {
   void setUp() throws IOException {
     plugins = Files.createDirectories(dir.resolve("plugins"));
     registry = new PluginRegistry(plugins, dir.resolve("cache"));
-    registry.addListener(events::add);
+    registry.addListener(events::addAll);
   }
 
   @AfterEach
