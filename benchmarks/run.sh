@@ -1,0 +1,61 @@
+#!/bin/sh
+# Runs the [bench] suite and writes benchmarks/results/latest.json (and latest.md, jmh.json,
+# ingest.json beside it).
+#
+#   mvn -B -q package -DskipTests     # once, from the repository root
+#   benchmarks/run.sh                 # the full run, about 10 minutes
+#   benchmarks/run.sh --quick         # short iterations, about 3 minutes; wide error bars
+#
+# Everything runs on this machine, one JMH fork at a time; close other work first, the figures
+# are only as quiet as the machine.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+jar="$here/target/benchmarks.jar"
+results="$here/results"
+
+mode=full
+for arg in "$@"; do
+  case "$arg" in
+    --quick) mode=quick ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument '$arg' (expected --quick)" >&2; exit 2 ;;
+  esac
+done
+
+if [ ! -f "$jar" ]; then
+  echo "run.sh: $jar is missing; build first: mvn -B -q package -DskipTests" >&2
+  exit 2
+fi
+mkdir -p "$results"
+
+if [ "$mode" = quick ]; then
+  jmh_options="-f 1 -wi 1 -i 2 -w 500ms -r 500ms"
+  suite='EnrichmentBenchmark|PiiRedactionBenchmark'
+  ingest_options="--quick"
+else
+  jmh_options="-f 1 -wi 3 -i 5 -w 1s -r 1s"
+  suite='EnrichmentBenchmark|PiiRedactionBenchmark|EngineBenchmark'
+  ingest_options=""
+fi
+
+started=$(date +%s)
+echo "== JMH ($mode): $suite"
+# shellcheck disable=SC2086 # the option lists are meant to split
+java -jar "$jar" "$suite" $jmh_options -prof gc -rf json -rff "$results/jmh.json"
+
+echo "== OTLP ingest ($mode)"
+rm -f "$results/ingest.json"
+if [ -x "$root/distribution/target/tributary/bin/tributary" ]; then
+  # shellcheck disable=SC2086
+  "$here/ingest.sh" $ingest_options || echo "run.sh: the ingest run failed; latest.json will say its figures are missing" >&2
+else
+  echo "run.sh: distribution/target/tributary is missing (mvn -B -q package -DskipTests builds it); skipping ingest" >&2
+fi
+
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+java -cp "$jar" io.tributary.benchmarks.report.Report --jmh "$results/jmh.json" \
+  --ingest "$results/ingest.json" --out "$results/latest.json" --markdown "$results/latest.md" \
+  --mode "$mode" --commit "$commit"
+echo "== done in $(( $(date +%s) - started )) s: $results/latest.json"

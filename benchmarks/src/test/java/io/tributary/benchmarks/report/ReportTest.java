@@ -1,0 +1,81 @@
+package io.tributary.benchmarks.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report computes each headline ratio net of the copy, from the right benchmark and parameters. */
+class ReportTest {
+
+  @TempDir
+  Path dir;
+
+  private static void result(ArrayNode results, String benchmark, String param, String value, double score, double bytes) {
+    ObjectNode r = results.addObject();
+    r.put("benchmark", "io.tributary.benchmarks." + benchmark);
+    r.putObject("params").put(param, value);
+    r.putObject("primaryMetric").put("score", score).put("scoreError", 1.5);
+    r.putObject("secondaryMetrics").putObject("gc.alloc.rate.norm").put("score", bytes);
+  }
+
+  @Test
+  void ratios_are_taken_net_of_the_copy_and_checked_against_their_targets() throws Exception {
+    ArrayNode jmh = Report.JSON.createArrayNode();
+    for (String attributes : new String[] {"10", "30"}) {
+      double k = attributes.equals("10") ? 1 : 3;
+      result(jmh, "EnrichmentBenchmark.copyOnly", "attributes", attributes, 100 * k, 700);
+      result(jmh, "EnrichmentBenchmark.handwritten", "attributes", attributes, 1100 * k, 900);
+      result(jmh, "EnrichmentBenchmark.pipeline", "attributes", attributes, 1300 * k, 950);
+      result(jmh, "EnrichmentBenchmark.pipelineTimingsOff", "attributes", attributes, 1290 * k, 950);
+      result(jmh, "EnrichmentBenchmark.smt", "attributes", attributes, 6000 * k, 4000);
+    }
+    result(jmh, "PiiRedactionBenchmark.copyOnly", "piiPercent", "10", 100, 700);
+    result(jmh, "PiiRedactionBenchmark.processor", "piiPercent", "10", 1000, 700);
+    result(jmh, "PiiRedactionBenchmark.regex", "piiPercent", "10", 90_100, 5000);
+    result(jmh, "PiiRedactionBenchmark.processor", "piiPercent", "0", 1, 700);
+    Path jmhFile = dir.resolve("jmh.json");
+    Report.JSON.writeValue(jmhFile.toFile(), jmh);
+    ObjectNode ingest = Report.JSON.createObjectNode();
+    ingest.putObject("pipelines").putObject("pipeline").putObject("saturation").put("items_per_sec_per_core", 250_000);
+    ((ObjectNode) ingest.path("pipelines").path("pipeline")).putObject("half_load").put("p99_ms", 7.5);
+    Path ingestFile = dir.resolve("ingest.json");
+    Report.JSON.writeValue(ingestFile.toFile(), ingest);
+    Path out = dir.resolve("out/latest.json");
+
+    Report.main(new String[] {"--jmh", jmhFile.toString(), "--ingest", ingestFile.toString(), "--out", out.toString(),
+        "--markdown", dir.resolve("latest.md").toString(), "--mode", "quick"});
+
+    JsonNode latest = Report.JSON.readTree(out.toFile());
+    assertThat(latest.get("pipeline_vs_handwritten").asDouble()).isEqualTo(1.2);
+    assertThat(latest.get("smt_vs_pipeline").asDouble()).isEqualTo(5.0);
+    assertThat(latest.get("timings_on_vs_off").asDouble()).isEqualTo(1.008);
+    assertThat(latest.get("pii_ns_per_item").asDouble()).isEqualTo(900);
+    assertThat(latest.get("regex_vs_pii").asDouble()).isEqualTo(100);
+    assertThat(latest.get("otlp_items_per_sec_per_core").asDouble()).isEqualTo(250_000);
+    assertThat(latest.get("otlp_p99_ms_at_half_load").asDouble()).isEqualTo(7.5);
+    assertThat(latest.at("/targets/pipeline_vs_handwritten/met").asBoolean()).isTrue();
+    assertThat(latest.at("/targets/smt_vs_pipeline/met").asBoolean()).isFalse();
+    assertThat(latest.at("/targets/otlp_p99_ms_at_half_load/met").asBoolean()).isFalse();
+    assertThat(latest.at("/targets/pipeline_extra_bytes_per_item/value").asDouble()).isEqualTo(50);
+    assertThat(latest.at("/run/mode").asText()).isEqualTo("quick");
+    assertThat(latest.get("jmh")).hasSize(14);
+    assertThat(Files.readString(dir.resolve("latest.md"))).contains("| `smt_vs_pipeline`").contains("**no**");
+  }
+
+  @Test
+  void a_figure_whose_benchmark_did_not_run_is_null_and_not_met() throws Exception {
+    Path jmhFile = dir.resolve("jmh.json");
+    Files.writeString(jmhFile, "[]");
+    Path out = dir.resolve("latest.json");
+    Report.main(new String[] {"--jmh", jmhFile.toString(), "--out", out.toString()});
+    JsonNode latest = Report.JSON.readTree(out.toFile());
+    assertThat(latest.get("pipeline_vs_handwritten").isNull()).isTrue();
+    assertThat(latest.at("/targets/pii_ns_per_item/met").asBoolean()).isFalse();
+  }
+}
