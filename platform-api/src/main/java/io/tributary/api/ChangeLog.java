@@ -82,7 +82,12 @@ final class ChangeLog {
 
   /** Undoes every recorded write, newest first, then forgets them. */
   void undo() {
-    for (int i = size - 1; i >= 0; i--) {
+    undoTo(0);
+  }
+
+  /** Undoes the writes recorded after the first {@code mark}, newest first, and forgets them. */
+  void undoTo(int mark) {
+    for (int i = size - 1; i >= mark; i--) {
       switch (ops[i]) {
         case OP_SET:
           ((Attributes) targets[i]).undoSet(indexes[i], types[i], prims[i], refs[i]);
@@ -100,7 +105,10 @@ final class ChangeLog {
           throw new AssertionError(ops[i]);
       }
     }
-    clear();
+    Arrays.fill(targets, mark, size, null);
+    Arrays.fill(refs, mark, size, null);
+    Arrays.fill(keys, mark, size, null);
+    size = mark;
   }
 
   /** Forgets every entry, dropping references so the log retains no item. */

@@ -12,18 +12,24 @@ import java.util.Objects;
  * {@link #changeCount()} and {@link #changedKey(int)} tell what was written, in the notation of
  * {@link ProcessorDescriptor#writes()}.
  *
- * <p><b>Thread-safety:</b> none; one tracker per thread, tracking one item at a time. Once its
- * internal arrays have grown to the working size, tracking allocates nothing.
+ * <p>For a batch worked on item after item, {@link #beginBatch(Item[])} tracks every item of the
+ * batch at once, so nothing is attached or detached per item: take a {@link #mark()} before each
+ * item, then {@link #changedSince(int)} or {@link #rollbackTo(int)} for it, {@link #forget()}
+ * between passes, and {@link #endBatch()} at the end.
+ *
+ * <p><b>Thread-safety:</b> none; one tracker per thread, tracking one item or one batch at a time.
+ * Once its internal arrays have grown to the working size, tracking allocates nothing.
  */
 public final class ChangeTracker {
 
   private final ChangeLog log = new ChangeLog();
   private Item item;
+  private Item[] batch;
 
   /** Starts recording the writes made to {@code item}. */
   public void begin(Item item) {
     Objects.requireNonNull(item, "item");
-    if (this.item != null) {
+    if (this.item != null || batch != null) {
       throw new IllegalStateException("already tracking an item; commit or roll back first");
     }
     item.attach(log);
@@ -65,6 +71,67 @@ public final class ChangeTracker {
     tracked.attach(null);
     item = null;
     log.undo();
+  }
+
+  /**
+   * Starts recording the writes made to any item of {@code items} (an item may appear more than
+   * once). Writes are logged in the order they happen, so when items are worked on one after
+   * another, each item's writes are the entries between two {@link #mark() marks}.
+   *
+   * @throws IllegalStateException if this tracker is busy, or an item is tracked elsewhere (then
+   *     nothing stays attached)
+   */
+  public void beginBatch(Item[] items) {
+    if (item != null || batch != null) {
+      throw new IllegalStateException("already tracking; end the batch or commit first");
+    }
+    for (int i = 0; i < items.length; i++) {
+      try {
+        items[i].attachShared(log);
+      } catch (RuntimeException e) {
+        for (int k = 0; k < i; k++) {
+          items[k].attach(null);
+        }
+        throw e;
+      }
+    }
+    batch = items;
+  }
+
+  /** The position in the log now: pass it to {@link #changedSince} or {@link #rollbackTo}. */
+  public int mark() {
+    return log.size();
+  }
+
+  /** Returns true if anything was written after {@code mark}. */
+  public boolean changedSince(int mark) {
+    return log.size() > mark;
+  }
+
+  /** Undoes the writes made after {@code mark}, newest first; earlier ones stay recorded. */
+  public void rollbackTo(int mark) {
+    if (mark < 0 || mark > log.size()) {
+      throw new IndexOutOfBoundsException(mark);
+    }
+    log.undoTo(mark);
+  }
+
+  /** Keeps every write recorded so far and forgets them (marks taken before are void). */
+  public void forget() {
+    log.clear();
+  }
+
+  /** Keeps the writes and stops tracking the batch; a no-op if no batch is tracked. */
+  public void endBatch() {
+    Item[] items = batch;
+    if (items == null) {
+      return;
+    }
+    batch = null;
+    log.clear();
+    for (Item i : items) {
+      i.attach(null);
+    }
   }
 
   private Item requireItem() {

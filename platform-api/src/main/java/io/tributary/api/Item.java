@@ -402,6 +402,13 @@ public final class Item {
     }
   }
 
+  /** Attaches {@code changeLog}; unlike {@link #attach}, attaching the log already attached is allowed. */
+  void attachShared(ChangeLog changeLog) {
+    if (log != changeLog) {
+      attach(changeLog);
+    }
+  }
+
   void attach(ChangeLog changeLog) {
     if (log != null && changeLog != null) {
       throw new IllegalStateException("item is already tracked by another ChangeTracker");

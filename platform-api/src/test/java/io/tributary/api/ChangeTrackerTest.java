@@ -14,6 +14,79 @@ class ChangeTrackerTest {
 
   private final ChangeTracker tracker = new ChangeTracker();
 
+  // ---------------------------------------------------------------- a batch tracked at once
+
+  @Test
+  void in_a_batch_rolling_back_to_a_mark_undoes_one_items_writes_and_keeps_the_others() {
+    Item first = ItemTest.fullSpan();
+    Item second = ItemTest.fullSpan();
+    Item secondBefore = second.copy();
+    Item third = Item.log();
+    tracker.beginBatch(new Item[] {first, second, third});
+
+    int m1 = tracker.mark();
+    first.attributes().put("request.id", "r-1");
+    assertThat(tracker.changedSince(m1)).isTrue();
+    int m2 = tracker.mark();
+    second.attributes().put("request.id", "r-2");
+    second.traceId("00000000000000000000000000000001");
+    second.resource().remove("service.name");
+    tracker.rollbackTo(m2);
+    int m3 = tracker.mark();
+    assertThat(tracker.changedSince(m3)).isFalse();
+    assertThat(m3).isEqualTo(m2);
+    third.body("kept");
+    tracker.endBatch();
+
+    assertThat(first.attributes().getString("request.id")).isEqualTo("r-1");
+    assertRestored(second, secondBefore);
+    assertThat(third.body()).isEqualTo("kept");
+    // Detached: writes after the batch are not logged, and the items can be tracked again.
+    second.attributes().put("late", 1L);
+    tracker.begin(second);
+    tracker.rollback();
+    assertThat(second.attributes().getLong("late", 0)).isEqualTo(1L);
+  }
+
+  @Test
+  void a_batch_holding_one_item_twice_is_tracked_once_and_forget_keeps_the_writes() {
+    Item item = Item.span();
+    tracker.beginBatch(new Item[] {item, item});
+    item.attributes().put("a", 1L);
+    tracker.forget();
+    int mark = tracker.mark();
+    assertThat(mark).isZero();
+    item.attributes().put("b", 2L);
+    tracker.rollbackTo(mark);
+    tracker.endBatch();
+    assertThat(item.attributes().getLong("a", 0)).isEqualTo(1L);
+    assertThat(item.attributes().getString("b")).isNull();
+  }
+
+  @Test
+  void a_batch_with_an_item_tracked_elsewhere_is_refused_and_leaves_nothing_attached() {
+    Item free = Item.span();
+    Item busy = Item.span();
+    ChangeTracker other = new ChangeTracker();
+    other.begin(busy);
+    assertThatThrownBy(() -> tracker.beginBatch(new Item[] {free, busy}))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already tracked");
+    // free was detached again: another tracker can take it, and this one is not busy.
+    other.commit();
+    tracker.begin(free);
+    tracker.commit();
+    assertThatThrownBy(() -> tracker.rollbackTo(1)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void a_busy_tracker_refuses_a_batch_and_a_batch_refuses_begin() {
+    tracker.beginBatch(new Item[] {Item.span()});
+    assertThatThrownBy(() -> tracker.begin(Item.log())).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> tracker.beginBatch(new Item[0])).isInstanceOf(IllegalStateException.class);
+    tracker.endBatch();
+    tracker.endBatch();
+  }
+
   // ---------------------------------------------------------------- rollback, case by case
 
   @Test

@@ -18,10 +18,13 @@ public final class Batch {
   private final Item[] items;
   private CompiledPipeline pipeline;
   private byte[] outcomes;
+  private int stride;
 
   private Batch(Item[] items) {
     for (int i = 0; i < items.length; i++) {
-      Objects.requireNonNull(items[i], "item " + i);
+      if (items[i] == null) {
+        throw new NullPointerException("item " + i + " of the batch is null");
+      }
     }
     this.items = items;
   }
@@ -61,11 +64,12 @@ public final class Batch {
       throw new IllegalStateException("batch already ran on " + pipeline);
     }
     pipeline = p;
+    stride = p.stageCount();
     outcomes = lineage && p.stageCount() > 0 ? new byte[items.length * p.stageCount()] : null;
   }
 
   void record(int item, int stage, StageOutcome outcome) {
-    outcomes[item * pipeline.stageCount() + stage] = outcome.code();
+    outcomes[item * stride + stage] = outcome.code();
   }
 
   boolean recordsLineage() {

@@ -95,8 +95,16 @@ public final class CompiledPipeline implements AutoCloseable {
     batch.start(this, lineage);
     Item[] items = batch.array();
     ChangeTracker tracker = TRACKERS.get();
-    for (Stage stage : stages) {
-      runStage(stage, items, batch, tracker);
+    // Every item is tracked for the whole run, so nothing is attached or detached per item and
+    // stage; each item's writes in a stage are the log entries between two marks.
+    tracker.beginBatch(items);
+    try {
+      for (Stage stage : stages) {
+        runStage(stage, items, batch, tracker);
+        tracker.forget();
+      }
+    } finally {
+      tracker.endBatch();
     }
   }
 
@@ -115,7 +123,12 @@ public final class CompiledPipeline implements AutoCloseable {
     for (Stage stage : stages) {
       Item before = item.copy();
       long start = System.nanoTime();
-      runStage(stage, items, batch, tracker);
+      tracker.beginBatch(items);
+      try {
+        runStage(stage, items, batch, tracker);
+      } finally {
+        tracker.endBatch();
+      }
       long nanos = System.nanoTime() - start;
       StageOutcome outcome = batch.outcome(0, stage.index());
       String failure = null;
@@ -130,113 +143,22 @@ public final class CompiledPipeline implements AutoCloseable {
   }
 
   private void runStage(Stage stage, Item[] items, Batch batch, ChangeTracker tracker) {
-    long start = timings ? nanoClock.getAsLong() : 0L;
-    CircuitBreaker breaker = stage.breaker();
-    boolean recordLineage = batch.recordsLineage();
-    int s = stage.index();
-    int given = 0;
-    int modified = 0;
-    int failed = 0;
-    // Not yet reported to the breaker: calls, failures, and the current run of failures in a row.
-    int calls = 0;
-    int failures = 0;
-    int run = 0;
-    int skipped = 0;
-    int deadLettered = 0;
-    for (int i = 0; i < items.length; i++) {
-      Item item = items[i];
-      if (item.deadLetterReason() != null) {
-        continue;
-      }
-      given++;
-      int permit = breaker.permit();
-      StageOutcome outcome;
-      if (permit == CircuitBreaker.DENY) {
-        skipped++;
-        outcome = applyPolicy(stage, item, "circuit breaker open", StageOutcome.SKIPPED);
-      } else {
-        Throwable failure = invoke(stage, item, tracker);
-        if (failure == null) {
-          boolean changed = tracker.changed();
-          tracker.commit();
-          if (permit == CircuitBreaker.PROBE) {
-            breaker.probeSucceeded();
-          } else {
-            calls++;
-            run = 0;
-          }
-          outcome = item.deadLetterReason() != null
-              ? StageOutcome.ROUTED
-              : changed ? StageOutcome.MODIFIED : StageOutcome.UNCHANGED;
-          if (changed) {
-            modified++;
-          }
-        } else {
-          tracker.rollback();
-          String reason = describe(stage, failure);
-          logFailure(stage, failure);
-          failed++;
-          if (permit == CircuitBreaker.PROBE) {
-            breaker.probeFailed(reason);
-          } else {
-            calls++;
-            failures++;
-            run++;
-            if (breaker.failedInARow(run, reason)) {
-              // Open now, so the rest of the batch is skipped; report what led here.
-              breaker.record(calls, failures, run);
-              calls = 0;
-              failures = 0;
-              run = 0;
-            }
-          }
-          outcome = applyPolicy(stage, item, reason, StageOutcome.FAILED);
-        }
-      }
-      if (outcome == StageOutcome.DEAD_LETTERED || outcome == StageOutcome.ROUTED) {
-        deadLettered++;
-      }
-      if (recordLineage) {
-        batch.record(i, s, outcome);
-      }
-    }
-    breaker.record(calls, failures, run);
-    if (timings) {
-      stage.timer.record(nanoClock.getAsLong() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-    increment(stage.items, given);
-    increment(stage.modified, modified);
-    increment(stage.failed, failed);
-    increment(stage.skipped, skipped);
-    increment(stage.deadLettered, deadLettered);
+    stage.loop().run(this, stage, items, batch, tracker);
   }
 
-  private Throwable invoke(Stage stage, Item item, ChangeTracker tracker) {
-    tracker.begin(item);
-    try {
-      stage.processor().process(item);
-    } catch (VirtualMachineError e) {
-      if (!(e instanceof StackOverflowError)) {
-        tracker.rollback();
-        throw e;
-      }
-      return e;
-    } catch (Throwable t) {
-      return t;
-    }
-    if (enforceDeclaredWrites) {
-      for (int k = 0, n = tracker.changeCount(); k < n; k++) {
-        String key = tracker.changedKey(k);
-        if (!stage.declaresWrite(key)) {
-          return new UndeclaredWriteException(stage.coordinates() + " wrote '" + key
-              + "', which its descriptor does not declare in writes " + stage.descriptor().writes());
-        }
-      }
-    }
-    return null;
+  boolean timings() {
+    return timings;
   }
 
-  private static StageOutcome applyPolicy(
+  LongSupplier nanoClock() {
+    return nanoClock;
+  }
+
+  boolean enforcesDeclaredWrites() {
+    return enforceDeclaredWrites;
+  }
+
+  static StageOutcome applyPolicy(
       Stage stage, Item item, String reason, StageOutcome passedOn) {
     switch (stage.failurePolicy()) {
       case DEFAULT:
@@ -250,13 +172,13 @@ public final class CompiledPipeline implements AutoCloseable {
     }
   }
 
-  private static String describe(Stage stage, Throwable failure) {
+  static String describe(Stage stage, Throwable failure) {
     String message = failure.getMessage();
     return "stage '" + stage.name() + "' (" + stage.coordinates() + ") failed: "
         + failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  private void logFailure(Stage stage, Throwable failure) {
+  void logFailure(Stage stage, Throwable failure) {
     long now = nanoClock.getAsLong();
     int s = stage.index();
     synchronized (nextLogAt) {
@@ -269,7 +191,7 @@ public final class CompiledPipeline implements AutoCloseable {
         describe(stage, failure), environment, revision, failure);
   }
 
-  private static void increment(io.micrometer.core.instrument.Counter counter, int n) {
+  static void increment(io.micrometer.core.instrument.Counter counter, int n) {
     if (n > 0) {
       counter.increment(n);
     }

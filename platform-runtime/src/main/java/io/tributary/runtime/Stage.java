@@ -24,6 +24,7 @@ public final class Stage {
   private final FailurePolicy policy;
   private final CircuitBreaker breaker;
   private final List<String> writes;
+  private final StageLoop loop;
 
   final Timer timer;
   final Counter items;
@@ -50,6 +51,7 @@ public final class Stage {
     this.policy = policy;
     this.breaker = breaker;
     this.writes = descriptor.writes();
+    this.loop = StageLoop.forProcessor(processor.getClass());
     Tags tags = Tags.of("env", environment, "stage", name, "processor", descriptor.id());
     this.timer = timings
         ? Timer.builder("tributary.stage.duration")
@@ -95,6 +97,10 @@ public final class Stage {
 
   public CircuitBreaker breaker() {
     return breaker;
+  }
+
+  StageLoop loop() {
+    return loop;
   }
 
   Processor processor() {
