@@ -14,32 +14,43 @@ final class ChangeLog {
   static final byte OP_REMOVE = 2;
   static final byte OP_FIELD = 3;
 
-  private Object[] targets = new Object[16];
-  private byte[] ops = new byte[16];
-  private int[] indexes = new int[16];
-  private String[] keys = new String[16];
-  private byte[] types = new byte[16];
-  private long[] prims = new long[16];
-  private Object[] refs = new Object[16];
+  // Entry i: refs[3i] target (Attributes or Item), refs[3i+1] key, refs[3i+2] old reference value;
+  // words[2i] old primitive value, words[2i+1] index << 16 | type << 8 | op. Two arrays, so an
+  // append touches two cache lines rather than one per field.
+  private Object[] refs = new Object[3 * 16];
+  private long[] words = new long[2 * 16];
   private int size;
 
   int size() {
     return size;
   }
 
+  private byte op(int i) {
+    return (byte) words[2 * i + 1];
+  }
+
+  private byte type(int i) {
+    return (byte) (words[2 * i + 1] >>> 8);
+  }
+
+  private int index(int i) {
+    return (int) (words[2 * i + 1] >> 16);
+  }
+
   /** The written key in descriptor notation: {@code key}, {@code resource:key}, {@code field:name}. */
   String describe(int i) {
-    if (ops[i] == OP_FIELD) {
-      return "field:" + keys[i];
+    String key = (String) refs[3 * i + 1];
+    if (op(i) == OP_FIELD) {
+      return "field:" + key;
     }
-    byte scope = ((Attributes) targets[i]).scope;
+    byte scope = ((Attributes) refs[3 * i]).scope;
     if (scope == Attributes.SCOPE_RESOURCE) {
-      return "resource:" + keys[i];
+      return "resource:" + key;
     }
     if (scope == Attributes.SCOPE_INSTRUMENTATION) {
-      return "scope:" + keys[i];
+      return "scope:" + key;
     }
-    return keys[i];
+    return key;
   }
 
   void recordSet(Attributes target, int index, String key, byte type, long prim, Object ref) {
@@ -60,24 +71,19 @@ final class ChangeLog {
 
   private void append(
       byte op, Object target, int index, String key, byte type, long prim, Object ref) {
-    if (size == ops.length) {
-      int capacity = size * 2;
-      targets = Arrays.copyOf(targets, capacity);
-      ops = Arrays.copyOf(ops, capacity);
-      indexes = Arrays.copyOf(indexes, capacity);
-      keys = Arrays.copyOf(keys, capacity);
-      types = Arrays.copyOf(types, capacity);
-      prims = Arrays.copyOf(prims, capacity);
-      refs = Arrays.copyOf(refs, capacity);
+    int n = size;
+    if (2 * n == words.length) {
+      refs = Arrays.copyOf(refs, 2 * refs.length);
+      words = Arrays.copyOf(words, 2 * words.length);
     }
-    targets[size] = target;
-    ops[size] = op;
-    indexes[size] = index;
-    keys[size] = key;
-    types[size] = type;
-    prims[size] = prim;
-    refs[size] = ref;
-    size++;
+    Object[] r = refs;
+    r[3 * n] = target;
+    r[3 * n + 1] = key;
+    r[3 * n + 2] = ref;
+    long[] w = words;
+    w[2 * n] = prim;
+    w[2 * n + 1] = ((long) index << 16) | ((type & 0xffL) << 8) | (op & 0xffL);
+    size = n + 1;
   }
 
   /** Undoes every recorded write, newest first, then forgets them. */
@@ -88,26 +94,27 @@ final class ChangeLog {
   /** Undoes the writes recorded after the first {@code mark}, newest first, and forgets them. */
   void undoTo(int mark) {
     for (int i = size - 1; i >= mark; i--) {
-      switch (ops[i]) {
+      Object target = refs[3 * i];
+      Object ref = refs[3 * i + 2];
+      long prim = words[2 * i];
+      switch (op(i)) {
         case OP_SET:
-          ((Attributes) targets[i]).undoSet(indexes[i], types[i], prims[i], refs[i]);
+          ((Attributes) target).undoSet(index(i), type(i), prim, ref);
           break;
         case OP_ADD:
-          ((Attributes) targets[i]).undoAdd();
+          ((Attributes) target).undoAdd();
           break;
         case OP_REMOVE:
-          ((Attributes) targets[i]).undoRemove(indexes[i], keys[i], types[i], prims[i], refs[i]);
+          ((Attributes) target).undoRemove(index(i), (String) refs[3 * i + 1], type(i), prim, ref);
           break;
         case OP_FIELD:
-          ((Item) targets[i]).undoField(indexes[i], prims[i], refs[i]);
+          ((Item) target).undoField(index(i), prim, ref);
           break;
         default:
-          throw new AssertionError(ops[i]);
+          throw new AssertionError(op(i));
       }
     }
-    Arrays.fill(targets, mark, size, null);
-    Arrays.fill(refs, mark, size, null);
-    Arrays.fill(keys, mark, size, null);
+    Arrays.fill(refs, 3 * mark, 3 * size, null);
     size = mark;
   }
 
@@ -116,9 +123,7 @@ final class ChangeLog {
     if (size == 0) {
       return;
     }
-    Arrays.fill(targets, 0, size, null);
-    Arrays.fill(refs, 0, size, null);
-    Arrays.fill(keys, 0, size, null);
+    Arrays.fill(refs, 0, 3 * size, null);
     size = 0;
   }
 }
