@@ -100,7 +100,12 @@ final class HandwrittenEnrichment {
     // attributes: rename, delete
     int old = a.indexOf(OLD_METHOD);
     if (old >= 0) {
-      a.putValue(NEW_METHOD, a.valueAt(old));
+      String method = a.stringAt(old);
+      if (method != null) {
+        a.put(NEW_METHOD, method);
+      } else {
+        a.putValue(NEW_METHOD, a.valueAt(old));
+      }
       a.removeAt(old); // a put replaces in place or appends: nothing before 'old' moved
     }
     a.remove(DEBUG);
