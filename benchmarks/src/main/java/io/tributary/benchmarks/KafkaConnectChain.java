@@ -62,11 +62,23 @@ final class KafkaConnectChain implements AutoCloseable {
   static final String START = "start_time_unix_nano";
   static final String END = "end_time_unix_nano";
 
+  /** The span's own fields, not attributes: PII redaction leaves them alone. */
+  static final java.util.Set<String> SPAN_FIELDS = java.util.Set.of(NAME, TRACE_ID, SPAN_ID, START, END);
+
+  /** How the chain deals with PII. */
+  enum Pii {
+    /** Stock {@code MaskField} on the one field that holds it. */
+    MASK_FIELD,
+    /** A hand-written transform scanning every value with {@code java.util.regex}: the same work as pii-redaction. */
+    REGEX,
+    /** Not at all: the chain that matches {@code specWithoutPii}. */
+    NONE
+  }
+
   private final Transformation<SinkRecord>[] chain;
 
-  /** @param mask false to leave out the {@code MaskField}: the chain that matches {@code specWithoutPii} */
   @SuppressWarnings("unchecked")
-  KafkaConnectChain(boolean mask) {
+  KafkaConnectChain(Pii pii) {
     List<Transformation<SinkRecord>> list = new ArrayList<>();
     list.add(configure(new HeaderFrom.Value<>(), Map.of(
         "fields", REQUEST_ID_SOURCE, "headers", REQUEST_ID, "operation", "copy")));
@@ -76,9 +88,11 @@ final class KafkaConnectChain implements AutoCloseable {
     }
     list.add(configure(new ReplaceField.Value<>(), Map.of(
         "renames", OLD_METHOD + ":" + NEW_METHOD, "exclude", DEBUG)));
-    if (mask) {
+    if (pii == Pii.MASK_FIELD) {
       list.add(configure(new MaskField.Value<>(), Map.of(
           "fields", EMAIL, "replacement", EMAIL_MASK)));
+    } else if (pii == Pii.REGEX) {
+      list.add(configure(new RegexRedactTransform(), Map.of()));
     }
     this.chain = list.toArray(new Transformation[0]);
   }

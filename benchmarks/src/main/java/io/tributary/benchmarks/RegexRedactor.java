@@ -116,6 +116,29 @@ final class RegexRedactor {
     }
   }
 
+  /**
+   * The string value the processor would leave under attribute {@code key}: {@code value} itself
+   * when nothing matches. For callers that hold attributes in a map (the Kafka Connect chain).
+   */
+  String redactAttribute(String key, String value, int[] counts) {
+    if (ALLOW.contains(key) || key.startsWith("pii.redact")) {
+      return value;
+    }
+    if (KEY_NAME.matcher(key).find()) {
+      if (value.isEmpty()) {
+        return value;
+      }
+      counts[RULES.length]++;
+      return "[REDACTED:key_name]";
+    }
+    return redact(value, counts);
+  }
+
+  /** The size of the counts array {@link #redact(String, int[])} and friends take. */
+  static int countSlots() {
+    return RULES.length + 1;
+  }
+
   String redact(String value, int[] counts) {
     String v = value;
     for (int r = 0; r < RULES.length; r++) {

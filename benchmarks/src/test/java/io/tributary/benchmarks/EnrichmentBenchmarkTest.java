@@ -27,14 +27,15 @@ class EnrichmentBenchmarkTest {
         assertThat(byHand).hasSize(EnrichmentBenchmark.BATCH);
         assertThat(byHand[0].attributes().contains(EnrichmentWorkload.REQUEST_ID)).isTrue();
         s.kafkaConnect(bh);
+        s.kafkaConnectRegex(bh);
         s.kafkaConnectFromItems(bh);
         s.kafkaConnectWithoutMask(bh);
         assertDelivered(s.noopChain());
         assertDelivered(s.pipelineTimingsOff());
         assertDelivered(s.pipelineWithoutPii());
       }
-      // The three Kafka Connect bodies move through the records a batch a lap each.
-      assertThat(s.recordCursor).isEqualTo(3 * LAPS * EnrichmentBenchmark.BATCH % EnrichmentBenchmark.RING);
+      // The four Kafka Connect bodies move through the records a batch a lap each.
+      assertThat(s.recordCursor).isEqualTo(4 * LAPS * EnrichmentBenchmark.BATCH % EnrichmentBenchmark.RING);
     } finally {
       s.tearDown();
       bh.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");

@@ -43,7 +43,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       did, (a) would mask it and this test would fail). For a record without {@code user.email},
  *       {@code MaskField} adds the key with a null value; items have no null values, so null-valued
  *       keys are left out when comparing. pii-redaction's {@code pii.redacted.*} counters, on by
- *       default, are configured off ({@code countAttributes: false}): Connect cannot count.
+ *       default, are configured off ({@code countAttributes: false}): Connect cannot count. The
+ *       chain with {@link RegexRedactTransform} (no stock transform: one a Connect user would have
+ *       to write) scans every value with the same rules in {@code java.util.regex}, like (a).
  *   <li><b>Lineage and timings.</b> Only (a) records which stage did what to each item, and
  *       per-stage timings and counters; checked here for (a) alone.
  * </ul>
@@ -82,8 +84,10 @@ class EnrichmentEquivalenceTest {
       s.byHand.enrich(item);
     }
     Item[] c = new Item[s.ring.length];
+    Item[] cRegex = new Item[s.ring.length];
     for (int i = 0; i < c.length; i++) {
       c[i] = KafkaConnectChain.toItem(s.connect.apply(s.records[i]));
+      cRegex[i] = KafkaConnectChain.toItem(s.connectRegex.apply(s.records[i]));
     }
 
     int masked = 0;
@@ -91,6 +95,7 @@ class EnrichmentEquivalenceTest {
       Item byPipeline = a.item(i);
       assertThat(b[i]).as("item %d by hand", i).isEqualTo(byPipeline);
       assertThat(c[i]).as("item %d by Kafka Connect", i).isEqualTo(byPipeline);
+      assertThat(cRegex[i]).as("item %d by Kafka Connect with a regex transform", i).isEqualTo(byPipeline);
       assertThat(byPipeline).as("item %d changed", i).isNotEqualTo(s.ring[i]);
       assertThat(byPipeline.attributes().getString(EnrichmentWorkload.REQUEST_ID))
           .isEqualTo(s.ring[i].attributes().getString(EnrichmentWorkload.REQUEST_ID_SOURCE));
@@ -138,6 +143,7 @@ class EnrichmentEquivalenceTest {
     assertThat(s.pipeline.stages()).hasSize(4);
     assertThat(s.noops.stages()).hasSize(s.pipeline.stages().size());
     assertThat(s.connect.length()).isEqualTo(8);
+    assertThat(s.connectRegex.length()).isEqualTo(8);
     assertThat(s.pipelineWithoutPii.stages()).hasSize(3);
     assertThat(s.connectWithoutMask.length()).isEqualTo(7);
   }

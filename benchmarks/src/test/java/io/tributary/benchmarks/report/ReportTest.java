@@ -33,7 +33,8 @@ class ReportTest {
       result(jmh, "EnrichmentBenchmark.handwritten", "attributes", attributes, 1100 * k, 900);
       result(jmh, "EnrichmentBenchmark.pipeline", "attributes", attributes, 1300 * k, 950);
       result(jmh, "EnrichmentBenchmark.pipelineTimingsOff", "attributes", attributes, 1290 * k, 950);
-      result(jmh, "EnrichmentBenchmark.smt", "attributes", attributes, 6000 * k, 4000);
+      result(jmh, "EnrichmentBenchmark.kafkaConnect", "attributes", attributes, 6000 * k, 4000);
+      result(jmh, "EnrichmentBenchmark.kafkaConnectRegex", "attributes", attributes, 60000 * k, 4000);
     }
     result(jmh, "PiiRedactionBenchmark.copyOnly", "piiPercent", "10", 100, 700);
     result(jmh, "PiiRedactionBenchmark.processor", "piiPercent", "10", 1000, 700);
@@ -54,6 +55,7 @@ class ReportTest {
     JsonNode latest = Report.JSON.readTree(out.toFile());
     assertThat(latest.get("pipeline_vs_handwritten").asDouble()).isEqualTo(1.2);
     assertThat(latest.get("smt_vs_pipeline").asDouble()).isEqualTo(5.0);
+    assertThat(latest.get("smt_regex_vs_pipeline").asDouble()).isEqualTo(50.0);
     assertThat(latest.get("timings_on_vs_off").asDouble()).isEqualTo(1.008);
     assertThat(latest.get("pii_ns_per_item").asDouble()).isEqualTo(900);
     assertThat(latest.get("regex_vs_pii").asDouble()).isEqualTo(100);
@@ -64,7 +66,7 @@ class ReportTest {
     assertThat(latest.at("/targets/otlp_p99_ms_at_half_load/met").asBoolean()).isFalse();
     assertThat(latest.at("/targets/pipeline_extra_bytes_per_item/value").asDouble()).isEqualTo(50);
     assertThat(latest.at("/run/mode").asText()).isEqualTo("quick");
-    assertThat(latest.get("jmh")).hasSize(14);
+    assertThat(latest.get("jmh")).hasSize(16);
     assertThat(Files.readString(dir.resolve("latest.md"))).contains("| `smt_vs_pipeline`").contains("**no**");
   }
 
