@@ -25,8 +25,34 @@ final class Envelope {
   record PassThrough(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
       String scopeSchemaUrl, Metric metric) {}
 
-  /** An enriched item as one JSONL line, with its lineage. */
-  record Line(ObjectNode json, String lineage) {}
+  /**
+   * An enriched item as one JSONL line, with its lineage. The JSON is built on first use: only the
+   * JSONL and stdout exporters, export dead letters and the recent-items endpoint need it, and
+   * building it costs more than enriching the item.
+   */
+  static final class Line {
+    private final String lineage;
+    private java.util.function.Supplier<ObjectNode> source;
+    private ObjectNode json;
+
+    Line(String lineage, java.util.function.Supplier<ObjectNode> source) {
+      this.lineage = lineage;
+      this.source = source;
+    }
+
+    String lineage() {
+      return lineage;
+    }
+
+    /** The item in OTLP/JSON with its signal, resource and scope; shared, do not modify. */
+    synchronized ObjectNode json() {
+      if (json == null) {
+        json = source.get();
+        source = null;
+      }
+      return json;
+    }
+  }
 
   /** A line for the dead-letter sink and why. */
   record DeadLetter(ObjectNode json, String reason) {}

@@ -89,7 +89,7 @@ public final class Gateway implements AutoCloseable {
   private final BlockingQueue<Envelope> enrichQueue = new LinkedBlockingQueue<>();
   private final BlockingQueue<Envelope> exportQueue = new LinkedBlockingQueue<>();
   private final List<Thread> threads = new ArrayList<>();
-  private final ArrayDeque<ObjectNode> recent = new ArrayDeque<>();
+  private final ArrayDeque<Line> recent = new ArrayDeque<>();
   private final Map<Signal, Counts> counts = new EnumMap<>(Signal.class);
   private volatile boolean closed;
   private volatile boolean running = true;
@@ -100,6 +100,7 @@ public final class Gateway implements AutoCloseable {
     final Counter received;
     final Counter rejected;
     final Counter throttled;
+    final Counter throttledRequests;
     final Counter deadLetteredPipeline;
     final Counter deadLetteredExport;
     final Map<String, Counter> exported = new LinkedHashMap<>();
@@ -113,6 +114,9 @@ public final class Gateway implements AutoCloseable {
           .tags("env", env, "signal", s).register(meters);
       throttled = Counter.builder("tributary.gateway.throttled")
           .description("Items refused with 429/503 because the queue was full or the node stopping")
+          .tags("env", env, "signal", s).register(meters);
+      throttledRequests = Counter.builder("tributary.gateway.throttled_requests")
+          .description("Requests refused with 429 before decoding, their items uncounted: the queue was all but full")
           .tags("env", env, "signal", s).register(meters);
       deadLetteredPipeline = Counter.builder("tributary.gateway.dead_lettered")
           .description("Items written to the dead-letter sink").tags("env", env, "signal", s, "reason", "pipeline")
@@ -179,6 +183,22 @@ public final class Gateway implements AutoCloseable {
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  /**
+   * Whether a request is worth decoding: CLOSED when stopping, FULL when less than 1 % of the
+   * queue is free (a typical batch would not fit), else ACCEPTED. {@link #submit} decides for real.
+   */
+  Admission precheck() {
+    if (closed) {
+      return Admission.CLOSED;
+    }
+    return permits.availablePermits() < Math.max(1, settings.queueCapacity() / 100) ? Admission.FULL : Admission.ACCEPTED;
+  }
+
+  /** Counts a request refused by {@link #precheck} before its items were counted. */
+  void throttledUndecoded(Signal signal) {
+    counts.get(signal).throttledRequests.increment();
   }
 
   /** Counts a request's items and queues the valid ones, if there is room. Never blocks. */
@@ -309,19 +329,12 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     int from = Math.max(0, lines.size() - settings.recentSize());
-    List<ObjectNode> copies = new ArrayList<>(lines.size() - from);
-    for (Line line : lines.subList(from, lines.size())) {
-      ObjectNode json = OtlpJson.MAPPER.createObjectNode();
-      json.put("lineage", line.lineage());
-      json.setAll(line.json().deepCopy());
-      copies.add(json);
-    }
     synchronized (recent) {
-      for (ObjectNode json : copies) {
+      for (Line line : lines.subList(from, lines.size())) {
         if (recent.size() == settings.recentSize()) {
           recent.removeFirst();
         }
-        recent.addLast(json);
+        recent.addLast(line);
       }
     }
   }
@@ -333,12 +346,20 @@ public final class Gateway implements AutoCloseable {
 
   /** The last {@code limit} enriched items, newest first, each with its lineage. */
   public List<ObjectNode> recent(int limit) {
-    List<ObjectNode> out = new ArrayList<>();
+    List<Line> lines = new ArrayList<>();
     synchronized (recent) {
       var it = recent.descendingIterator();
-      while (it.hasNext() && out.size() < limit) {
-        out.add(it.next());
+      while (it.hasNext() && lines.size() < limit) {
+        lines.add(it.next());
       }
+    }
+    // JSON is built here, on request, not for every item exported.
+    List<ObjectNode> out = new ArrayList<>(lines.size());
+    for (Line line : lines) {
+      ObjectNode json = OtlpJson.MAPPER.createObjectNode();
+      json.put("lineage", line.lineage());
+      json.setAll(line.json().deepCopy());
+      out.add(json);
     }
     return out;
   }
@@ -357,6 +378,7 @@ public final class Gateway implements AutoCloseable {
       m.put("received", Math.round(c.received.count()));
       m.put("rejected", Math.round(c.rejected.count()));
       m.put("throttled", Math.round(c.throttled.count()));
+      m.put("throttledRequests", Math.round(c.throttledRequests.count()));
       Map<String, Object> exported = new LinkedHashMap<>();
       c.exported.forEach((name, counter) -> exported.put(name, Math.round(counter.count())));
       m.put("exported", exported);

@@ -207,13 +207,14 @@ final class OtlpItems {
       boolean isMetric = envelope.signal == Signal.METRICS;
       // A lineage attribute on metric points would split every series per pipeline revision.
       Applied applied = apply(item, envelope.origins.get(i), lineageAttribute && !isMetric ? lineage : null);
-      ObjectNode json = line(envelope.signal, applied);
       if (item.deadLetterReason() != null) {
+        ObjectNode json = line(envelope.signal, applied);
         json.put("lineage", lineage);
         dead.add(new DeadLetter(json, item.deadLetterReason()));
         continue;
       }
-      lines.add(new Line(json, lineage));
+      Signal signal = envelope.signal;
+      lines.add(new Line(lineage, () -> line(signal, applied)));
       groups.computeIfAbsent(applied.resource(), k -> new LinkedHashMap<>())
           .computeIfAbsent(applied.scope(), k -> new ArrayList<>()).add(applied);
       delivered++;

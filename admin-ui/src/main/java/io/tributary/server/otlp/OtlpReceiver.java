@@ -106,6 +106,21 @@ public final class OtlpReceiver implements AutoCloseable {
       error(ctx, json, 400, INVALID_ARGUMENT, "Cannot read the body: " + e.getMessage());
       return;
     }
+    // Refuse cheaply when the queue is (all but) full: decoding a request only to refuse it would
+    // spend the CPU the queue is waiting for.
+    switch (gateway.precheck()) {
+      case FULL:
+        gateway.throttledUndecoded(signal);
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        error(ctx, json, 429, RESOURCE_EXHAUSTED, "The gateway's queue is full; retry later");
+        return;
+      case CLOSED:
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        error(ctx, json, 503, UNAVAILABLE, "The gateway is shutting down; retry on another node or later");
+        return;
+      default:
+        break;
+    }
     Message request;
     try {
       if (json) {
