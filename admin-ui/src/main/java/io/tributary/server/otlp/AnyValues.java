@@ -99,6 +99,11 @@ final class AnyValues {
     List<KeyValue> out = new ArrayList<>(attributes.size() + 1);
     for (int i = 0; i < attributes.size(); i++) {
       String key = attributes.keyAt(i);
+      // Most attributes come through unchanged and in place: reuse the original message.
+      if (i < original.size() && unchanged(attributes, i, original.get(i))) {
+        out.add(original.get(i));
+        continue;
+      }
       AnyValue value;
       if (attributes.typeAt(i) == Attributes.Type.STRING && complex != null && complex.containsKey(key)
           && jsonText(complex.get(key)).equals(attributes.stringAt(i))) {
@@ -109,6 +114,27 @@ final class AnyValues {
       out.add(KeyValue.newBuilder().setKey(key).setValue(value).build());
     }
     return out;
+  }
+
+  /** True if {@code kv} holds exactly attribute {@code i}: same key, same scalar type and value. */
+  private static boolean unchanged(Attributes attributes, int i, KeyValue kv) {
+    if (!kv.getKey().equals(attributes.keyAt(i))) {
+      return false;
+    }
+    AnyValue v = kv.getValue();
+    switch (attributes.typeAt(i)) {
+      case STRING:
+        return v.hasStringValue() && v.getStringValue().equals(attributes.stringAt(i));
+      case LONG:
+        return v.hasIntValue() && v.getIntValue() == attributes.longAt(i);
+      case BOOLEAN:
+        return v.hasBoolValue() && v.getBoolValue() == attributes.booleanAt(i);
+      case DOUBLE:
+        return v.hasDoubleValue()
+            && Double.doubleToRawLongBits(v.getDoubleValue()) == Double.doubleToRawLongBits(attributes.doubleAt(i));
+      default:
+        return false; // arrays and complex values: rebuilt, as before
+    }
   }
 
   static AnyValue of(Object v) {

@@ -21,6 +21,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tributary.api.Attributes;
 import io.tributary.api.Item;
 import io.tributary.runtime.Batch;
 import io.tributary.server.otlp.Envelope.DeadLetter;
@@ -200,13 +201,15 @@ final class OtlpItems {
     Map<ResourceKey, Map<ScopeKey, List<Object>>> groups = new LinkedHashMap<>();
     List<Line> lines = new ArrayList<>(envelope.items.size());
     List<DeadLetter> dead = new ArrayList<>();
+    // Keyed by the origin's Resource / InstrumentationScope instance (identity: they come from one request).
+    Map<Object, Shared> memo = new java.util.IdentityHashMap<>();
     int delivered = 0;
     for (int i = 0; i < envelope.items.size(); i++) {
       Item item = envelope.items.get(i);
       String lineage = batch.lineage(i);
       boolean isMetric = envelope.signal == Signal.METRICS;
       // A lineage attribute on metric points would split every series per pipeline revision.
-      Applied applied = apply(item, envelope.origins.get(i), lineageAttribute && !isMetric ? lineage : null);
+      Applied applied = apply(item, envelope.origins.get(i), lineageAttribute && !isMetric ? lineage : null, memo);
       if (item.deadLetterReason() != null) {
         ObjectNode json = line(envelope.signal, applied);
         json.put("lineage", lineage);
@@ -230,15 +233,54 @@ final class OtlpItems {
     envelope.delivered = delivered;
   }
 
-  private static Applied apply(Item item, Origin o, String lineage) {
-    Resource resource = o.resource().toBuilder().clearAttributes()
-        .addAllAttributes(AnyValues.keyValues(item.resource(), o.resource().getAttributesList())).build();
-    InstrumentationScope scope = o.scope().toBuilder().setName(nullToEmpty(item.scopeName()))
-        .setVersion(nullToEmpty(item.scopeVersion())).clearAttributes()
-        .addAllAttributes(AnyValues.keyValues(item.scope(), o.scope().getAttributesList())).build();
-    String originalSchema = o.scopeSchemaUrl().isEmpty() ? o.resourceSchemaUrl() : o.scopeSchemaUrl();
-    String scopeSchemaUrl = Objects.equals(emptyToNull(originalSchema), item.schemaUrl()) ? o.scopeSchemaUrl()
-        : nullToEmpty(item.schemaUrl());
+  /**
+   * The resource and scope last built for one origin resource and scope, with the item parts they
+   * were built from. Items of one request nearly always share them, enriched alike; building and
+   * hashing a fresh Resource message per item cost more than the rest of the rebuild.
+   */
+  private static final class Shared {
+    Attributes resourceAttributes;
+    ResourceKey resource;
+    Attributes scopeAttributes;
+    String scopeName;
+    String scopeVersion;
+    String schemaUrl;
+    ScopeKey scope;
+  }
+
+  private static Applied apply(Item item, Origin o, String lineage, Map<Object, Shared> memo) {
+    Shared shared = memo.computeIfAbsent(o.resource(), k -> new Shared());
+    ResourceKey resourceKey;
+    if (shared.resource != null && shared.resourceAttributes.equals(item.resource())) {
+      resourceKey = shared.resource;
+    } else {
+      Resource resource = o.resource().toBuilder().clearAttributes()
+          .addAllAttributes(AnyValues.keyValues(item.resource(), o.resource().getAttributesList())).build();
+      resourceKey = new ResourceKey(resource, o.resourceSchemaUrl());
+      shared.resource = resourceKey;
+      shared.resourceAttributes = item.resource();
+    }
+    Shared sharedScope = memo.computeIfAbsent(o.scope(), k -> new Shared());
+    ScopeKey scopeKey;
+    if (sharedScope.scope != null && sharedScope.scopeAttributes.equals(item.scope())
+        && Objects.equals(sharedScope.scopeName, item.scopeName())
+        && Objects.equals(sharedScope.scopeVersion, item.scopeVersion())
+        && Objects.equals(sharedScope.schemaUrl, item.schemaUrl())) {
+      scopeKey = sharedScope.scope;
+    } else {
+      InstrumentationScope scope = o.scope().toBuilder().setName(nullToEmpty(item.scopeName()))
+          .setVersion(nullToEmpty(item.scopeVersion())).clearAttributes()
+          .addAllAttributes(AnyValues.keyValues(item.scope(), o.scope().getAttributesList())).build();
+      String originalSchema = o.scopeSchemaUrl().isEmpty() ? o.resourceSchemaUrl() : o.scopeSchemaUrl();
+      String scopeSchemaUrl = Objects.equals(emptyToNull(originalSchema), item.schemaUrl()) ? o.scopeSchemaUrl()
+          : nullToEmpty(item.schemaUrl());
+      scopeKey = new ScopeKey(scope, scopeSchemaUrl);
+      sharedScope.scope = scopeKey;
+      sharedScope.scopeAttributes = item.scope();
+      sharedScope.scopeName = item.scopeName();
+      sharedScope.scopeVersion = item.scopeVersion();
+      sharedScope.schemaUrl = item.schemaUrl();
+    }
     List<KeyValue> attributes;
     Message message;
     Metric metric = null;
@@ -281,8 +323,7 @@ final class OtlpItems {
         metric = m.build();
       }
     }
-    return new Applied(new ResourceKey(resource, o.resourceSchemaUrl()), new ScopeKey(scope, scopeSchemaUrl), message,
-        metric, o.metricIndex());
+    return new Applied(resourceKey, scopeKey, message, metric, o.metricIndex());
   }
 
   private static AnyValue body(String text, AnyValue original) {
