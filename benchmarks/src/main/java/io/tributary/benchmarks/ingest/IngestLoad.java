@@ -1,0 +1,366 @@
+package io.tributary.benchmarks.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The OTLP ingest benchmark: starts a Tributary server from the built distribution, sends it
+ * 100-span protobuf batches over OTLP/HTTP, and measures what it sustains.
+ *
+ * <ol>
+ *   <li>Closed loop ({@code --connections} senders, each sending its next batch when the last is
+ *       answered): items per second at saturation, and the server's CPU time per item, read from
+ *       {@code /proc/<pid>/stat}, so "per core" means per core the server actually used.
+ *   <li>Open loop at 50 % and 80 % of that rate: batches sent on a fixed schedule whatever the
+ *       answers do, latency measured from each batch's <em>intended</em> send time (no coordinated
+ *       omission): p50, p99, max.
+ * </ol>
+ *
+ * <p>Both with the default pipeline ({@code dev}: correlation, semconv-upgrade, environment,
+ * pii-redaction) and with an empty one, written through the REST API while the server runs: the
+ * floor of decoding, queueing and encoding. The server exports to a sink in this process (OTLP/HTTP
+ * protobuf, answered at once), so the export path is measured too. Non-200 answers (429/503 from
+ * backpressure) are counted, never hidden. Client and server share the machine's cores.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.tributary.benchmarks.ingest.IngestLoad \
+ *     --home distribution/target/tributary --out benchmarks/results/ingest.json [--quick]
+ * </pre>
+ */
+public final class IngestLoad {
+
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final int SPANS_PER_BATCH = 100;
+
+  record Phases(int warmupSeconds, int saturationSeconds, int openSeconds, int connections) {}
+
+  /** One closed-loop phase. */
+  record Saturation(double seconds, long requests, long non200, double itemsPerSecond, double cpuSeconds) {
+    double coresUsed() {
+      return cpuSeconds / seconds;
+    }
+
+    double cpuMicrosPerItem() {
+      return cpuSeconds * 1e6 / (itemsPerSecond * seconds);
+    }
+
+    double itemsPerSecondPerCore() {
+      return itemsPerSecond / coresUsed();
+    }
+  }
+
+  /** One open-loop phase: latencies in ns from the intended send time. */
+  record OpenLoop(double targetItemsPerSecond, double achievedItemsPerSecond, long requests, long non200,
+      long failed, double p50Ms, double p99Ms, double maxMs, double cpuSeconds, double seconds) {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new LinkedHashMap<>();
+    boolean quick = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--quick")) {
+        quick = true;
+      } else if (args[i].startsWith("--") && i + 1 < args.length) {
+        options.put(args[i], args[++i]);
+      } else {
+        throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+      }
+    }
+    Path home = Path.of(options.getOrDefault("--home", "distribution/target/tributary"));
+    Path out = Path.of(options.getOrDefault("--out", "benchmarks/results/ingest.json"));
+    Path launcher = home.resolve("bin/tributary");
+    if (!Files.isExecutable(launcher)) {
+      throw new IllegalArgumentException(launcher + " is missing; build first: mvn -B -q package -DskipTests");
+    }
+    Phases phases = quick ? new Phases(6, 8, 8, 8) : new Phases(15, 20, 20, 8);
+    ObjectNode result = new IngestLoad(launcher, phases).run();
+    result.put("mode", quick ? "quick" : "full");
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    JSON.writeValue(out.toFile(), result);
+    System.out.println(JSON.writeValueAsString(result.path("pipelines")));
+  }
+
+  private final Path launcher;
+  private final Phases phases;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<byte[]> bodies = Bodies.build(64, SPANS_PER_BATCH, 42);
+
+  IngestLoad(Path launcher, Phases phases) {
+    this.launcher = launcher;
+    this.phases = phases;
+  }
+
+  ObjectNode run() throws Exception {
+    Path data = Files.createTempDirectory("tributary-ingest");
+    LongAdder sinkRequests = new LongAdder();
+    LongAdder sinkBytes = new LongAdder();
+    HttpServer sink = startSink(sinkRequests, sinkBytes);
+    int adminPort = freePort();
+    int otlpPort = freePort();
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve", "--data-dir", data.toString(),
+        "--admin-port", String.valueOf(adminPort), "--otlp-port", String.valueOf(otlpPort), "--env", "dev",
+        "--exporter", "otlp=http://localhost:" + sink.getAddress().getPort())
+        .redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
+    Process server = pb.start();
+    ObjectNode root = JSON.createObjectNode();
+    try {
+      String admin = "http://localhost:" + adminPort;
+      awaitHealth(admin, server, data);
+      String token = Files.readString(data.resolve("admin.token")).trim();
+      URI traces = URI.create("http://localhost:" + otlpPort + "/v1/traces");
+      root.put("batch_items", SPANS_PER_BATCH);
+      root.put("connections", phases.connections());
+      root.put("client_cores", Runtime.getRuntime().availableProcessors());
+      ObjectNode pipelines = root.putObject("pipelines");
+      JsonNode current = getJson(admin + "/api/v1/environments/dev/pipeline", token);
+      pipelines.set("pipeline", measure(traces, server.pid(), current.path("stages")));
+      writeEmptyPipeline(admin, token, current.path("revision").asLong());
+      pipelines.set("empty", measure(traces, server.pid(), JSON.createArrayNode()));
+      ObjectNode sinkNode = root.putObject("sink");
+      sinkNode.put("requests", sinkRequests.sum());
+      sinkNode.put("bytes", sinkBytes.sum());
+      JsonNode stats = getJson(admin + "/api/v1/environments/dev/stats", token);
+      root.set("server_gateway_stats", stats.path("gateway"));
+    } finally {
+      server.destroy();
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+      sink.stop(0);
+      ((ExecutorService) sink.getExecutor()).shutdownNow();
+    }
+    return root;
+  }
+
+  private ObjectNode measure(URI traces, long pid, JsonNode stages) throws Exception {
+    ObjectNode node = JSON.createObjectNode();
+    List<String> ids = new ArrayList<>();
+    stages.forEach(s -> ids.add(s.path("processor").asText(s.path("id").asText())));
+    node.set("stages", JSON.valueToTree(ids));
+    closedLoop(traces, pid, phases.warmupSeconds()); // JIT warm-up, discarded
+    Saturation sat = closedLoop(traces, pid, phases.saturationSeconds());
+    ObjectNode s = node.putObject("saturation");
+    s.put("items_per_sec", Math.round(sat.itemsPerSecond()));
+    s.put("requests", sat.requests());
+    s.put("non_200", sat.non200());
+    s.put("server_cores_used", round(sat.coresUsed()));
+    s.put("cpu_us_per_item", round(sat.cpuMicrosPerItem()));
+    s.put("items_per_sec_per_core", Math.round(sat.itemsPerSecondPerCore()));
+    for (double share : new double[] {0.5, 0.8}) {
+      OpenLoop o = openLoop(traces, pid, sat.itemsPerSecond() * share, phases.openSeconds());
+      ObjectNode n = node.putObject(share == 0.5 ? "half_load" : "load_80");
+      n.put("target_items_per_sec", Math.round(o.targetItemsPerSecond()));
+      n.put("achieved_items_per_sec", Math.round(o.achievedItemsPerSecond()));
+      n.put("requests", o.requests());
+      n.put("non_200", o.non200());
+      n.put("failed", o.failed());
+      n.put("p50_ms", round(o.p50Ms()));
+      n.put("p99_ms", round(o.p99Ms()));
+      n.put("max_ms", round(o.maxMs()));
+      n.put("cpu_us_per_item", round(o.cpuSeconds() * 1e6 / Math.max(1, o.requests() * SPANS_PER_BATCH)));
+    }
+    return node;
+  }
+
+  /** Every connection sends its next batch as soon as the last is answered. */
+  Saturation closedLoop(URI traces, long pid, int seconds) throws InterruptedException {
+    AtomicLong ok = new AtomicLong();
+    AtomicLong non200 = new AtomicLong();
+    long cpuBefore = ProcStat.cpuNanos(pid);
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    List<Thread> senders = new ArrayList<>();
+    for (int c = 0; c < phases.connections(); c++) {
+      int first = c;
+      Thread t = new Thread(() -> {
+        int next = first;
+        while (System.nanoTime() < end) {
+          try {
+            HttpResponse<Void> r = client.send(request(traces, bodies.get(next++ % bodies.size())),
+                HttpResponse.BodyHandlers.discarding());
+            (r.statusCode() == 200 ? ok : non200).incrementAndGet();
+            if (r.statusCode() != 200) {
+              LockSupport.parkNanos(1_000_000); // answered 429/503: back off a little, as an SDK would
+            }
+          } catch (IOException e) {
+            non200.incrementAndGet();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "sender-" + c);
+      t.start();
+      senders.add(t);
+    }
+    for (Thread t : senders) {
+      t.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpu = (ProcStat.cpuNanos(pid) - cpuBefore) / 1e9;
+    return new Saturation(elapsed, ok.get() + non200.get(), non200.get(), ok.get() * SPANS_PER_BATCH / elapsed, cpu);
+  }
+
+  /** Batches sent on a fixed schedule; each latency counts from when its batch was due. */
+  OpenLoop openLoop(URI traces, long pid, double itemsPerSecond, int seconds) throws Exception {
+    double batchesPerSecond = itemsPerSecond / SPANS_PER_BATCH;
+    long interval = (long) (1e9 / batchesPerSecond);
+    int total = (int) (batchesPerSecond * seconds);
+    long[] latencies = new long[total];
+    AtomicLong non200 = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
+    long cpuBefore = ProcStat.cpuNanos(pid);
+    long start = System.nanoTime();
+    for (int i = 0; i < total; i++) {
+      long due = start + i * interval;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      int slot = i;
+      inFlight.add(client.sendAsync(request(traces, bodies.get(i % bodies.size())), HttpResponse.BodyHandlers.discarding())
+          .handle((r, e) -> {
+            latencies[slot] = System.nanoTime() - due;
+            if (e != null) {
+              failed.incrementAndGet();
+            } else if (r.statusCode() != 200) {
+              non200.incrementAndGet();
+            }
+            return null;
+          }));
+    }
+    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpu = (ProcStat.cpuNanos(pid) - cpuBefore) / 1e9;
+    long[] sorted = latencies.clone();
+    java.util.Arrays.sort(sorted);
+    long delivered = total - non200.get() - failed.get();
+    return new OpenLoop(itemsPerSecond, delivered * SPANS_PER_BATCH / elapsed, total, non200.get(), failed.get(),
+        Percentiles.of(sorted, 0.50) / 1e6, Percentiles.of(sorted, 0.99) / 1e6,
+        sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, cpu, elapsed);
+  }
+
+  private static HttpRequest request(URI traces, byte[] body) {
+    return HttpRequest.newBuilder(traces).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+  }
+
+  private void writeEmptyPipeline(String admin, String token, long base) throws Exception {
+    String body = "{\"baseRevision\":" + base + ",\"stages\":[],\"reason\":\"ingest benchmark: the empty-pipeline floor\"}";
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(admin + "/api/v1/environments/dev/pipeline"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      throw new IllegalStateException("writing the empty pipeline was refused: " + r.statusCode() + " " + r.body());
+    }
+    // The node picks the revision up on its own; wait until it runs it.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      JsonNode stats = getJson(admin + "/api/v1/environments/dev/stats", token);
+      if (stats.path("revision").asLong() > base || stats.path("stages").size() == 0) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the node did not pick up the empty pipeline within 15 s");
+  }
+
+  private JsonNode getJson(String url, String token) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("GET " + url + ": " + r.statusCode() + " " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  private void awaitHealth(String admin, Process server, Path data) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        throw new IllegalStateException("the server exited with " + server.exitValue() + "; its log:\n"
+            + Files.readString(data.resolve("server.log")));
+      }
+      try {
+        HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(admin + "/api/v1/health")).GET().build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200 && Files.exists(data.resolve("admin.token"))) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the server did not answer /api/v1/health within 60 s");
+  }
+
+  private static HttpServer startSink(LongAdder requests, LongAdder bytes) throws IOException {
+    HttpServer sink = HttpServer.create(new InetSocketAddress("localhost", 0), 64);
+    sink.setExecutor(Executors.newFixedThreadPool(4));
+    sink.createContext("/", exchange -> {
+      long n = 0;
+      try (InputStream in = exchange.getRequestBody()) {
+        byte[] local = new byte[16 * 1024];
+        for (int r; (r = in.read(local)) > 0; ) {
+          n += r;
+        }
+      }
+      requests.increment();
+      bytes.add(n);
+      exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, -1); // an empty Export*ServiceResponse is zero bytes
+      exchange.close();
+    });
+    sink.start();
+    return sink;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static double round(double d) {
+    return Double.isFinite(d) ? Math.round(d * 100) / 100.0 : Double.NaN;
+  }
+
+  /** Percentiles of sorted samples, nearest rank. */
+  static final class Percentiles {
+    private Percentiles() {}
+
+    static double of(long[] sorted, double quantile) {
+      if (sorted.length == 0) {
+        return Double.NaN;
+      }
+      int rank = (int) Math.ceil(quantile * sorted.length);
+      return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.tributary.benchmarks.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The load generator's parts: what it sends, how it reads CPU time, how it ranks latencies. */
+class IngestLoadTest {
+
+  @Test
+  void bodies_are_decodable_requests_of_one_hundred_valid_spans_with_some_pii() throws Exception {
+    List<byte[]> bodies = Bodies.build(4, IngestLoad.SPANS_PER_BATCH, 7);
+    assertThat(bodies).hasSize(4);
+    int emails = 0;
+    for (byte[] body : bodies) {
+      ExportTraceServiceRequest r = ExportTraceServiceRequest.parseFrom(body);
+      List<Span> spans = r.getResourceSpans(0).getScopeSpans(0).getSpansList();
+      assertThat(spans).hasSize(100);
+      for (Span s : spans) {
+        assertThat(s.getTraceId().size()).isEqualTo(16);
+        assertThat(s.getSpanId().size()).isEqualTo(8);
+        assertThat(s.getAttributesCount()).isEqualTo(10);
+        emails += s.getAttributesList().stream().anyMatch(kv -> kv.getKey().equals("user.email")) ? 1 : 0;
+      }
+    }
+    assertThat(emails).isBetween(20, 60); // about one span in ten of 400
+    assertThat(Bodies.build(1, 10, 7).get(0)).isEqualTo(Bodies.build(1, 10, 7).get(0)); // seeded
+  }
+
+  @Test
+  void cpu_time_is_read_after_the_command_name_even_when_it_holds_spaces_and_parentheses() {
+    String stat = "4242 (java (x) y) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 30 0 100 0";
+    assertThat(ProcStat.parse(stat)).isEqualTo(300 * 10_000_000L);
+    assertThatThrownBy(() -> ProcStat.parse("garbage")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void this_processes_cpu_time_grows_while_it_works() {
+    long pid = ProcessHandle.current().pid();
+    long before = ProcStat.cpuNanos(pid);
+    long sink = 0;
+    long until = System.nanoTime() + 300_000_000L;
+    while (System.nanoTime() < until) {
+      sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
+    }
+    assertThat(ProcStat.cpuNanos(pid)).isGreaterThan(before);
+    assertThat(sink).isNotNegative();
+  }
+
+  @Test
+  void percentiles_take_the_nearest_rank() {
+    long[] sorted = new long[100];
+    for (int i = 0; i < 100; i++) {
+      sorted[i] = i + 1;
+    }
+    assertThat(IngestLoad.Percentiles.of(sorted, 0.50)).isEqualTo(50);
+    assertThat(IngestLoad.Percentiles.of(sorted, 0.99)).isEqualTo(99);
+    assertThat(IngestLoad.Percentiles.of(new long[] {7}, 0.99)).isEqualTo(7);
+    assertThat(IngestLoad.Percentiles.of(new long[0], 0.5)).isNaN();
+  }
+}
