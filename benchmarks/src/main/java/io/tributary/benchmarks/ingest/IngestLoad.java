@@ -171,6 +171,7 @@ public final class IngestLoad {
     s.put("server_cores_used", round(sat.coresUsed()));
     s.put("cpu_us_per_item", round(sat.cpuMicrosPerItem()));
     s.put("items_per_sec_per_core", Math.round(sat.itemsPerSecondPerCore()));
+    node.set("wrk", wrk(traces, phases.saturationSeconds()));
     for (double share : new double[] {0.5, 0.8}) {
       OpenLoop o = openLoop(traces, pid, sat.itemsPerSecond() * share, phases.openSeconds());
       ObjectNode n = node.putObject(share == 0.5 ? "half_load" : "load_80");
@@ -185,6 +186,77 @@ public final class IngestLoad {
       n.put("cpu_us_per_item", round(o.cpuSeconds() * 1e6 / Math.max(1, o.requests() * SPANS_PER_BATCH)));
     }
     return node;
+  }
+
+  /**
+   * Closed-loop saturation measured by {@code wrk} (Debian package), if it is on the PATH: a
+   * cross-check of the Java client's figure with a client that costs less CPU. wrk does not back
+   * off on 429, so its non-2xx answers are reported and not counted as items.
+   */
+  ObjectNode wrk(URI traces, int seconds) throws Exception {
+    ObjectNode node = JSON.createObjectNode();
+    Path wrk = findOnPath("wrk");
+    if (wrk == null) {
+      node.put("skipped", "wrk is not on the PATH (Debian: apt-get install wrk)");
+      return node;
+    }
+    Path dir = Files.createTempDirectory("tributary-wrk");
+    try {
+      Path body = dir.resolve("body.bin");
+      Files.write(body, bodies.get(0));
+      Path script = dir.resolve("post.lua");
+      try (InputStream in = IngestLoad.class.getResourceAsStream("/ingest/post.lua")) {
+        Files.write(script, in.readAllBytes());
+      }
+      ProcessBuilder pb = new ProcessBuilder(wrk.toString(), "-t", "2", "-c", String.valueOf(phases.connections()),
+          "-d", seconds + "s", "-s", script.toString(), traces.toString()).redirectErrorStream(true);
+      pb.environment().put("TRIBUTARY_WRK_BODY", body.toString());
+      Process p = pb.start();
+      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor();
+      WrkResult r = WrkResult.parse(output);
+      node.put("requests", r.requests());
+      node.put("non_2xx", r.non2xx());
+      node.put("seconds", r.seconds());
+      node.put("items_per_sec", Math.round((r.requests() - r.non2xx()) * (double) SPANS_PER_BATCH / r.seconds()));
+      return node;
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** The totals of a wrk run, from its report. */
+  record WrkResult(long requests, long non2xx, double seconds) {
+    static WrkResult parse(String output) {
+      java.util.regex.Matcher total = java.util.regex.Pattern.compile("(\\d+) requests in ([\\d.]+)(ms|s|m)")
+          .matcher(output);
+      if (!total.find()) {
+        throw new IllegalStateException("cannot read wrk's report:\n" + output);
+      }
+      double amount = Double.parseDouble(total.group(2));
+      double seconds = total.group(3).equals("ms") ? amount / 1000 : total.group(3).equals("m") ? amount * 60 : amount;
+      java.util.regex.Matcher bad = java.util.regex.Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(output);
+      return new WrkResult(Long.parseLong(total.group(1)), bad.find() ? Long.parseLong(bad.group(1)) : 0, seconds);
+    }
+  }
+
+  private static Path findOnPath(String command) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dir, command);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   /** Every connection sends its next batch as soon as the last is answered. */

@@ -52,6 +52,19 @@ class IngestLoadTest {
   }
 
   @Test
+  void wrk_reports_are_read_for_requests_refusals_and_duration() {
+    String report = "Running 8s test @ http://localhost:4318/v1/traces\n  2 threads and 8 connections\n"
+        + "  Thread Stats   Avg      Stdev     Max   +/- Stdev\n    Latency     2.10ms    1.00ms  20.00ms   90.00%\n"
+        + "  12345 requests in 8.01s, 1.23MB read\n  Non-2xx or 3xx responses: 345\nRequests/sec:   1541.20\n";
+    IngestLoad.WrkResult r = IngestLoad.WrkResult.parse(report);
+    assertThat(r.requests()).isEqualTo(12345);
+    assertThat(r.non2xx()).isEqualTo(345);
+    assertThat(r.seconds()).isEqualTo(8.01);
+    assertThat(IngestLoad.WrkResult.parse("  10 requests in 500.00ms, 1KB read").seconds()).isEqualTo(0.5);
+    assertThatThrownBy(() -> IngestLoad.WrkResult.parse("unable to connect")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void percentiles_take_the_nearest_rank() {
     long[] sorted = new long[100];
     for (int i = 0; i < 100; i++) {
