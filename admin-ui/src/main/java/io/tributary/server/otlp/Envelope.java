@@ -72,6 +72,8 @@ final class Envelope {
   List<DeadLetter> deadLetters;
   /** How many items (and pass-through data points) the request carries. */
   int delivered;
+  /** The request in protobuf, when an exporter asked for it ({@link Exporter#prepare}). */
+  byte[] encoded;
 
   Envelope(Signal signal, List<Item> items, List<Origin> origins, List<PassThrough> passThrough, long rejected,
       String rejectionMessage) {
@@ -81,6 +83,11 @@ final class Envelope {
     this.passThrough = passThrough;
     this.rejected = rejected;
     this.rejectionMessage = rejectionMessage;
+  }
+
+  /** The size of {@link #encoded}, 0 when not encoded. */
+  long encodedSize() {
+    return encoded == null ? 0 : encoded.length;
   }
 
   /** Items, plus one for each pass-through metric. */

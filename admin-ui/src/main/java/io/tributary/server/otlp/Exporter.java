@@ -1,8 +1,12 @@
 package io.tributary.server.otlp;
 
+import java.util.List;
+
 /**
- * Where enriched telemetry goes. Called by the gateway's single export thread, one envelope at a
- * time; may block (retrying) but must give up once {@code context.giveUp()} says so.
+ * Where enriched telemetry goes. {@link #export} is called by the gateway's single export thread
+ * with the enriched envelopes waiting (all of one signal); it may block (retrying) but must give up
+ * once {@code context.giveUp()} says so. {@link #prepare} is called on the enrich workers, several
+ * at once, each with its own envelope.
  */
 interface Exporter extends AutoCloseable {
 
@@ -12,18 +16,42 @@ interface Exporter extends AutoCloseable {
     boolean giveUp();
   }
 
-  /** Thrown when an export finally failed; the envelope's items then go to the dead-letter sink. */
+  /**
+   * Thrown when an export finally failed; the items of the envelopes that failed (all of them,
+   * unless the exception names some) then go to the dead-letter sink.
+   */
   final class ExportException extends Exception {
+    private final List<Envelope> failed;
+
     ExportException(String message) {
+      this(message, null);
+    }
+
+    ExportException(String message, List<Envelope> failed) {
       super(message);
+      this.failed = failed == null ? null : List.copyOf(failed);
+    }
+
+    /** The envelopes, out of those given to {@link #export}, that were not delivered. */
+    List<Envelope> failed(List<Envelope> given) {
+      return failed == null ? given : failed;
     }
   }
 
   /** A short name for logs, metrics tags and dead-letter reasons: {@code jsonl}, {@code otlp}, … */
   String name();
 
-  /** Exports the enriched envelope (its {@code request} and {@code lines}). */
-  void export(Envelope envelope, Context context) throws ExportException;
+  /**
+   * Does the per-envelope work that need not wait for the export thread (encoding), on an enrich
+   * worker, once the envelope is enriched. Touches only that envelope.
+   */
+  default void prepare(Envelope envelope) {}
+
+  /**
+   * Exports the enriched envelopes (their {@code request} and {@code lines}), all of one signal, as
+   * one unit: they are delivered, or this throws and all of them go to the dead-letter sink.
+   */
+  void export(List<Envelope> envelopes, Context context) throws ExportException;
 
   @Override
   default void close() {}

@@ -35,10 +35,14 @@ import org.slf4j.LoggerFactory;
  * Settings#queueCapacity()} and gives them back only once its items are exported (or
  * dead-lettered): at most that many items are in memory between the receiver and the
  * destinations. When no permits are left, {@link #submit} says {@link Admission#FULL} and the
- * receiver answers 429 — nothing is dropped and nothing grows without bound. A pool of enrich
- * workers runs each request's items as one batch through the environment's current pipeline; one
- * export thread hands the result to every exporter in turn. Items a stage dead-letters, and items
- * an exporter finally failed to deliver, are written to the dead-letter sink with the reason.
+ * receiver answers 429 — nothing is dropped and nothing grows without bound. Before refusing, a
+ * request waits up to {@link Settings#admissionWait()} for room: a client that retries at once
+ * would otherwise spend the CPU the queue is waiting for on refusals. A pool of enrich workers runs
+ * each request's items as one batch through the environment's current pipeline and encodes the
+ * result for the exporters; one export thread hands every exporter the envelopes waiting for it
+ * together (of one signal, up to {@link #MAX_GROUP_ITEMS} items), so a downstream sees few large
+ * requests rather than one per incoming batch. Items a stage dead-letters, and items an exporter
+ * finally failed to deliver, are written to the dead-letter sink with the reason.
  *
  * <p>A crash loses what is in memory: up to {@code queueCapacity} accepted, not yet exported
  * items. Size the queue for the bursts a slow downstream must absorb, not larger.
@@ -48,23 +52,41 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** The most items handed to the exporters at once. */
+  static final int MAX_GROUP_ITEMS = 8_192;
+  /**
+   * The most encoded bytes handed to the exporters at once: 1 MiB, the smallest request-size
+   * limit in common use (nginx's, Javalin's); a downstream that still answers 413 gets halves.
+   */
+  static final long MAX_GROUP_BYTES = 1L << 20;
 
   /** How much the gateway holds and how it drains. */
   public record Settings(int queueCapacity, int workers, boolean lineageAttribute, int recentSize,
-      Duration drainTimeout, Duration exportRetryTime, long maxFileBytes) {
+      Duration drainTimeout, Duration exportRetryTime, long maxFileBytes, Duration admissionWait) {
 
-    /** 50,000 items in flight, up to 4 enrich workers, lineage on, 100 recent items, 64 MiB files. */
+    /**
+     * 50,000 items in flight, up to 4 enrich workers, lineage on, 100 recent items, 64 MiB files,
+     * a request waits up to 100 ms for room before it is refused.
+     */
     public static Settings defaults(boolean lineageAttribute) {
       return new Settings(50_000, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-          lineageAttribute, 100, Duration.ofSeconds(20), OtlpHttpExporter.MAX_RETRY_TIME, 64L << 20);
+          lineageAttribute, 100, Duration.ofSeconds(20), OtlpHttpExporter.MAX_RETRY_TIME, 64L << 20,
+          Duration.ofMillis(100));
     }
 
     public Settings withQueueCapacity(int capacity) {
-      return new Settings(capacity, workers, lineageAttribute, recentSize, drainTimeout, exportRetryTime, maxFileBytes);
+      return new Settings(capacity, workers, lineageAttribute, recentSize, drainTimeout, exportRetryTime, maxFileBytes,
+          admissionWait);
     }
 
     public Settings withExportRetryTime(Duration retry) {
-      return new Settings(queueCapacity, workers, lineageAttribute, recentSize, drainTimeout, retry, maxFileBytes);
+      return new Settings(queueCapacity, workers, lineageAttribute, recentSize, drainTimeout, retry, maxFileBytes,
+          admissionWait);
+    }
+
+    public Settings withAdmissionWait(Duration wait) {
+      return new Settings(queueCapacity, workers, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
+          maxFileBytes, wait);
     }
   }
 
@@ -187,13 +209,39 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Whether a request is worth decoding: CLOSED when stopping, FULL when less than 1 % of the
-   * queue is free (a typical batch would not fit), else ACCEPTED. {@link #submit} decides for real.
+   * queue is free (a typical batch would not fit) for all of the admission wait, else ACCEPTED.
+   * {@link #submit} decides for real. Blocks up to the admission wait.
    */
   Admission precheck() {
     if (closed) {
       return Admission.CLOSED;
     }
-    return permits.availablePermits() < Math.max(1, settings.queueCapacity() / 100) ? Admission.FULL : Admission.ACCEPTED;
+    int room = Math.max(1, settings.queueCapacity() / 100);
+    if (permits.availablePermits() >= room) {
+      return Admission.ACCEPTED;
+    }
+    if (!acquire(room)) {
+      return closed ? Admission.CLOSED : Admission.FULL;
+    }
+    permits.release(room);
+    return closed ? Admission.CLOSED : Admission.ACCEPTED;
+  }
+
+  /** Takes {@code n} permits, waiting up to the admission wait for them. */
+  private boolean acquire(int n) {
+    if (permits.tryAcquire(n)) {
+      return true;
+    }
+    long wait = settings.admissionWait().toNanos();
+    if (wait <= 0) {
+      return false;
+    }
+    try {
+      return permits.tryAcquire(n, wait, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Counts a request refused by {@link #precheck} before its items were counted. */
@@ -201,7 +249,10 @@ public final class Gateway implements AutoCloseable {
     counts.get(signal).throttledRequests.increment();
   }
 
-  /** Counts a request's items and queues the valid ones, if there is room. Never blocks. */
+  /**
+   * Counts a request's items and queues the valid ones, if there is room within the admission
+   * wait. Blocks up to that wait.
+   */
   Admission submit(Envelope envelope) {
     Counts c = counts.get(envelope.signal);
     int size = envelope.size();
@@ -211,8 +262,12 @@ public final class Gateway implements AutoCloseable {
       verdict = Admission.CLOSED;
     } else if (wanted > settings.queueCapacity()) {
       verdict = Admission.TOO_LARGE;
-    } else if (!permits.tryAcquire(wanted)) {
-      verdict = Admission.FULL;
+    } else if (!acquire(wanted)) {
+      verdict = closed ? Admission.CLOSED : Admission.FULL;
+    } else if (closed) {
+      // close() began while this request waited: it may already have seen the queue empty.
+      permits.release(wanted);
+      verdict = Admission.CLOSED;
     } else {
       envelope.permits = wanted;
       c.received.increment(size + envelope.rejected);
@@ -242,6 +297,9 @@ public final class Gateway implements AutoCloseable {
           pipeline.get().run(batch);
         }
         OtlpItems.rebuild(e, batch, settings.lineageAttribute());
+        for (Exporter exporter : exporters) {
+          exporter.prepare(e);
+        }
       } catch (RuntimeException failure) {
         LOG.error("Enriching {} {} item(s) failed; dead-lettering them", e.items.size(), e.signal.label(), failure);
         List<DeadLetter> dead = new ArrayList<>();
@@ -261,50 +319,84 @@ public final class Gateway implements AutoCloseable {
 
   private void exportLoop() {
     Exporter.Context context = () -> System.nanoTime() - giveUpAt > 0;
+    List<Envelope> group = new ArrayList<>();
     while (running) {
-      Envelope e;
+      Envelope first;
       try {
-        e = exportQueue.poll(100, TimeUnit.MILLISECONDS);
+        first = exportQueue.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException ie) {
         return;
       }
-      if (e == null) {
+      if (first == null) {
         continue;
       }
+      group.clear();
+      group.add(first);
+      // Only this thread takes from the export queue, so what peek shows is what poll takes.
+      long items = first.delivered;
+      long bytes = first.encodedSize();
+      for (Envelope next = exportQueue.peek(); next != null && next.signal == first.signal
+          && items + next.delivered <= MAX_GROUP_ITEMS && bytes + next.encodedSize() <= MAX_GROUP_BYTES;
+          next = exportQueue.peek()) {
+        group.add(exportQueue.poll());
+        items += next.delivered;
+        bytes += next.encodedSize();
+      }
       try {
-        export(e, context);
+        export(group, context);
       } catch (RuntimeException failure) {
-        LOG.error("Exporting {} {} item(s) failed", e.delivered, e.signal.label(), failure);
+        LOG.error("Exporting {} {} item(s) failed", items, first.signal.label(), failure);
       } finally {
-        permits.release(e.permits);
+        int held = 0;
+        for (Envelope e : group) {
+          held += e.permits;
+        }
+        permits.release(held);
       }
     }
   }
 
-  private void export(Envelope e, Exporter.Context context) {
-    Counts c = counts.get(e.signal);
-    if (!e.deadLetters.isEmpty()) {
-      deadLetter(e.deadLetters);
-      c.deadLetteredPipeline.increment(e.deadLetters.size());
+  private void export(List<Envelope> group, Exporter.Context context) {
+    Signal signal = group.get(0).signal;
+    Counts c = counts.get(signal);
+    List<Envelope> exportable = new ArrayList<>(group.size());
+    int delivered = 0;
+    for (Envelope e : group) {
+      if (!e.deadLetters.isEmpty()) {
+        deadLetter(e.deadLetters);
+        c.deadLetteredPipeline.increment(e.deadLetters.size());
+      }
+      if (e.request != null) {
+        exportable.add(e);
+        delivered += e.delivered;
+      }
     }
-    if (e.request != null) {
+    if (!exportable.isEmpty()) {
       for (Exporter exporter : exporters) {
         try {
-          exporter.export(e, context);
-          c.exported.get(exporter.name()).increment(e.delivered);
+          exporter.export(exportable, context);
+          c.exported.get(exporter.name()).increment(delivered);
         } catch (Exporter.ExportException failure) {
-          LOG.error("Exporter {} failed for {} {} item(s): {}; writing them to the dead-letter sink",
-              exporter.name(), e.delivered, e.signal.label(), failure.getMessage());
-          List<DeadLetter> dead = new ArrayList<>(e.lines.size());
-          for (Line line : e.lines) {
-            dead.add(new DeadLetter(line.json(), "exporter " + exporter.name() + ": " + failure.getMessage()));
+          List<Envelope> failed = failure.failed(exportable);
+          int lost = 0;
+          List<DeadLetter> dead = new ArrayList<>();
+          for (Envelope e : failed) {
+            lost += e.delivered;
+            for (Line line : e.lines) {
+              dead.add(new DeadLetter(line.json(), "exporter " + exporter.name() + ": " + failure.getMessage()));
+            }
           }
+          LOG.error("Exporter {} failed for {} of {} {} item(s): {}; writing them to the dead-letter sink",
+              exporter.name(), lost, delivered, signal.label(), failure.getMessage());
           deadLetter(dead);
-          c.deadLetteredExport.increment(e.delivered);
+          c.exported.get(exporter.name()).increment(delivered - lost);
+          c.deadLetteredExport.increment(lost);
         }
       }
     }
-    remember(e.lines);
+    for (Envelope e : group) {
+      remember(e.lines);
+    }
   }
 
   private void deadLetter(List<DeadLetter> dead) {

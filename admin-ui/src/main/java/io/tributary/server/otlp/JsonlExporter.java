@@ -33,12 +33,14 @@ final class JsonlExporter implements Exporter {
   }
 
   @Override
-  public void export(Envelope envelope, Context context) throws ExportException {
-    if (envelope.lines.isEmpty()) {
+  public void export(List<Envelope> envelopes, Context context) throws ExportException {
+    List<String> lines = new ArrayList<>();
+    for (Envelope envelope : envelopes) {
+      envelope.lines.forEach(l -> lines.add(l.json().toString()));
+    }
+    if (lines.isEmpty()) {
       return;
     }
-    List<String> lines = new ArrayList<>(envelope.lines.size());
-    envelope.lines.forEach(l -> lines.add(l.json().toString()));
     if (file != null) {
       try {
         file.write(lines);

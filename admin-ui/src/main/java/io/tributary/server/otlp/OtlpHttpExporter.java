@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -44,16 +46,81 @@ final class OtlpHttpExporter implements Exporter {
     return "otlp";
   }
 
+  /** Encodes the request on the enrich worker, so the export thread only concatenates and sends. */
   @Override
-  public void export(Envelope envelope, Context context) throws ExportException {
-    if (envelope.delivered == 0) {
-      return;
+  public void prepare(Envelope envelope) {
+    if (envelope.request != null && envelope.delivered > 0) {
+      envelope.encoded = envelope.request.toByteArray();
     }
-    URI uri = URI.create(base + envelope.signal.path());
-    byte[] body = envelope.request.toByteArray();
+  }
+
+  /**
+   * Sends the envelopes as one request. An Export*ServiceRequest has one repeated field, so
+   * concatenated encodings are the encoding of the request holding all their resources. A
+   * downstream that answers 413 to several envelopes at once gets them in halves; an envelope it
+   * refuses on its own fails (only the envelopes that failed are named in the exception).
+   */
+  @Override
+  public void export(List<Envelope> envelopes, Context context) throws ExportException {
+    List<Envelope> sendable = new ArrayList<>(envelopes.size());
+    for (Envelope e : envelopes) {
+      if (e.delivered > 0) {
+        if (e.encoded == null) {
+          prepare(e);
+        }
+        sendable.add(e);
+      }
+    }
+    if (!sendable.isEmpty()) {
+      send(sendable, context);
+    }
+  }
+
+  private void send(List<Envelope> envelopes, Context context) throws ExportException {
+    try {
+      post(envelopes, context);
+    } catch (TooLarge tooLarge) {
+      if (envelopes.size() == 1) {
+        throw new ExportException(tooLarge.getMessage() + " (not retryable)", envelopes);
+      }
+      int half = envelopes.size() / 2;
+      LOG.debug("{}; sending {} envelopes in two halves", tooLarge.getMessage(), envelopes.size());
+      List<Envelope> failed = new ArrayList<>();
+      String message = null;
+      for (List<Envelope> part : List.of(envelopes.subList(0, half), envelopes.subList(half, envelopes.size()))) {
+        try {
+          send(part, context);
+        } catch (ExportException e) {
+          failed.addAll(e.failed(part));
+          message = e.getMessage();
+        }
+      }
+      if (!failed.isEmpty()) {
+        throw new ExportException(message, failed);
+      }
+    }
+  }
+
+  /** The downstream answered 413 Content Too Large. */
+  private static final class TooLarge extends Exception {
+    TooLarge(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private void post(List<Envelope> envelopes, Context context) throws ExportException, TooLarge {
+    int delivered = 0;
+    List<byte[]> parts = new ArrayList<>(envelopes.size());
+    for (Envelope e : envelopes) {
+      delivered += e.delivered;
+      parts.add(e.encoded);
+    }
+    Signal signal = envelopes.get(0).signal;
+    URI uri = URI.create(base + signal.path());
+    // ofByteArrays sends the arrays as they are; ofByteArray would copy the body once more.
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
         .header("Content-Type", "application/x-protobuf")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        .POST(HttpRequest.BodyPublishers.ofByteArrays(parts)).build();
     long deadline = System.nanoTime() + maxRetryTime.toNanos();
     long backoff = INITIAL_BACKOFF_MILLIS;
     for (int attempt = 1; ; attempt++) {
@@ -63,10 +130,13 @@ final class OtlpHttpExporter implements Exporter {
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-          logPartialSuccess(envelope.signal, response.body(), uri);
+          logPartialSuccess(signal, response.body(), uri);
           return;
         }
         failure = "HTTP " + status + " from " + uri;
+        if (status == 413) {
+          throw new TooLarge(failure + " for " + delivered + " item(s)");
+        }
         if (status != 429 && status < 500) {
           throw new ExportException(failure + " (not retryable)");
         }
@@ -82,8 +152,7 @@ final class OtlpHttpExporter implements Exporter {
         throw new ExportException(failure + " after " + attempt + " attempt(s)");
       }
       if (attempt == 1 || attempt % 10 == 0) {
-        LOG.warn("Export of {} {} item(s) failed ({}); retrying", envelope.delivered, envelope.signal.label(),
-            failure);
+        LOG.warn("Export of {} {} item(s) failed ({}); retrying", delivered, signal.label(), failure);
       }
       try {
         Thread.sleep(wait);

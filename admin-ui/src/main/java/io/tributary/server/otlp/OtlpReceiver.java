@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -74,13 +75,12 @@ public final class OtlpReceiver implements AutoCloseable {
     return javalin.port();
   }
 
-  private void handle(Signal signal, Context ctx) {
+  private void handle(Signal signal, Context ctx) throws IOException {
     String type = mediaType(ctx.header("Content-Type"));
     boolean json = JSON.equals(type);
     if (!json && !PROTOBUF.equals(type)) {
-      ctx.status(415).contentType(JSON);
-      ctx.result(statusJson(INVALID_ARGUMENT, "Content-Type must be " + PROTOBUF + " or " + JSON + ", not '"
-          + ctx.header("Content-Type") + "'"));
+      error(ctx, true, 415, INVALID_ARGUMENT, "Content-Type must be " + PROTOBUF + " or " + JSON + ", not '"
+          + ctx.header("Content-Type") + "'");
       return;
     }
     long declared = ctx.req().getContentLengthLong();
@@ -90,14 +90,14 @@ public final class OtlpReceiver implements AutoCloseable {
     }
     byte[] body;
     try {
-      body = read(ctx.req().getInputStream());
+      body = read(ctx.req().getInputStream(), declared);
       String encoding = ctx.header("Content-Encoding");
       if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
         if (!"gzip".equalsIgnoreCase(encoding.strip())) {
           error(ctx, json, 415, INVALID_ARGUMENT, "Content-Encoding '" + encoding + "' is not supported (gzip is)");
           return;
         }
-        body = read(new GZIPInputStream(new java.io.ByteArrayInputStream(body)));
+        body = read(new GZIPInputStream(new java.io.ByteArrayInputStream(body)), -1);
       }
     } catch (TooLarge e) {
       error(ctx, json, 413, INVALID_ARGUMENT, "Body is over the limit of " + MAX_BODY_BYTES + " bytes");
@@ -167,8 +167,17 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  private static byte[] read(InputStream in) throws IOException {
+  /** Reads a body of {@code declared} bytes (its Content-Length), or of unknown length when negative. */
+  private static byte[] read(InputStream in, long declared) throws IOException {
     try (in) {
+      if (declared >= 0) {
+        // Read straight into an array of the right size: no growing, no copying.
+        byte[] body = in.readNBytes((int) declared);
+        if (body.length < declared) {
+          throw new IOException("the body ended after " + body.length + " of its " + declared + " bytes");
+        }
+        return body;
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buffer = new byte[16 * 1024];
       int n;
@@ -182,22 +191,29 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  private static void respond(Context ctx, boolean json, int status, Message message) {
+  private static void respond(Context ctx, boolean json, int status, Message message) throws IOException {
     ctx.status(status);
     if (json) {
-      ctx.contentType(JSON).result(OtlpJson.toJsonText(message));
+      send(ctx, JSON, OtlpJson.toJsonText(message).getBytes(StandardCharsets.UTF_8));
     } else {
-      ctx.contentType(PROTOBUF).result(message.toByteArray());
+      send(ctx, PROTOBUF, message.toByteArray());
     }
   }
 
-  private static void error(Context ctx, boolean json, int status, int code, String message) {
+  private static void error(Context ctx, boolean json, int status, int code, String message) throws IOException {
     ctx.status(status);
     if (json) {
-      ctx.contentType(JSON).result(statusJson(code, message));
+      send(ctx, JSON, statusJson(code, message).getBytes(StandardCharsets.UTF_8));
     } else {
-      ctx.contentType(PROTOBUF).result(statusProto(code, message));
+      send(ctx, PROTOBUF, statusProto(code, message));
     }
+  }
+
+  /** Writes a small body straight to the response (Javalin's result() copies it through a stream). */
+  private static void send(Context ctx, String contentType, byte[] body) throws IOException {
+    ctx.contentType(contentType);
+    ctx.res().setContentLength(body.length);
+    ctx.res().getOutputStream().write(body);
   }
 
   private static String statusJson(int code, String message) {

@@ -97,7 +97,8 @@ class GatewayBackpressureTest {
       throws Exception {
     node = TestNode.start(dir.resolve("data"), "dev",
         List.of(new ExporterSpec("otlp", "http://localhost:" + downstream.port())),
-        Gateway.Settings.defaults(true).withQueueCapacity(CAPACITY));
+        // No admission wait: thousands of refusals are the point here, and each would wait first.
+        Gateway.Settings.defaults(true).withQueueCapacity(CAPACITY).withAdmissionWait(Duration.ZERO));
     URI traces = URI.create("http://localhost:" + node.node.otlpPort() + "/v1/traces");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     long started = System.nanoTime();
@@ -226,7 +227,8 @@ class GatewayBackpressureTest {
     holdNextMillis.set(11_000);
     node = TestNode.start(dir.resolve("data"), "dev",
         List.of(new ExporterSpec("otlp", "http://localhost:" + downstream.port())),
-        Gateway.Settings.defaults(true).withQueueCapacity(CAPACITY));
+        // No admission wait: thousands of refusals are the point here, and each would wait first.
+        Gateway.Settings.defaults(true).withQueueCapacity(CAPACITY).withAdmissionWait(Duration.ZERO));
     URI traces = URI.create("http://localhost:" + node.node.otlpPort() + "/v1/traces");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     assertThat(send(http, traces, 0).statusCode()).isEqualTo(200);

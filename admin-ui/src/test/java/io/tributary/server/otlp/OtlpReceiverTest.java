@@ -64,6 +64,10 @@ class OtlpReceiverTest {
   private PipelineHolder holder;
 
   private void start(int queueCapacity) {
+    start(Gateway.Settings.defaults(true).withQueueCapacity(queueCapacity));
+  }
+
+  private void start(Gateway.Settings settings) {
     holder = new PipelineHolder("dev", PipelineCompiler.builder(ProcessorRegistry.of(List.of())).build()
         .compile("dev", 7, PipelineSpec.empty()));
     Exporter recording = new Exporter() {
@@ -73,7 +77,7 @@ class OtlpReceiverTest {
       }
 
       @Override
-      public void export(Envelope envelope, Context context) {
+      public void export(List<Envelope> envelopes, Context context) {
         if (gated) {
           try {
             exporterGate.await(20, TimeUnit.SECONDS);
@@ -81,10 +85,10 @@ class OtlpReceiverTest {
             Thread.currentThread().interrupt();
           }
         }
-        exported.add(envelope);
+        exported.addAll(envelopes);
       }
     };
-    gateway = new Gateway("dev", () -> holder, Gateway.Settings.defaults(true).withQueueCapacity(queueCapacity),
+    gateway = new Gateway("dev", () -> holder, settings,
         List.of(recording), new RotatingJsonlFile(dir, "dead-letter", 1 << 20, Clock.systemUTC()),
         new SimpleMeterRegistry(), Clock.systemUTC());
     receiver = OtlpReceiver.start(gateway, 0, Duration.ofSeconds(5));
@@ -257,6 +261,30 @@ class OtlpReceiverTest {
     assertThat(postUntilNot429(three)).isEqualTo(413);
     assertThat(postUntilNot429(two)).isEqualTo(200);
     assertThat(gateway.stats().toString()).contains("received=4, rejected=3, throttled=");
+  }
+
+  @Test
+  void a_request_waits_for_room_up_to_the_admission_wait_rather_than_hearing_429_at_once() throws Exception {
+    start(Gateway.Settings.defaults(true).withQueueCapacity(2).withAdmissionWait(Duration.ofSeconds(10)));
+    gated = true;
+    byte[] two = traces(span("a"), span("b")).toByteArray();
+    assertThat(post("/v1/traces", "application/x-protobuf", null, two).statusCode()).isEqualTo(200);
+
+    java.util.concurrent.CompletableFuture<Integer> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return post("/v1/traces", "application/x-protobuf", null, two).statusCode();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(300);
+    assertThat(waiting).as("answered while the queue was still full").isNotDone();
+    exporterGate.countDown();
+
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+    awaitExport(2);
+    assertThat(gateway.stats().toString()).contains("received=4,").contains("throttled=0,")
+        .contains("throttledRequests=0,");
   }
 
   private int postUntilNot429(byte[] body) throws Exception {

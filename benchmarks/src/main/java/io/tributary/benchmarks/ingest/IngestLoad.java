@@ -138,9 +138,11 @@ public final class IngestLoad {
       root.put("client_cores", Runtime.getRuntime().availableProcessors());
       ObjectNode pipelines = root.putObject("pipelines");
       JsonNode current = getJson(admin + "/api/v1/environments/dev/pipeline", token);
-      pipelines.set("pipeline", measure(traces, server.pid(), current.path("stages")));
+      Drain drain = () -> awaitDrained(admin, token);
+      pipelines.set("pipeline", measure(traces, server.pid(), current.path("stages"), drain));
+      drain.await();
       writeEmptyPipeline(admin, token, current.path("revision").asLong());
-      pipelines.set("empty", measure(traces, server.pid(), JSON.createArrayNode()));
+      pipelines.set("empty", measure(traces, server.pid(), JSON.createArrayNode(), drain));
       ObjectNode sinkNode = root.putObject("sink");
       sinkNode.put("requests", sinkRequests.sum());
       sinkNode.put("bytes", sinkBytes.sum());
@@ -157,7 +159,29 @@ public final class IngestLoad {
     return root;
   }
 
-  private ObjectNode measure(URI traces, long pid, JsonNode stages) throws Exception {
+  /** Waits until the server holds no accepted item: a phase must not inherit the last one's backlog. */
+  @FunctionalInterface
+  interface Drain {
+    void await() throws Exception;
+  }
+
+  private void awaitDrained(String admin, String token) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (getJson(admin + "/api/v1/environments/dev/stats", token).path("gateway").path("queued").asLong() == 0) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("the server still held items 60 s after the load stopped");
+  }
+
+  /**
+   * Saturation runs right after the warm-up, so the server's queue is full when it starts and when
+   * it ends: what it accepted meanwhile is what it enriched and exported. The open-loop phases start
+   * with the queue empty.
+   */
+  private ObjectNode measure(URI traces, long pid, JsonNode stages, Drain drain) throws Exception {
     ObjectNode node = JSON.createObjectNode();
     List<String> ids = new ArrayList<>();
     stages.forEach(s -> ids.add(s.path("processor").asText(s.path("id").asText())));
@@ -173,6 +197,7 @@ public final class IngestLoad {
     s.put("items_per_sec_per_core", Math.round(sat.itemsPerSecondPerCore()));
     node.set("wrk", wrk(traces, phases.saturationSeconds()));
     for (double share : new double[] {0.5, 0.8}) {
+      drain.await();
       OpenLoop o = openLoop(traces, pid, sat.itemsPerSecond() * share, phases.openSeconds());
       ObjectNode n = node.putObject(share == 0.5 ? "half_load" : "load_80");
       n.put("target_items_per_sec", Math.round(o.targetItemsPerSecond()));
