@@ -147,6 +147,10 @@ public final class Report {
     double smtRegex = gross(e + ".kafkaConnectRegex", "attributes", "10");
     f.add(new Figure("pipeline_vs_handwritten", "(a) compiled pipeline / (b) hand-written, 10 attributes, net of the copy",
         pipeline / handwritten, 1.3, true, fmt(pipeline) + " / " + fmt(handwritten) + " ns"));
+    double pipeline30 = net(e, "pipeline", "attributes", "30");
+    double handwritten30 = net(e, "handwritten", "attributes", "30");
+    f.add(new Figure("pipeline_vs_handwritten_30", "(a) / (b) with 30 attributes, net of the copy",
+        pipeline30 / handwritten30, 1.3, true, fmt(pipeline30) + " / " + fmt(handwritten30) + " ns"));
     f.add(new Figure("smt_vs_pipeline", "(c) stock Kafka Connect SMT chain (masks one named field) / (a) compiled pipeline, 10 attributes",
         smt / pipeline, 10, false, fmt(smt) + " / " + fmt(pipeline) + " ns"));
     f.add(new Figure("smt_regex_vs_pipeline", "(c) with a regex PII transform (the same PII work as (a)) / (a), 10 attributes",
