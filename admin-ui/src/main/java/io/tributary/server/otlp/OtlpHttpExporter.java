@@ -110,17 +110,21 @@ final class OtlpHttpExporter implements Exporter {
 
   private void post(List<Envelope> envelopes, Context context) throws ExportException, TooLarge {
     int delivered = 0;
+    long length = 0;
     List<byte[]> parts = new ArrayList<>(envelopes.size());
     for (Envelope e : envelopes) {
       delivered += e.delivered;
+      length += e.encoded.length;
       parts.add(e.encoded);
     }
     Signal signal = envelopes.get(0).signal;
     URI uri = URI.create(base + signal.path());
-    // ofByteArrays sends the arrays as they are; ofByteArray would copy the body once more.
+    // ofByteArrays sends the arrays as they are (ofByteArray would copy the body once more); the
+    // length makes it a Content-Length request, not a chunked one.
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
         .header("Content-Type", "application/x-protobuf")
-        .POST(HttpRequest.BodyPublishers.ofByteArrays(parts)).build();
+        .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(parts), length))
+        .build();
     long deadline = System.nanoTime() + maxRetryTime.toNanos();
     long backoff = INITIAL_BACKOFF_MILLIS;
     for (int attempt = 1; ; attempt++) {

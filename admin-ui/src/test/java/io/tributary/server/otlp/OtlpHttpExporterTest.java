@@ -32,6 +32,7 @@ class OtlpHttpExporterTest {
   private Javalin downstream;
   private final List<Integer> bodySizes = new CopyOnWriteArrayList<>();
   private final List<String> spanNames = new CopyOnWriteArrayList<>();
+  private final List<String> contentLengths = new CopyOnWriteArrayList<>();
   private OtlpHttpExporter exporter;
 
   @BeforeEach
@@ -41,6 +42,8 @@ class OtlpHttpExporterTest {
       cfg.routes.post("/v1/traces", ctx -> {
         byte[] body = ctx.bodyAsBytes();
         bodySizes.add(body.length);
+        // A sized request, not a chunked one: some downstreams and proxies insist.
+        contentLengths.add(String.valueOf(ctx.header("Content-Length")));
         if (body.length > LIMIT) {
           ctx.status(413);
           return;
@@ -85,6 +88,7 @@ class OtlpHttpExporterTest {
     exporter.export(group, () -> false);
 
     assertThat(bodySizes).hasSize(1);
+    assertThat(contentLengths).containsExactly(String.valueOf(bodySizes.get(0)));
     assertThat(spanNames).containsExactly("a-0", "a-1", "a-2", "b-0", "b-1");
   }
 
