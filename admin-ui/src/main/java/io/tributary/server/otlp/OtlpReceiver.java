@@ -108,18 +108,13 @@ public final class OtlpReceiver implements AutoCloseable {
     }
     // Refuse cheaply when the queue is (all but) full: decoding a request only to refuse it would
     // spend the CPU the queue is waiting for.
-    switch (gateway.precheck()) {
-      case FULL:
+    Gateway.Admission early = gateway.precheck();
+    if (early != Gateway.Admission.ACCEPTED) {
+      if (early == Gateway.Admission.FULL) {
         gateway.throttledUndecoded(signal);
-        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        error(ctx, json, 429, RESOURCE_EXHAUSTED, "The gateway's queue is full; retry later");
-        return;
-      case CLOSED:
-        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        error(ctx, json, 503, UNAVAILABLE, "The gateway is shutting down; retry on another node or later");
-        return;
-      default:
-        break;
+      }
+      askToRetry(ctx, json, early);
+      return;
     }
     Message request;
     try {
@@ -135,21 +130,27 @@ public final class OtlpReceiver implements AutoCloseable {
       return;
     }
     Envelope envelope = OtlpItems.toItems(signal, request);
-    switch (gateway.submit(envelope)) {
+    Gateway.Admission verdict = gateway.submit(envelope);
+    switch (verdict) {
       case ACCEPTED:
         respond(ctx, json, 200, signal.response(envelope.rejected, envelope.rejectionMessage));
         return;
-      case FULL:
-        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        error(ctx, json, 429, RESOURCE_EXHAUSTED, "The gateway's queue is full; retry later");
-        return;
-      case CLOSED:
-        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        error(ctx, json, 503, UNAVAILABLE, "The gateway is shutting down; retry on another node or later");
-        return;
-      default:
+      case TOO_LARGE:
         error(ctx, json, 413, INVALID_ARGUMENT, envelope.size() + " items in one request: more than the gateway's"
             + " whole queue holds; send smaller batches");
+        return;
+      default:
+        askToRetry(ctx, json, verdict);
+    }
+  }
+
+  /** 429 for a full queue, 503 for a stopping gateway, both with Retry-After. */
+  private static void askToRetry(Context ctx, boolean json, Gateway.Admission verdict) throws IOException {
+    ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    if (verdict == Gateway.Admission.CLOSED) {
+      error(ctx, json, 503, UNAVAILABLE, "The gateway is shutting down; retry on another node or later");
+    } else {
+      error(ctx, json, 429, RESOURCE_EXHAUSTED, "The gateway's queue is full; retry later");
     }
   }
 
