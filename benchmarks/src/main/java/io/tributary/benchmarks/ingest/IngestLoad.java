@@ -195,7 +195,7 @@ public final class IngestLoad {
     s.put("server_cores_used", round(sat.coresUsed()));
     s.put("cpu_us_per_item", round(sat.cpuMicrosPerItem()));
     s.put("items_per_sec_per_core", Math.round(sat.itemsPerSecondPerCore()));
-    node.set("wrk", wrk(traces, phases.saturationSeconds()));
+    node.set("wrk", wrk(traces, pid, phases.saturationSeconds()));
     for (double share : new double[] {0.5, 0.8}) {
       drain.await();
       OpenLoop o = openLoop(traces, pid, sat.itemsPerSecond() * share, phases.openSeconds());
@@ -218,7 +218,7 @@ public final class IngestLoad {
    * cross-check of the Java client's figure with a client that costs less CPU. wrk does not back
    * off on 429, so its non-2xx answers are reported and not counted as items.
    */
-  ObjectNode wrk(URI traces, int seconds) throws Exception {
+  ObjectNode wrk(URI traces, long pid, int seconds) throws Exception {
     ObjectNode node = JSON.createObjectNode();
     Path wrk = findOnPath("wrk");
     if (wrk == null) {
@@ -236,14 +236,21 @@ public final class IngestLoad {
       ProcessBuilder pb = new ProcessBuilder(wrk.toString(), "-t", "2", "-c", String.valueOf(phases.connections()),
           "-d", seconds + "s", "-s", script.toString(), traces.toString()).redirectErrorStream(true);
       pb.environment().put("TRIBUTARY_WRK_BODY", body.toString());
+      long cpuBefore = ProcStat.cpuNanos(pid);
       Process p = pb.start();
       String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       p.waitFor();
+      double cpu = (ProcStat.cpuNanos(pid) - cpuBefore) / 1e9;
       WrkResult r = WrkResult.parse(output);
+      double items = (r.requests() - r.non2xx()) * (double) SPANS_PER_BATCH;
       node.put("requests", r.requests());
       node.put("non_2xx", r.non2xx());
       node.put("seconds", r.seconds());
-      node.put("items_per_sec", Math.round((r.requests() - r.non2xx()) * (double) SPANS_PER_BATCH / r.seconds()));
+      node.put("items_per_sec", Math.round(items / r.seconds()));
+      // The server's CPU over wrk's run (it starts and stops with the process, within a few ms).
+      node.put("server_cores_used", round(cpu / r.seconds()));
+      node.put("cpu_us_per_item", round(cpu * 1e6 / Math.max(1, items)));
+      node.put("items_per_sec_per_core", Math.round(items / Math.max(1e-9, cpu)));
       return node;
     } finally {
       try (var files = Files.list(dir)) {

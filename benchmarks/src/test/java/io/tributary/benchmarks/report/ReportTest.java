@@ -68,6 +68,14 @@ class ReportTest {
     assertThat(latest.at("/run/mode").asText()).isEqualTo("quick");
     assertThat(latest.get("jmh")).hasSize(16);
     assertThat(Files.readString(dir.resolve("latest.md"))).contains("| `smt_vs_pipeline`").contains("**no**");
+
+    // Where wrk ran, its closed loop sets the saturation figure.
+    ((ObjectNode) ingest.path("pipelines").path("pipeline")).putObject("wrk").put("items_per_sec_per_core", 12_345);
+    Report.JSON.writeValue(ingestFile.toFile(), ingest);
+    Report.main(new String[] {"--jmh", jmhFile.toString(), "--ingest", ingestFile.toString(), "--out", out.toString()});
+    latest = Report.JSON.readTree(out.toFile());
+    assertThat(latest.get("otlp_items_per_sec_per_core").asDouble()).isEqualTo(12_345);
+    assertThat(latest.at("/targets/otlp_items_per_sec_per_core/basis").asText()).contains("by wrk");
   }
 
   @Test
