@@ -19,7 +19,7 @@ final class Envelope {
 
   /** Where an item came from in the request: enough to rebuild it with every field Item lacks. */
   record Origin(Resource resource, String resourceSchemaUrl, InstrumentationScope scope, String scopeSchemaUrl,
-      Message message, Metric metric, int metricIndex) {}
+      Message message, Metric metric, int metricIndex, byte[] wire, int wireOffset, int wireLength) {}
 
   /** A metric kept as it came (histograms, summaries): not itemized, not enriched. */
   record PassThrough(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
@@ -66,7 +66,7 @@ final class Envelope {
   /** Queue capacity this envelope holds until it is exported. */
   int permits;
 
-  // Set by the enrich stage.
+  // Set by the enrich stage: the request to export, as a message or already encoded.
   Message request;
   List<Line> lines;
   List<DeadLetter> deadLetters;
@@ -83,6 +83,23 @@ final class Envelope {
     this.passThrough = passThrough;
     this.rejected = rejected;
     this.rejectionMessage = rejectionMessage;
+  }
+
+  /** True once enriched into something to export. */
+  boolean exportable() {
+    return request != null || encoded != null;
+  }
+
+  /** The request to export as a message, decoded from {@link #encoded} if that is all there is. */
+  Message request() {
+    if (request == null && encoded != null) {
+      try {
+        request = signal.parseRequest(encoded);
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalStateException("the gateway encoded an undecodable request", e);
+      }
+    }
+    return request;
   }
 
   /** The size of {@link #encoded}, 0 when not encoded. */

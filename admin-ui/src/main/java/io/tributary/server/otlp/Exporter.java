@@ -41,6 +41,11 @@ interface Exporter extends AutoCloseable {
   /** A short name for logs, metrics tags and dead-letter reasons: {@code jsonl}, {@code otlp}, … */
   String name();
 
+  /** True if this exporter writes every item's JSON line (so the gateway builds them all anyway). */
+  default boolean writesLines() {
+    return false;
+  }
+
   /**
    * Does the per-envelope work that need not wait for the export thread (encoding), on an enrich
    * worker, once the envelope is enriched. Touches only that envelope.

@@ -105,6 +105,8 @@ public final class Gateway implements AutoCloseable {
   private final Supplier<PipelineHolder> pipeline;
   private final Settings settings;
   private final List<Exporter> exporters;
+  /** Spans are written from their request's bytes unless an exporter needs every item's JSON anyway. */
+  private final boolean encodeFromWire;
   private final RotatingJsonlFile deadLetterFile;
   private final Clock clock;
   private final Semaphore permits;
@@ -159,6 +161,7 @@ public final class Gateway implements AutoCloseable {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.exporters = List.copyOf(exporters);
+    this.encodeFromWire = this.exporters.stream().noneMatch(Exporter::writesLines);
     this.deadLetterFile = Objects.requireNonNull(deadLetterFile, "deadLetterFile");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.permits = new Semaphore(settings.queueCapacity());
@@ -296,7 +299,7 @@ public final class Gateway implements AutoCloseable {
         if (!e.items.isEmpty()) {
           pipeline.get().run(batch);
         }
-        OtlpItems.rebuild(e, batch, settings.lineageAttribute());
+        OtlpItems.rebuild(e, batch, settings.lineageAttribute(), encodeFromWire);
         for (Exporter exporter : exporters) {
           exporter.prepare(e);
         }
@@ -309,6 +312,7 @@ public final class Gateway implements AutoCloseable {
           dead.add(new DeadLetter(json, "enrichment failed: " + failure));
         }
         e.request = null;
+        e.encoded = null;
         e.lines = List.of();
         e.deadLetters = dead;
         e.delivered = 0;
@@ -366,7 +370,7 @@ public final class Gateway implements AutoCloseable {
         deadLetter(e.deadLetters);
         c.deadLetteredPipeline.increment(e.deadLetters.size());
       }
-      if (e.request != null) {
+      if (e.exportable()) {
         exportable.add(e);
         delivered += e.delivered;
       }

@@ -33,6 +33,11 @@ final class JsonlExporter implements Exporter {
   }
 
   @Override
+  public boolean writesLines() {
+    return true;
+  }
+
+  @Override
   public void export(List<Envelope> envelopes, Context context) throws ExportException {
     List<String> lines = new ArrayList<>();
     for (Envelope envelope : envelopes) {

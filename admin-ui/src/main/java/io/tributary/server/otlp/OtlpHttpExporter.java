@@ -49,7 +49,7 @@ final class OtlpHttpExporter implements Exporter {
   /** Encodes the request on the enrich worker, so the export thread only concatenates and sends. */
   @Override
   public void prepare(Envelope envelope) {
-    if (envelope.request != null && envelope.delivered > 0) {
+    if (envelope.encoded == null && envelope.request != null && envelope.delivered > 0) {
       envelope.encoded = envelope.request.toByteArray();
     }
   }

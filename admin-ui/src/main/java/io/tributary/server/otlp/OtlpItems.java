@@ -58,16 +58,38 @@ final class OtlpItems {
   // ---------------------------------------------------------------- in
 
   static Envelope toItems(Signal signal, Message request) {
+    return toItems(signal, request, null);
+  }
+
+  /**
+   * The items of {@code request}; {@code wire}, when given, is its protobuf encoding, from which
+   * enriched spans are then written (see {@link WireTraces}).
+   */
+  static Envelope toItems(Signal signal, Message request, byte[] wire) {
     List<Item> items = new ArrayList<>();
     List<Origin> origins = new ArrayList<>();
     List<PassThrough> passThrough = new ArrayList<>();
     long[] rejected = {0};
     StringBuilder why = new StringBuilder();
     switch (signal) {
-      case TRACES:
+      case TRACES: {
+        int[] ranges = wire == null ? null : WireTraces.spanRanges(wire);
+        if (ranges != null) {
+          int spans = 0;
+          for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+              spans += ss.getSpansCount();
+            }
+          }
+          if (ranges.length != 2 * spans) {
+            ranges = null; // not the shape protobuf parsed: take the builder path
+          }
+        }
+        int ordinal = 0;
         for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
           for (ScopeSpans ss : rs.getScopeSpansList()) {
             for (Span span : ss.getSpansList()) {
+              int at = 2 * ordinal++;
               String problem = checkIds(span.getTraceId(), span.getSpanId(), true);
               if (problem == null && !span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != SPAN_ID_BYTES) {
                 problem = "parent span id is not 8 bytes";
@@ -81,12 +103,14 @@ final class OtlpItems {
                   .traceFlags(span.getFlags() & 0xff).traceState(emptyToNull(span.getTraceState()))
                   .timeUnixNano(span.getStartTimeUnixNano()).endTimeUnixNano(span.getEndTimeUnixNano());
               AnyValues.putAll(item.attributes(), span.getAttributesList());
+              boolean inWire = ranges != null && at + 1 < ranges.length;
               add(items, origins, item, rs.getResource(), rs.getSchemaUrl(), ss.getScope(), ss.getSchemaUrl(), span,
-                  null, -1);
+                  null, -1, inWire ? wire : null, inWire ? ranges[at] : 0, inWire ? ranges[at + 1] : 0);
             }
           }
         }
         break;
+      }
       case LOGS:
         for (ResourceLogs rl : ((ExportLogsServiceRequest) request).getResourceLogsList()) {
           for (ScopeLogs sl : rl.getScopeLogsList()) {
@@ -103,7 +127,7 @@ final class OtlpItems {
                   .timeUnixNano(log.getTimeUnixNano()).observedTimeUnixNano(log.getObservedTimeUnixNano());
               AnyValues.putAll(item.attributes(), log.getAttributesList());
               add(items, origins, item, rl.getResource(), rl.getSchemaUrl(), sl.getScope(), sl.getSchemaUrl(), log,
-                  null, -1);
+                  null, -1, null, 0, 0);
             }
           }
         }
@@ -127,7 +151,7 @@ final class OtlpItems {
                 Item item = Item.metricPoint().name(metric.getName()).timeUnixNano(point.getTimeUnixNano());
                 AnyValues.putAll(item.attributes(), point.getAttributesList());
                 add(items, origins, item, rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl(),
-                    point, metric, metricIndex);
+                    point, metric, metricIndex, null, 0, 0);
               }
               metricIndex++;
             }
@@ -140,13 +164,14 @@ final class OtlpItems {
 
   private static void add(List<Item> items, List<Origin> origins, Item item, Resource resource,
       String resourceSchemaUrl, InstrumentationScope scope, String scopeSchemaUrl, Message message, Metric metric,
-      int metricIndex) {
+      int metricIndex, byte[] wire, int wireOffset, int wireLength) {
     AnyValues.putAll(item.resource(), resource.getAttributesList());
     AnyValues.putAll(item.scope(), scope.getAttributesList());
     item.scopeName(emptyToNull(scope.getName())).scopeVersion(emptyToNull(scope.getVersion()))
         .schemaUrl(emptyToNull(scopeSchemaUrl.isEmpty() ? resourceSchemaUrl : scopeSchemaUrl));
     items.add(item);
-    origins.add(new Origin(resource, resourceSchemaUrl, scope, scopeSchemaUrl, message, metric, metricIndex));
+    origins.add(new Origin(resource, resourceSchemaUrl, scope, scopeSchemaUrl, message, metric, metricIndex, wire,
+        wireOffset, wireLength));
   }
 
   private static String checkIds(ByteString traceId, ByteString spanId, boolean required) {
@@ -198,6 +223,19 @@ final class OtlpItems {
    * their original messages and fills in the envelope's request, lines and dead letters.
    */
   static void rebuild(Envelope envelope, Batch batch, boolean lineageAttribute) {
+    rebuild(envelope, batch, lineageAttribute, true);
+  }
+
+  /**
+   * {@link #rebuild}; with {@code fromWire}, spans that came as protobuf are written from their
+   * bytes — worth it when the encoding is what is exported and the JSON lines are rarely needed.
+   */
+  static void rebuild(Envelope envelope, Batch batch, boolean lineageAttribute, boolean fromWire) {
+    if (fromWire && envelope.signal == Signal.TRACES && !envelope.items.isEmpty() && envelope.passThrough.isEmpty()
+        && envelope.origins.stream().allMatch(o -> o.wire() != null)) {
+      rebuildWire(envelope, batch, lineageAttribute);
+      return;
+    }
     Map<ResourceKey, Map<ScopeKey, List<Object>>> groups = new LinkedHashMap<>();
     List<Line> lines = new ArrayList<>(envelope.items.size());
     List<DeadLetter> dead = new ArrayList<>();
@@ -234,6 +272,61 @@ final class OtlpItems {
   }
 
   /**
+   * {@link #rebuild} for spans that came as protobuf: each enriched span is written from its
+   * original bytes ({@link WireTraces}) and the request assembled from them, without builders.
+   * The JSON lines (for JSONL, /recent and dead letters) take the builder path, on demand.
+   */
+  private static void rebuildWire(Envelope envelope, Batch batch, boolean lineageAttribute) {
+    Map<ResourceKey, Map<ScopeKey, List<int[]>>> groups = new LinkedHashMap<>();
+    List<Line> lines = new ArrayList<>(envelope.items.size());
+    List<DeadLetter> dead = new ArrayList<>();
+    Map<Object, Shared> memo = new java.util.IdentityHashMap<>();
+    int estimate = 0;
+    for (Origin o : envelope.origins) {
+      estimate += o.wireLength() + 64;
+    }
+    WireTraces.Out spans = new WireTraces.Out(estimate + estimate / 4);
+    int delivered = 0;
+    for (int i = 0; i < envelope.items.size(); i++) {
+      Item item = envelope.items.get(i);
+      Origin o = envelope.origins.get(i);
+      String lineage = batch.lineage(i);
+      String lineageValue = lineageAttribute ? lineage : null;
+      ResourceKey resourceKey = resourceKey(item, o, memo);
+      ScopeKey scopeKey = scopeKey(item, o, memo);
+      if (item.deadLetterReason() != null) {
+        ObjectNode json = line(Signal.TRACES, message(item, o, lineageValue, resourceKey, scopeKey));
+        json.put("lineage", lineage);
+        dead.add(new DeadLetter(json, item.deadLetterReason()));
+        continue;
+      }
+      Span span = (Span) o.message();
+      int start = spans.size();
+      WireTraces.writeSpan(spans, item, span, o.wire(), o.wireOffset(), o.wireLength(),
+          spanAttributes(item, span, lineageValue));
+      groups.computeIfAbsent(resourceKey, k -> new LinkedHashMap<>())
+          .computeIfAbsent(scopeKey, k -> new ArrayList<>()).add(new int[] {start, spans.size() - start});
+      lines.add(new Line(lineage, () -> line(Signal.TRACES, message(item, o, lineageValue, resourceKey, scopeKey))));
+      delivered++;
+    }
+    List<WireTraces.ResourceGroup> request = new ArrayList<>(groups.size());
+    groups.forEach((rk, scopes) -> {
+      List<WireTraces.ScopeGroup> scopeGroups = new ArrayList<>(scopes.size());
+      scopes.forEach((sk, list) -> scopeGroups.add(new WireTraces.ScopeGroup(sk.scope().toByteArray(), sk.schemaUrl(),
+          list)));
+      request.add(new WireTraces.ResourceGroup(rk.resource().toByteArray(), rk.schemaUrl(), scopeGroups));
+    });
+    envelope.request = null;
+    envelope.encoded = delivered == 0 ? null : WireTraces.request(request, spans);
+    if (delivered == 0) {
+      envelope.request = ExportTraceServiceRequest.getDefaultInstance();
+    }
+    envelope.lines = lines;
+    envelope.deadLetters = dead;
+    envelope.delivered = delivered;
+  }
+
+  /**
    * The resource and scope last built for one origin resource and scope, with the item parts they
    * were built from. Items of one request nearly always share them, enriched alike; building and
    * hashing a fresh Resource message per item cost more than the rest of the rebuild.
@@ -249,6 +342,12 @@ final class OtlpItems {
   }
 
   private static Applied apply(Item item, Origin o, String lineage, Map<Object, Shared> memo) {
+    ResourceKey resourceKey = resourceKey(item, o, memo);
+    ScopeKey scopeKey = scopeKey(item, o, memo);
+    return message(item, o, lineage, resourceKey, scopeKey);
+  }
+
+  private static ResourceKey resourceKey(Item item, Origin o, Map<Object, Shared> memo) {
     Shared shared = memo.computeIfAbsent(o.resource(), k -> new Shared());
     ResourceKey resourceKey;
     if (shared.resource != null && shared.resourceAttributes.equals(item.resource())) {
@@ -260,6 +359,10 @@ final class OtlpItems {
       shared.resource = resourceKey;
       shared.resourceAttributes = item.resource();
     }
+    return resourceKey;
+  }
+
+  private static ScopeKey scopeKey(Item item, Origin o, Map<Object, Shared> memo) {
     Shared sharedScope = memo.computeIfAbsent(o.scope(), k -> new Shared());
     ScopeKey scopeKey;
     if (sharedScope.scope != null && sharedScope.scopeAttributes.equals(item.scope())
@@ -281,13 +384,18 @@ final class OtlpItems {
       sharedScope.scopeVersion = item.scopeVersion();
       sharedScope.schemaUrl = item.schemaUrl();
     }
+    return scopeKey;
+  }
+
+  /** The item applied onto a copy of its original message. */
+  private static Applied message(Item item, Origin o, String lineage, ResourceKey resourceKey, ScopeKey scopeKey) {
     List<KeyValue> attributes;
     Message message;
     Metric metric = null;
     switch (item.kind()) {
       case SPAN: {
         Span span = (Span) o.message();
-        attributes = withLineage(AnyValues.keyValues(item.attributes(), span.getAttributesList()), lineage);
+        attributes = spanAttributes(item, span, lineage);
         message = span.toBuilder().setName(nullToEmpty(item.name())).setTraceId(id(item.traceId()))
             .setSpanId(id(item.spanId())).setParentSpanId(id(item.parentSpanId()))
             .setFlags((span.getFlags() & ~0xff) | (item.traceFlags() & 0xff))
@@ -337,6 +445,11 @@ final class OtlpItems {
       }
     }
     return AnyValue.newBuilder().setStringValue(text).build();
+  }
+
+  /** A span's attributes after enrichment; unchanged ones are the original messages themselves. */
+  static List<KeyValue> spanAttributes(Item item, Span span, String lineage) {
+    return withLineage(AnyValues.keyValues(item.attributes(), span.getAttributesList()), lineage);
   }
 
   private static List<KeyValue> withLineage(List<KeyValue> attributes, String lineage) {
@@ -433,7 +546,7 @@ final class OtlpItems {
     return line;
   }
 
-  private static ByteString id(String hex) {
+  static ByteString id(String hex) {
     if (hex == null || hex.isEmpty()) {
       return ByteString.EMPTY;
     }

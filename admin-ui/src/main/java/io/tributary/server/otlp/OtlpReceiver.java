@@ -129,7 +129,8 @@ public final class OtlpReceiver implements AutoCloseable {
       error(ctx, json, 400, INVALID_ARGUMENT, "Undecodable " + signal.label() + " request: " + e.getMessage());
       return;
     }
-    Envelope envelope = OtlpItems.toItems(signal, request);
+    // The protobuf body goes along: enriched spans are written from its bytes.
+    Envelope envelope = OtlpItems.toItems(signal, request, json ? null : body);
     Gateway.Admission verdict = gateway.submit(envelope);
     switch (verdict) {
       case ACCEPTED:

@@ -10,12 +10,26 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValueList;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.tributary.api.Item;
 import io.tributary.runtime.Batch;
+import io.tributary.runtime.CompiledPipeline;
+import io.tributary.runtime.PipelineCompiler;
+import io.tributary.runtime.PipelineSpec;
+import io.tributary.runtime.ProcessorRegistry;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Rebuilding a request after enrichment: shared parts are shared, differing ones kept apart. */
+/**
+ * Rebuilding a request after enrichment: shared parts are shared, differing ones kept apart; spans
+ * written from the request's bytes equal spans rebuilt through builders.
+ */
 class OtlpItemsTest {
 
   private static KeyValue kv(String key, String value) {
@@ -46,7 +60,7 @@ class OtlpItemsTest {
 
     OtlpItems.rebuild(envelope, Batch.of(envelope.items), false);
 
-    ExportTraceServiceRequest out = (ExportTraceServiceRequest) envelope.request;
+    ExportTraceServiceRequest out = (ExportTraceServiceRequest) envelope.request();
     assertThat(out.getResourceSpansCount()).isEqualTo(2);
     List<String> environments = new ArrayList<>();
     List<Integer> spans = new ArrayList<>();
@@ -65,5 +79,139 @@ class OtlpItemsTest {
     // Unchanged attributes are the very messages that came in.
     assertThat(untouched.getAttributes(0)).isSameAs(request.getResourceSpans(0).getScopeSpans(0).getSpans(0).getAttributes(0));
     assertThat(envelope.delivered).isEqualTo(3);
+  }
+
+  // ------------------------------------------------------------ wire path = builder path
+
+  private static KeyValue kvInt(String key, long value) {
+    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+  }
+
+  /** Spans with every kind of field and value: what the wire path copies and what it rewrites. */
+  private static ExportTraceServiceRequest varied(SplittableRandom random, int spans) {
+    ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
+    for (int r = 0; r < 2; r++) {
+      ResourceSpans.Builder rs = request.addResourceSpansBuilder()
+          .setResource(Resource.newBuilder().addAttributes(kv("service.name", "svc-" + r)).setDroppedAttributesCount(r))
+          .setSchemaUrl(r == 0 ? "" : "https://opentelemetry.io/schemas/1.26.0");
+      for (int sc = 0; sc < 2; sc++) {
+        ScopeSpans.Builder ss = rs.addScopeSpansBuilder()
+            .setScope(InstrumentationScope.newBuilder().setName("scope-" + sc).setVersion(sc == 0 ? "" : "1.0"))
+            .setSchemaUrl(sc == 0 ? "" : "https://example.com/s");
+        for (int i = 0; i < spans; i++) {
+          byte[] trace = new byte[16];
+          byte[] id = new byte[8];
+          random.nextBytes(trace);
+          random.nextBytes(id);
+          trace[0] |= 1;
+          id[0] |= 1;
+          Span.Builder span = Span.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(ByteString.copyFrom(id))
+              .setName(random.nextBoolean() ? "GET /cart/{id}" : "käse ✓").setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+              .setStartTimeUnixNano(random.nextLong(1L << 62)).setEndTimeUnixNano(random.nextLong(1L << 62))
+              .setFlags(random.nextBoolean() ? 0x301 : 0).setDroppedAttributesCount(random.nextInt(3))
+              .addAttributes(kv("http.route", "/cart/{id}")).addAttributes(kvInt("http.status_code", 200 + i))
+              .addAttributes(kv("user.email", "c" + i + "@example.com"))
+              .addAttributes(KeyValue.newBuilder().setKey("payload").setValue(AnyValue.newBuilder().setKvlistValue(
+                  KeyValueList.newBuilder().addValues(kvInt("a", i)))))
+              .addAttributes(KeyValue.newBuilder().setKey("tags").setValue(AnyValue.newBuilder().setArrayValue(
+                  ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setStringValue("x"))
+                      .addValues(AnyValue.newBuilder().setDoubleValue(1.5)))))
+              .addAttributes(KeyValue.newBuilder().setKey("raw").setValue(AnyValue.newBuilder()
+                  .setBytesValue(ByteString.copyFromUtf8("\u0001\u0002"))))
+              .addEvents(Span.Event.newBuilder().setName("exception").setTimeUnixNano(5))
+              .addLinks(Span.Link.newBuilder().setTraceId(ByteString.copyFrom(trace)).setSpanId(ByteString.copyFrom(id)))
+              .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("boom"));
+          if (random.nextBoolean()) {
+            span.setParentSpanId(ByteString.copyFrom(id)).setTraceState("vendor=1");
+          }
+          if (i % 5 == 0) {
+            span.addAttributes(kv(OtlpItems.LINEAGE_ATTRIBUTE, "stale#1"));
+          }
+          ss.addSpans(span);
+        }
+      }
+    }
+    return request.build();
+  }
+
+  /** What a pipeline might do to items: add, change, rename, delete, repair ids, dead-letter. */
+  private static Consumer<Item> enrichment(int seed) {
+    return item -> {
+      int h = Math.floorMod(item.spanId().hashCode() + seed, 7);
+      item.attributes().put("request.id", "req-" + item.spanId());
+      if (h == 1) {
+        item.attributes().put("user.email", "[REDACTED:email]");
+      }
+      if (h == 2) {
+        item.attributes().remove("http.route");
+        item.attributes().put("http.route.template", "/cart/{id}");
+      }
+      if (h == 3) {
+        item.traceId("0af7651916cd43dd8448eb211c80319c").spanId("b7ad6b7169203331").traceState(null);
+      }
+      if (h == 4) {
+        item.resource().put("deployment.environment.name", "prod");
+        item.name("renamed");
+        item.traceFlags(0);
+      }
+      if (h == 5) {
+        item.attributes().put("payload", "{\"a\":\"changed\"}");
+      }
+      if (h == 6 && item.name().equals("käse ✓")) {
+        item.deadLetter("test: routed to the dead-letter sink");
+      }
+    };
+  }
+
+  private static Envelope enrich(ExportTraceServiceRequest request, byte[] wire, Consumer<Item> enrichment) {
+    Envelope e = OtlpItems.toItems(Signal.TRACES, request, wire);
+    e.items.forEach(enrichment);
+    CompiledPipeline empty = PipelineCompiler.builder(ProcessorRegistry.of(List.of())).build()
+        .compile("dev", 7, PipelineSpec.empty());
+    Batch batch = Batch.of(e.items);
+    empty.run(batch);
+    OtlpItems.rebuild(e, batch, true);
+    return e;
+  }
+
+  @Test
+  void spans_written_from_the_request_bytes_equal_spans_rebuilt_through_builders() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int round = 0; round < 20; round++) {
+      ExportTraceServiceRequest request = varied(random, 1 + random.nextInt(12));
+      byte[] wire = request.toByteArray();
+      Envelope byBuilders = enrich(request, null, enrichment(round));
+      Envelope byWire = enrich(request, wire, enrichment(round));
+
+      assertThat(byWire.encoded).as("the wire path ran").isNotNull();
+      assertThat(byBuilders.encoded).isNull();
+      assertThat(byWire.request()).isEqualTo(byBuilders.request());
+      assertThat(byWire.delivered).isEqualTo(byBuilders.delivered);
+      assertThat(byWire.lines).hasSameSizeAs(byBuilders.lines);
+      for (int i = 0; i < byWire.lines.size(); i++) {
+        assertThat(byWire.lines.get(i).json()).isEqualTo(byBuilders.lines.get(i).json());
+        assertThat(byWire.lines.get(i).lineage()).isEqualTo(byBuilders.lines.get(i).lineage()).startsWith("dev#7");
+      }
+      assertThat(byWire.deadLetters).hasSameSizeAs(byBuilders.deadLetters);
+      for (int i = 0; i < byWire.deadLetters.size(); i++) {
+        assertThat(byWire.deadLetters.get(i)).isEqualTo(byBuilders.deadLetters.get(i));
+      }
+    }
+  }
+
+  @Test
+  void unchanged_spans_keep_their_bytes_and_a_body_of_another_shape_takes_the_builder_path() {
+    ExportTraceServiceRequest request = varied(new SplittableRandom(3), 4);
+    byte[] wire = request.toByteArray();
+    Envelope untouched = OtlpItems.toItems(Signal.TRACES, request, wire);
+    OtlpItems.rebuild(untouched, Batch.of(untouched.items), false);
+    // Without enrichment and lineage the request comes out as it went in, byte for byte.
+    assertThat(untouched.encoded).isEqualTo(wire);
+
+    byte[] truncated = java.util.Arrays.copyOf(wire, wire.length - 3);
+    Envelope odd = OtlpItems.toItems(Signal.TRACES, request, truncated);
+    OtlpItems.rebuild(odd, Batch.of(odd.items), false);
+    assertThat(odd.encoded).isNull();
+    assertThat(odd.request()).isEqualTo(request);
   }
 }

@@ -183,7 +183,7 @@ class OtlpReceiverTest {
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(ExportTraceServiceResponse.parseFrom(r.body()).hasPartialSuccess()).isFalse();
-    Span back = ((ExportTraceServiceRequest) awaitExport(1).request).getResourceSpans(0).getScopeSpans(0).getSpans(0);
+    Span back = ((ExportTraceServiceRequest) awaitExport(1).request()).getResourceSpans(0).getScopeSpans(0).getSpans(0);
     assertThat(back.toBuilder().removeAttributes(back.getAttributesCount() - 1).build()).isEqualTo(sent);
   }
 
@@ -198,7 +198,7 @@ class OtlpReceiverTest {
     var partial = ExportTraceServiceResponse.parseFrom(r.body()).getPartialSuccess();
     assertThat(partial.getRejectedSpans()).isEqualTo(1);
     assertThat(partial.getErrorMessage()).contains("span 'bad'").contains("trace id");
-    assertThat(((ExportTraceServiceRequest) awaitExport(1).request).getResourceSpans(0).getScopeSpans(0)
+    assertThat(((ExportTraceServiceRequest) awaitExport(1).request()).getResourceSpans(0).getScopeSpans(0)
         .getSpansList()).extracting(Span::getName).containsExactly("good");
   }
 
@@ -325,12 +325,12 @@ class OtlpReceiverTest {
         .build();
 
     assertThat(post("/v1/logs", "application/x-protobuf", null, logs.toByteArray()).statusCode()).isEqualTo(200);
-    LogRecord log = ((ExportLogsServiceRequest) awaitExport(1).request).getResourceLogs(0).getScopeLogs(0)
+    LogRecord log = ((ExportLogsServiceRequest) awaitExport(1).request()).getResourceLogs(0).getScopeLogs(0)
         .getLogRecords(0);
     assertThat(log.getBody()).isEqualTo(body);
     assertThat(log.getSeverityNumberValue()).isEqualTo(17);
     assertThat(post("/v1/metrics", "application/x-protobuf", null, metrics.toByteArray()).statusCode()).isEqualTo(200);
-    List<Metric> back = ((ExportMetricsServiceRequest) awaitExport(2).request).getResourceMetrics(0)
+    List<Metric> back = ((ExportMetricsServiceRequest) awaitExport(2).request()).getResourceMetrics(0)
         .getScopeMetrics(0).getMetricsList();
     assertThat(back).containsExactlyInAnyOrder(gauge, histogram);
   }
