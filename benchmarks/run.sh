@@ -3,7 +3,7 @@
 # ingest.json beside it).
 #
 #   mvn -B -q package -DskipTests     # once, from the repository root
-#   benchmarks/run.sh                 # the full run, about 8 minutes
+#   benchmarks/run.sh                 # the full run, about 9 minutes
 #   benchmarks/run.sh --quick         # only what latest.json needs, at 10 attributes; under 3 minutes
 #
 # EngineBenchmark (the engine on synthetic steps) is not part of either run; run it with
@@ -41,7 +41,7 @@ if [ "$mode" = quick ]; then
   ingest_options="--quick"
 else
   jmh_options="-f 1 -wi 2 -i 4 -w 1s -r 1s"
-  suite='EnrichmentBenchmark|PiiRedactionBenchmark'
+  suite='EnrichmentBenchmark|PiiRedactionBenchmark|GatewayCodecBenchmark'
   ingest_options=""
 fi
 

@@ -17,11 +17,11 @@ import java.util.SplittableRandom;
  * Seeded OTLP trace export requests, encoded once: spans as an instrumented HTTP service sends
  * them, about ten attributes each, an e-mail address in one span of ten (so pii-redaction has work).
  */
-final class Bodies {
+public final class Bodies {
 
   private Bodies() {}
 
-  static List<byte[]> build(int count, int spansPerBatch, long seed) {
+  public static List<byte[]> build(int count, int spansPerBatch, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<byte[]> out = new ArrayList<>(count);
     for (int b = 0; b < count; b++) {
