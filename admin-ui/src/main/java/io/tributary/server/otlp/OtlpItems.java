@@ -306,7 +306,11 @@ final class OtlpItems {
           spanAttributes(item, span, lineageValue));
       groups.computeIfAbsent(resourceKey, k -> new LinkedHashMap<>())
           .computeIfAbsent(scopeKey, k -> new ArrayList<>()).add(new int[] {start, spans.size() - start});
-      lines.add(new Line(lineage, () -> line(Signal.TRACES, message(item, o, lineageValue, resourceKey, scopeKey))));
+      // The line may outlive the envelope (recent items): it keeps the parsed span, not the request's bytes.
+      Origin parsed = new Origin(o.resource(), o.resourceSchemaUrl(), o.scope(), o.scopeSchemaUrl(), span, null, -1,
+          null, 0, 0);
+      lines.add(new Line(lineage, () -> line(Signal.TRACES, message(item, parsed, lineageValue, resourceKey,
+          scopeKey))));
       delivered++;
     }
     List<WireTraces.ResourceGroup> request = new ArrayList<>(groups.size());
