@@ -56,43 +56,36 @@ final class WireTraces {
    */
   static int[] spanRanges(byte[] request) {
     try {
-      int[] out = new int[64];
-      int n = 0;
-      Cursor r = new Cursor(request, 0, request.length);
-      while (r.more()) {
-        int tag = r.tag();
-        if (tag >>> 3 != REQUEST_RESOURCE_SPANS || (tag & 7) != LEN) {
-          r.skip(tag);
-          continue;
-        }
-        Cursor rs = r.message();
-        while (rs.more()) {
-          int t = rs.tag();
-          if (t >>> 3 != RESOURCE_SPANS_SCOPE_SPANS || (t & 7) != LEN) {
-            rs.skip(t);
-            continue;
-          }
-          Cursor ss = rs.message();
-          while (ss.more()) {
-            int u = ss.tag();
-            if (u >>> 3 != SCOPE_SPANS_SPANS || (u & 7) != LEN) {
-              ss.skip(u);
-              continue;
-            }
-            int length = ss.length();
-            if (n + 2 > out.length) {
-              out = Arrays.copyOf(out, out.length * 2);
-            }
-            out[n++] = ss.pos;
-            out[n++] = length;
-            ss.pos += length;
-          }
-        }
-      }
-      return Arrays.copyOf(out, n);
+      int[][] out = {new int[64]};
+      int n = collect(new Cursor(request, 0, request.length), 0, out, 0);
+      return Arrays.copyOf(out[0], n);
     } catch (RuntimeException malformed) {
       return null;
     }
+  }
+
+  /** request.resource_spans → resource_spans.scope_spans → scope_spans.spans. */
+  private static final int[] SPAN_PATH = {REQUEST_RESOURCE_SPANS, RESOURCE_SPANS_SCOPE_SPANS, SCOPE_SPANS_SPANS};
+
+  /** Appends the ranges of the spans below {@code c} (at {@code depth} of the path) to out[0] from n. */
+  private static int collect(Cursor c, int depth, int[][] out, int n) {
+    while (c.more()) {
+      int tag = c.tag();
+      if (tag >>> 3 != SPAN_PATH[depth] || (tag & 7) != LEN) {
+        c.skip(tag);
+      } else if (depth < SPAN_PATH.length - 1) {
+        n = collect(c.message(), depth + 1, out, n);
+      } else {
+        int length = c.length();
+        if (n + 2 > out[0].length) {
+          out[0] = Arrays.copyOf(out[0], out[0].length * 2);
+        }
+        out[0][n++] = c.pos;
+        out[0][n++] = length;
+        c.pos += length;
+      }
+    }
+    return n;
   }
 
   /**
