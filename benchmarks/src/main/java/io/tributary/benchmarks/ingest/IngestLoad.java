@@ -96,7 +96,7 @@ public final class IngestLoad {
     if (!Files.isExecutable(launcher)) {
       throw new IllegalArgumentException(launcher + " is missing; build first: mvn -B -q package -DskipTests");
     }
-    Phases phases = quick ? new Phases(6, 8, 8, 8) : new Phases(10, 15, 15, 8);
+    Phases phases = quick ? new Phases(6, 8, 8, 8) : new Phases(30, 15, 15, 8);
     ObjectNode result = new IngestLoad(launcher, phases).run();
     result.put("mode", quick ? "quick" : "full");
     Files.createDirectories(out.toAbsolutePath().getParent());
