@@ -9,6 +9,7 @@ import io.tributary.api.Item;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -148,7 +149,7 @@ final class WireTraces {
     int flags = (original.getFlags() & ~0xff) | (item.traceFlags() & 0xff);
     if (flags != 0) {
       out.tag(FLAGS, FIXED32);
-      out.fixed32(flags);
+      out.littleEndian(flags, 4);
     }
     copy(out, wire, others, otherCount, FLAGS, Integer.MAX_VALUE); // fields newer than this code
   }
@@ -184,36 +185,34 @@ final class WireTraces {
 
   /** The ExportTraceServiceRequest of {@code groups}, whose spans were written to {@code spans}. */
   static byte[] request(List<ResourceGroup> groups, Out spans) {
+    // Sizes first (a length-delimited field needs its length before its bytes), each computed once.
     int total = 0;
     int[] resourceSizes = new int[groups.size()];
+    List<int[]> scopeSizes = new ArrayList<>(groups.size());
     for (int r = 0; r < groups.size(); r++) {
       ResourceGroup resource = groups.get(r);
+      int[] sizes = new int[resource.scopes().size()];
       int size = field(RESOURCE_SPANS_RESOURCE, resource.resource().length);
-      for (ScopeGroup scope : resource.scopes()) {
-        size += field(RESOURCE_SPANS_SCOPE_SPANS, scopeSize(scope));
+      for (int k = 0; k < sizes.length; k++) {
+        sizes[k] = scopeSize(resource.scopes().get(k));
+        size += field(RESOURCE_SPANS_SCOPE_SPANS, sizes[k]);
       }
       size += stringSize(RESOURCE_SPANS_SCHEMA_URL, resource.schemaUrl());
       resourceSizes[r] = size;
+      scopeSizes.add(sizes);
       total += field(REQUEST_RESOURCE_SPANS, size);
     }
     Out out = new Out(total);
     for (int r = 0; r < groups.size(); r++) {
       ResourceGroup resource = groups.get(r);
-      out.tag(REQUEST_RESOURCE_SPANS, LEN);
-      out.varint(resourceSizes[r]);
-      out.tag(RESOURCE_SPANS_RESOURCE, LEN);
-      out.varint(resource.resource().length);
-      out.raw(resource.resource(), 0, resource.resource().length);
-      for (ScopeGroup scope : resource.scopes()) {
-        out.tag(RESOURCE_SPANS_SCOPE_SPANS, LEN);
-        out.varint(scopeSize(scope));
-        out.tag(SCOPE_SPANS_SCOPE, LEN);
-        out.varint(scope.scope().length);
-        out.raw(scope.scope(), 0, scope.scope().length);
+      out.header(REQUEST_RESOURCE_SPANS, resourceSizes[r]);
+      out.lengthDelimited(RESOURCE_SPANS_RESOURCE, resource.resource(), 0, resource.resource().length);
+      for (int k = 0; k < resource.scopes().size(); k++) {
+        ScopeGroup scope = resource.scopes().get(k);
+        out.header(RESOURCE_SPANS_SCOPE_SPANS, scopeSizes.get(r)[k]);
+        out.lengthDelimited(SCOPE_SPANS_SCOPE, scope.scope(), 0, scope.scope().length);
         for (int[] span : scope.spans()) {
-          out.tag(SCOPE_SPANS_SPANS, LEN);
-          out.varint(span[1]);
-          out.raw(spans.buffer, span[0], span[1]);
+          out.lengthDelimited(SCOPE_SPANS_SPANS, spans.buffer, span[0], span[1]);
         }
         string(out, SCOPE_SPANS_SCHEMA_URL, scope.schemaUrl());
       }
@@ -244,8 +243,7 @@ final class WireTraces {
 
   private static void bytes(Out out, int number, ByteString b) {
     if (!b.isEmpty()) {
-      out.tag(number, LEN);
-      out.varint(b.size());
+      out.header(number, b.size());
       out.ensure(b.size());
       b.copyTo(out.buffer, out.size);
       out.size += b.size();
@@ -255,19 +253,14 @@ final class WireTraces {
   private static void string(Out out, int number, String s) {
     if (s != null && !s.isEmpty()) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      out.tag(number, LEN);
-      out.varint(b.length);
-      out.raw(b, 0, b.length);
+      out.lengthDelimited(number, b, 0, b.length);
     }
   }
 
   private static void fixed64(Out out, int number, long value) {
     if (value != 0) {
       out.tag(number, FIXED64);
-      out.ensure(8);
-      for (int i = 0; i < 8; i++) {
-        out.buffer[out.size++] = (byte) (value >>> (8 * i));
-      }
+      out.littleEndian(value, 8);
     }
   }
 
@@ -314,17 +307,28 @@ final class WireTraces {
       buffer[size++] = (byte) value;
     }
 
-    void fixed32(int value) {
-      ensure(4);
-      for (int i = 0; i < 4; i++) {
+    /** A fixed32 or fixed64 value: its low {@code bytes} bytes, least significant first. */
+    void littleEndian(long value, int bytes) {
+      ensure(bytes);
+      for (int i = 0; i < bytes; i++) {
         buffer[size++] = (byte) (value >>> (8 * i));
       }
     }
 
-    void message(int number, Message m) {
-      int length = m.getSerializedSize();
+    /** The tag and length of a length-delimited field whose {@code length} bytes follow. */
+    void header(int number, int length) {
       tag(number, LEN);
       varint(length);
+    }
+
+    void lengthDelimited(int number, byte[] from, int offset, int length) {
+      header(number, length);
+      raw(from, offset, length);
+    }
+
+    void message(int number, Message m) {
+      int length = m.getSerializedSize();
+      header(number, length);
       ensure(length);
       try {
         CodedOutputStream cos = CodedOutputStream.newInstance(buffer, size, length);
