@@ -19,7 +19,7 @@ final class Envelope {
 
   /** Where an item came from in the request: enough to rebuild it with every field Item lacks. */
   record Origin(Resource resource, String resourceSchemaUrl, InstrumentationScope scope, String scopeSchemaUrl,
-      Message message, Metric metric, int metricIndex, byte[] wire, int wireOffset, int wireLength) {}
+      Message message, Metric metric, int metricIndex, int wireOffset, int wireLength) {}
 
   /** A metric kept as it came (histograms, summaries): not itemized, not enriched. */
   record PassThrough(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
@@ -62,6 +62,11 @@ final class Envelope {
   final List<Origin> origins;
   final List<PassThrough> passThrough;
   final long rejected;
+  /**
+   * The request's protobuf encoding, where each span's origin knows its range ({@code wireOffset},
+   * {@code wireLength}); null when the spans cannot be written from it (JSON, other signals).
+   */
+  final byte[] wire;
   final String rejectionMessage;
   /** Queue capacity this envelope holds until it is exported. */
   int permits;
@@ -76,8 +81,9 @@ final class Envelope {
   byte[] encoded;
 
   Envelope(Signal signal, List<Item> items, List<Origin> origins, List<PassThrough> passThrough, long rejected,
-      String rejectionMessage) {
+      String rejectionMessage, byte[] wire) {
     this.signal = signal;
+    this.wire = wire;
     this.items = items;
     this.origins = origins;
     this.passThrough = passThrough;

@@ -53,8 +53,9 @@ interface Exporter extends AutoCloseable {
   default void prepare(Envelope envelope) {}
 
   /**
-   * Exports the enriched envelopes (their {@code request} and {@code lines}), all of one signal, as
-   * one unit: they are delivered, or this throws and all of them go to the dead-letter sink.
+   * Exports the enriched envelopes (their {@code request}, {@code encoded} and {@code lines}), all
+   * of one signal: they are delivered, or this throws and the envelopes the exception names (all of
+   * them, unless it names some) go to the dead-letter sink.
    */
   void export(List<Envelope> envelopes, Context context) throws ExportException;
 

@@ -65,9 +65,7 @@ final class OtlpHttpExporter implements Exporter {
     List<Envelope> sendable = new ArrayList<>(envelopes.size());
     for (Envelope e : envelopes) {
       if (e.delivered > 0) {
-        if (e.encoded == null) {
-          prepare(e);
-        }
+        prepare(e); // a no-op when the enrich worker or the wire path encoded it already
         sendable.add(e);
       }
     }

@@ -71,6 +71,7 @@ final class OtlpItems {
     List<PassThrough> passThrough = new ArrayList<>();
     long[] rejected = {0};
     StringBuilder why = new StringBuilder();
+    byte[] spanWire = null;
     switch (signal) {
       case TRACES: {
         int[] ranges = wire == null ? null : WireTraces.spanRanges(wire);
@@ -85,6 +86,7 @@ final class OtlpItems {
             ranges = null; // not the shape protobuf parsed: take the builder path
           }
         }
+        spanWire = ranges == null ? null : wire;
         int ordinal = 0;
         for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
           for (ScopeSpans ss : rs.getScopeSpansList()) {
@@ -103,9 +105,8 @@ final class OtlpItems {
                   .traceFlags(span.getFlags() & 0xff).traceState(emptyToNull(span.getTraceState()))
                   .timeUnixNano(span.getStartTimeUnixNano()).endTimeUnixNano(span.getEndTimeUnixNano());
               AnyValues.putAll(item.attributes(), span.getAttributesList());
-              boolean inWire = ranges != null && at + 1 < ranges.length;
               add(items, origins, item, rs.getResource(), rs.getSchemaUrl(), ss.getScope(), ss.getSchemaUrl(), span,
-                  null, -1, inWire ? wire : null, inWire ? ranges[at] : 0, inWire ? ranges[at + 1] : 0);
+                  null, -1, ranges == null ? 0 : ranges[at], ranges == null ? 0 : ranges[at + 1]);
             }
           }
         }
@@ -127,7 +128,7 @@ final class OtlpItems {
                   .timeUnixNano(log.getTimeUnixNano()).observedTimeUnixNano(log.getObservedTimeUnixNano());
               AnyValues.putAll(item.attributes(), log.getAttributesList());
               add(items, origins, item, rl.getResource(), rl.getSchemaUrl(), sl.getScope(), sl.getSchemaUrl(), log,
-                  null, -1, null, 0, 0);
+                  null, -1, 0, 0);
             }
           }
         }
@@ -151,7 +152,7 @@ final class OtlpItems {
                 Item item = Item.metricPoint().name(metric.getName()).timeUnixNano(point.getTimeUnixNano());
                 AnyValues.putAll(item.attributes(), point.getAttributesList());
                 add(items, origins, item, rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl(),
-                    point, metric, metricIndex, null, 0, 0);
+                    point, metric, metricIndex, 0, 0);
               }
               metricIndex++;
             }
@@ -159,18 +160,18 @@ final class OtlpItems {
         }
       }
     }
-    return new Envelope(signal, items, origins, passThrough, rejected[0], why.toString());
+    return new Envelope(signal, items, origins, passThrough, rejected[0], why.toString(), spanWire);
   }
 
   private static void add(List<Item> items, List<Origin> origins, Item item, Resource resource,
       String resourceSchemaUrl, InstrumentationScope scope, String scopeSchemaUrl, Message message, Metric metric,
-      int metricIndex, byte[] wire, int wireOffset, int wireLength) {
+      int metricIndex, int wireOffset, int wireLength) {
     AnyValues.putAll(item.resource(), resource.getAttributesList());
     AnyValues.putAll(item.scope(), scope.getAttributesList());
     item.scopeName(emptyToNull(scope.getName())).scopeVersion(emptyToNull(scope.getVersion()))
         .schemaUrl(emptyToNull(scopeSchemaUrl.isEmpty() ? resourceSchemaUrl : scopeSchemaUrl));
     items.add(item);
-    origins.add(new Origin(resource, resourceSchemaUrl, scope, scopeSchemaUrl, message, metric, metricIndex, wire,
+    origins.add(new Origin(resource, resourceSchemaUrl, scope, scopeSchemaUrl, message, metric, metricIndex,
         wireOffset, wireLength));
   }
 
@@ -231,8 +232,7 @@ final class OtlpItems {
    * bytes — worth it when the encoding is what is exported and the JSON lines are rarely needed.
    */
   static void rebuild(Envelope envelope, Batch batch, boolean lineageAttribute, boolean fromWire) {
-    if (fromWire && envelope.signal == Signal.TRACES && !envelope.items.isEmpty() && envelope.passThrough.isEmpty()
-        && envelope.origins.stream().allMatch(o -> o.wire() != null)) {
+    if (fromWire && envelope.wire != null && !envelope.items.isEmpty()) {
       rebuildWire(envelope, batch, lineageAttribute);
       return;
     }
@@ -249,9 +249,7 @@ final class OtlpItems {
       // A lineage attribute on metric points would split every series per pipeline revision.
       Applied applied = apply(item, envelope.origins.get(i), lineageAttribute && !isMetric ? lineage : null, memo);
       if (item.deadLetterReason() != null) {
-        ObjectNode json = line(envelope.signal, applied);
-        json.put("lineage", lineage);
-        dead.add(new DeadLetter(json, item.deadLetterReason()));
+        dead.add(deadLetter(envelope.signal, applied, lineage, item.deadLetterReason()));
         continue;
       }
       Signal signal = envelope.signal;
@@ -295,35 +293,32 @@ final class OtlpItems {
       ResourceKey resourceKey = resourceKey(item, o, memo);
       ScopeKey scopeKey = scopeKey(item, o, memo);
       if (item.deadLetterReason() != null) {
-        ObjectNode json = line(Signal.TRACES, message(item, o, lineageValue, resourceKey, scopeKey));
-        json.put("lineage", lineage);
-        dead.add(new DeadLetter(json, item.deadLetterReason()));
+        dead.add(deadLetter(Signal.TRACES, message(item, o, lineageValue, resourceKey, scopeKey), lineage,
+            item.deadLetterReason()));
         continue;
       }
       Span span = (Span) o.message();
       int start = spans.size();
-      WireTraces.writeSpan(spans, item, span, o.wire(), o.wireOffset(), o.wireLength(),
+      WireTraces.writeSpan(spans, item, span, envelope.wire, o.wireOffset(), o.wireLength(),
           spanAttributes(item, span, lineageValue));
       groups.computeIfAbsent(resourceKey, k -> new LinkedHashMap<>())
           .computeIfAbsent(scopeKey, k -> new ArrayList<>()).add(new int[] {start, spans.size() - start});
       // The line may outlive the envelope (recent items): it keeps the parsed span, not the request's bytes.
-      Origin parsed = new Origin(o.resource(), o.resourceSchemaUrl(), o.scope(), o.scopeSchemaUrl(), span, null, -1,
-          null, 0, 0);
-      lines.add(new Line(lineage, () -> line(Signal.TRACES, message(item, parsed, lineageValue, resourceKey,
-          scopeKey))));
+      lines.add(new Line(lineage, () -> line(Signal.TRACES, message(item, o, lineageValue, resourceKey, scopeKey))));
       delivered++;
     }
-    List<WireTraces.ResourceGroup> request = new ArrayList<>(groups.size());
-    groups.forEach((rk, scopes) -> {
-      List<WireTraces.ScopeGroup> scopeGroups = new ArrayList<>(scopes.size());
-      scopes.forEach((sk, list) -> scopeGroups.add(new WireTraces.ScopeGroup(sk.scope().toByteArray(), sk.schemaUrl(),
-          list)));
-      request.add(new WireTraces.ResourceGroup(rk.resource().toByteArray(), rk.schemaUrl(), scopeGroups));
-    });
-    envelope.request = null;
-    envelope.encoded = delivered == 0 ? null : WireTraces.request(request, spans);
     if (delivered == 0) {
+      // Everything dead-lettered: an empty request, as the builder path makes.
       envelope.request = ExportTraceServiceRequest.getDefaultInstance();
+    } else {
+      List<WireTraces.ResourceGroup> request = new ArrayList<>(groups.size());
+      groups.forEach((rk, scopes) -> {
+        List<WireTraces.ScopeGroup> scopeGroups = new ArrayList<>(scopes.size());
+        scopes.forEach((sk, list) -> scopeGroups.add(new WireTraces.ScopeGroup(sk.scope().toByteArray(),
+            sk.schemaUrl(), list)));
+        request.add(new WireTraces.ResourceGroup(rk.resource().toByteArray(), rk.schemaUrl(), scopeGroups));
+      });
+      envelope.encoded = WireTraces.request(request, spans);
     }
     envelope.lines = lines;
     envelope.deadLetters = dead;
@@ -449,6 +444,13 @@ final class OtlpItems {
       }
     }
     return AnyValue.newBuilder().setStringValue(text).build();
+  }
+
+  /** A dead letter for an item a stage routed there: its line, with its lineage. */
+  private static DeadLetter deadLetter(Signal signal, Applied applied, String lineage, String reason) {
+    ObjectNode json = line(signal, applied);
+    json.put("lineage", lineage);
+    return new DeadLetter(json, reason);
   }
 
   /** A span's attributes after enrichment; unchanged ones are the original messages themselves. */
