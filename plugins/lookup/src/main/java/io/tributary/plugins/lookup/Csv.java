@@ -1,12 +1,9 @@
 package io.tributary.plugins.lookup;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,9 +20,11 @@ final class Csv {
 
   private Csv() {}
 
-  /** Reads a UTF-8 CSV file; {@code source} names it in messages. */
-  static List<Record> read(Path file, String source) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+  /**
+   * Parses a UTF-8 CSV file's bytes; {@code source} names it in messages, which give lines, never
+   * the file's content.
+   */
+  static List<Record> read(byte[] bytes, String source) {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -101,8 +100,8 @@ final class Csv {
           break;
         default:
           if (quoted) {
-            throw new IllegalArgumentException(source + " line " + line + ": unexpected '" + c
-                + "' after a closing quote (a quoted field must end at a comma or the end of the line)");
+            throw new IllegalArgumentException(source + " line " + line + ": unexpected character"
+                + " after a closing quote (a quoted field must end at a comma or the end of the line)");
           }
           field.append(c);
       }

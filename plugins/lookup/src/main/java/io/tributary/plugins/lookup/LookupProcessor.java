@@ -1,12 +1,9 @@
 package io.tributary.plugins.lookup;
 
 import io.tributary.api.Attributes;
+import io.tributary.api.ConfigFiles;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Looks the key attribute up in the current {@link Table} and writes the row. The table is an
- * immutable snapshot behind a volatile field; a background task may swap in a re-read CSV file.
+ * immutable snapshot behind a volatile field; a background task may swap in a re-read CSV file,
+ * read (like the first time) through the host's {@link ConfigFiles}.
  */
 final class LookupProcessor implements Processor {
 
@@ -27,7 +25,8 @@ final class LookupProcessor implements Processor {
   private volatile Table table;
 
   // Reloading (null/unused without reloadInterval).
-  private final Path file;
+  private final ConfigFiles files;
+  private final String file;
   private final String source;
   private final Table.Settings settings;
   private final ScheduledExecutorService reloader;
@@ -36,16 +35,20 @@ final class LookupProcessor implements Processor {
   private final AtomicLong reloads = new AtomicLong();
 
   LookupProcessor(String key, boolean overwrite, Table table) {
-    this(key, overwrite, table, null, null, null, null, 0, null);
+    this(key, overwrite, table, null, null, null, null, null, 0, null);
   }
 
-  /** {@code loadedStamp}: the file's {@link #stamp(Path)} taken before {@code table} was read from it. */
-  LookupProcessor(String key, boolean overwrite, Table table, Path file, String source,
+  /**
+   * {@code file}: the name as configured, read through {@code files}; {@code loadedStamp}: the
+   * stamp {@code table} was read under.
+   */
+  LookupProcessor(String key, boolean overwrite, Table table, ConfigFiles files, String file, String source,
       Table.Settings settings, String loadedStamp, long reloadMillis, String stageName) {
     this.keyInResource = key.startsWith("resource:");
     this.key = keyInResource ? key.substring("resource:".length()) : key;
     this.overwrite = overwrite;
     this.table = table;
+    this.files = files;
     this.file = file;
     this.source = source;
     this.settings = settings;
@@ -96,9 +99,14 @@ final class LookupProcessor implements Processor {
     }
   }
 
-  /** Re-reads the file if its modification time or size changed; keeps the old table on error. */
+  /** Re-reads the file if its stamp (modification time, size) changed; keeps the old table on error. */
   void reloadIfChanged() {
-    String now = stamp(file);
+    String now;
+    try {
+      now = files.stamp(file);
+    } catch (RuntimeException e) {
+      now = null;
+    }
     if (Objects.equals(now, stamp)) {
       return;
     }
@@ -108,10 +116,12 @@ final class LookupProcessor implements Processor {
       return;
     }
     try {
-      table = TableLoader.fromCsv(file, source, settings);
+      ConfigFiles.Content content = files.read(file);
+      table = TableLoader.fromCsv(content.bytes(), source, settings);
+      stamp = content.stamp();
       lastReloadError = null;
       reloads.incrementAndGet();
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       fail(e.getMessage() + "; keeping the table loaded before");
     }
   }
@@ -119,15 +129,6 @@ final class LookupProcessor implements Processor {
   private void fail(String message) {
     lastReloadError = message;
     LOG.log(System.Logger.Level.WARNING, "lookup reload failed: " + message);
-  }
-
-  static String stamp(Path file) {
-    try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return a.lastModifiedTime().toMillis() + "/" + a.size();
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   /** The table in use (for tests). */

@@ -1,5 +1,6 @@
 package io.tributary.plugins.lookup;
 
+import io.tributary.api.ConfigFiles;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorConfig;
@@ -8,9 +9,6 @@ import io.tributary.api.ProcessorDescriptor;
 import io.tributary.api.ProcessorDescriptor.ConfigField;
 import io.tributary.api.ProcessorDescriptor.Stability;
 import io.tributary.api.ProcessorFactory;
-import java.io.IOException;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -25,12 +23,15 @@ public final class LookupProcessorFactory implements ProcessorFactory {
       "product. Use it for small, slowly changing reference data (up to some hundred thousand",
       "rows) that must not cost a network call per item.",
       "",
-      "The table is either `csvFile`, a UTF-8 CSV file (RFC 4180: quoted fields may hold",
+      "The table is either `csvFile`, a UTF-8 CSV file in the server's lookup dir (RFC 4180: quoted fields may hold",
       "commas, quotes written `\"\"` and line breaks; CRLF or LF) whose header row names the",
       "columns and whose key column is `keyColumn` or else the first, or `inline`, a map from",
       "key to `column=value;column=value` (`\\;`, `\\=` and `\\\\` escape). It is loaded once",
       "when the stage is created; a malformed file stops the pipeline from compiling with a",
-      "message naming the file and line. Duplicate keys are errors.",
+      "message naming the file and line (never its content). Duplicate keys are errors.",
+      "The file is read through the host's ConfigFiles service: the name is relative to the",
+      "directory the operator allows (`--lookup-dir`); paths outside it, symbolic links out of",
+      "it, anything but a regular file, and files above the size limit are refused.",
       "",
       "For an item whose `key` attribute (a string or an integer; `resource:` prefix for a",
       "resource attribute) is found, each of `columns` (default: every column but the key) is",
@@ -63,13 +64,15 @@ public final class LookupProcessorFactory implements ProcessorFactory {
       .stability(Stability.STABLE)
       .reads("*", "resource:*")
       .writes("*")
+      .requiresService(ConfigFiles.class)
       .config(
           ConfigField.string("key")
               .required()
               .doc("The attribute whose value is looked up, e.g. tenant.id; 'resource:' prefix for "
                   + "a resource attribute."),
           ConfigField.string("csvFile")
-              .doc("Path of a UTF-8 CSV file with a header row. Give this or 'inline'."),
+              .doc("A UTF-8 CSV file with a header row, relative to the server's lookup dir. Give this "
+                  + "or 'inline'."),
           ConfigField.stringMap("inline")
               .doc("The table in the config: key → 'column=value;column=value'. Give this or 'csvFile'."),
           ConfigField.string("keyColumn")
@@ -185,21 +188,12 @@ public final class LookupProcessorFactory implements ProcessorFactory {
     if (inline) {
       return new LookupProcessor(key, overwrite, TableLoader.fromInline(c.getStringMap("inline"), settings));
     }
-    Path file;
-    try {
-      file = Path.of(csvFile);
-    } catch (InvalidPathException e) {
-      throw new IllegalArgumentException("config 'csvFile': '" + csvFile + "' is not a path: " + e.getReason());
-    }
+    ConfigFiles files = context.service(ConfigFiles.class).orElseThrow(() -> new IllegalArgumentException(
+        "config 'csvFile': this host offers no ConfigFiles service, so no file can be read"));
     String source = "csvFile '" + csvFile + "'";
-    String stamp = LookupProcessor.stamp(file);
-    Table table;
-    try {
-      table = TableLoader.fromCsv(file, source, settings);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("config 'csvFile': cannot read '" + csvFile + "': " + e);
-    }
-    return new LookupProcessor(key, overwrite, table, file, source, settings, stamp, reloadInterval,
-        context.stageName());
+    ConfigFiles.Content content = files.read(csvFile);
+    Table table = TableLoader.fromCsv(content.bytes(), source, settings);
+    return new LookupProcessor(key, overwrite, table, files, csvFile, source, settings, content.stamp(),
+        reloadInterval, context.stageName());
   }
 }

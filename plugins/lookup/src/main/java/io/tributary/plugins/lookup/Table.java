@@ -112,11 +112,14 @@ final class Table {
 
   /**
    * Builds a table. {@code source} names the table in messages ({@code csvFile 'tenants.csv'});
-   * {@code header} names the columns; {@code keyIndex} is the key column.
+   * {@code header} names the columns; {@code keyIndex} is the key column. When {@code fromFile},
+   * messages name columns by position and rows by line, never by what the file holds: a message
+   * goes to whoever wrote the configuration, who need not be allowed to read the file.
    *
    * @throws IllegalArgumentException naming the config key or the row at fault
    */
-  static Table build(Settings s, String source, List<String> header, int keyIndex, List<RawRow> raw) {
+  static Table build(Settings s, String source, List<String> header, int keyIndex, List<RawRow> raw,
+      boolean fromFile) {
     List<String> written = new ArrayList<>();
     if (s.columns().isEmpty()) {
       for (int j = 0; j < header.size(); j++) {
@@ -130,7 +133,8 @@ final class Table {
         if (j < 0 || j == keyIndex) {
           throw new IllegalArgumentException("config 'columns': '" + column + "' is not a "
               + (j == keyIndex ? "value column (it is the key)" : "column of " + source)
-              + " (columns: " + valueColumns(header, keyIndex) + ")");
+              + (fromFile ? " (its header has " + header.size() + " columns)"
+                  : " (columns: " + valueColumns(header, keyIndex) + ")"));
         }
         written.add(column);
       }
@@ -138,7 +142,8 @@ final class Table {
     for (String column : s.defaults().keySet()) {
       if (!written.contains(column)) {
         throw new IllegalArgumentException("config 'defaults': '" + column
-            + "' is not among the columns written " + written);
+            + "' is not among the columns written"
+            + (fromFile && s.columns().isEmpty() ? " (the columns of " + source + " but the key)" : " " + written));
       }
     }
     String[] targets = new String[written.size()];
@@ -149,9 +154,11 @@ final class Table {
       indexes[w] = header.indexOf(written.get(w));
       missValues[w] = s.defaults().get(written.get(w));
       if (targets[w].isEmpty() || targets[w].chars().anyMatch(ch -> ch <= ' ')) {
-        throw new IllegalArgumentException("config 'prefix': column '" + written.get(w)
-            + "' of " + source + " gives the attribute key '" + targets[w]
-            + "', which is empty or has whitespace");
+        throw new IllegalArgumentException(fromFile && s.columns().isEmpty()
+            ? "config 'prefix': column " + (indexes[w] + 1) + " of " + source
+                + " gives an attribute key that is empty or has whitespace"
+            : "config 'prefix': column '" + written.get(w) + "' of " + source + " gives the attribute key '"
+                + targets[w] + "', which is empty or has whitespace");
       }
     }
     Map<String, Row> rows = new HashMap<>(Math.max(16, raw.size() * 2));
@@ -159,12 +166,14 @@ final class Table {
     for (RawRow r : raw) {
       String key = r.cells().get(keyIndex);
       if (key.isEmpty()) {
-        throw new IllegalArgumentException(r.where() + ": the key ('" + header.get(keyIndex) + "') is empty");
+        throw new IllegalArgumentException(r.where() + ": the key ("
+            + (fromFile ? "column " + (keyIndex + 1) : "'" + header.get(keyIndex) + "'") + ") is empty");
       }
       String normalized = s.caseInsensitive() ? key.toLowerCase(Locale.ROOT) : key;
       String before = firstSeen.putIfAbsent(normalized, r.where());
       if (before != null) {
-        throw new IllegalArgumentException(r.where() + ": duplicate key '" + key + "' (first at "
+        throw new IllegalArgumentException(r.where() + ": duplicate key" + (fromFile ? "" : " '" + key + "'")
+            + " (first at "
             + before + (s.caseInsensitive() ? ", keys compared ignoring case)" : ")"));
       }
       String[] values = new String[targets.length];
@@ -183,15 +192,18 @@ final class Table {
     return out;
   }
 
-  /** Header checks shared by the CSV and inline forms. */
-  static void checkHeader(String source, List<String> header) {
+  /** Header checks shared by the CSV and inline forms; {@code fromFile} as in {@link #build}. */
+  static void checkHeader(String source, List<String> header, boolean fromFile) {
     Set<String> seen = new LinkedHashSet<>();
-    for (String column : header) {
+    for (int j = 0; j < header.size(); j++) {
+      String column = header.get(j);
       if (column.isEmpty()) {
         throw new IllegalArgumentException(source + " line 1: a column has no name");
       }
       if (!seen.add(column)) {
-        throw new IllegalArgumentException(source + " line 1: column '" + column + "' appears twice");
+        throw new IllegalArgumentException(source + " line 1: " + (fromFile
+            ? "column " + (j + 1) + " has the name of column " + (header.indexOf(column) + 1)
+            : "column '" + column + "' appears twice"));
       }
     }
   }

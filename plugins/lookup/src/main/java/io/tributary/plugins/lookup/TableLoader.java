@@ -1,7 +1,5 @@
 package io.tributary.plugins.lookup;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,14 +11,14 @@ final class TableLoader {
   private TableLoader() {}
 
   /**
-   * Reads {@code file}: the first record is the header, whose names are trimmed; the key column is
-   * {@code keyColumn} (the first column when null).
+   * Parses a CSV file's {@code bytes}: the first record is the header, whose names are trimmed;
+   * the key column is {@code keyColumn} (the first column when null).
    *
-   * @throws IllegalArgumentException naming the file and line, or the config key, at fault
-   * @throws IOException if the file cannot be read
+   * @throws IllegalArgumentException naming the file and line, or the config key, at fault, but
+   *     nothing the file holds
    */
-  static Table fromCsv(Path file, String source, Table.Settings s) throws IOException {
-    List<Csv.Record> records = Csv.read(file, source);
+  static Table fromCsv(byte[] bytes, String source, Table.Settings s) {
+    List<Csv.Record> records = Csv.read(bytes, source);
     if (records.isEmpty()) {
       throw new IllegalArgumentException(source + ": the file is empty (it needs a header row)");
     }
@@ -28,13 +26,14 @@ final class TableLoader {
     for (String name : records.get(0).fields()) {
       header.add(name.trim());
     }
-    Table.checkHeader(source, header);
+    Table.checkHeader(source, header, true);
     int keyIndex = 0;
     if (s.keyColumn() != null) {
       keyIndex = header.indexOf(s.keyColumn());
       if (keyIndex < 0) {
         throw new IllegalArgumentException("config 'keyColumn': '" + s.keyColumn()
-            + "' is not a column of " + source + " (columns: " + header + ")");
+            + "' is not a column of " + source + " (its header has " + header.size()
+            + (header.size() == 1 ? " column)" : " columns)"));
       }
     }
     if (header.size() < 2) {
@@ -51,7 +50,7 @@ final class TableLoader {
       }
       rows.add(new Table.RawRow(where, record.fields()));
     }
-    return Table.build(s, source, header, keyIndex, rows);
+    return Table.build(s, source, header, keyIndex, rows, true);
   }
 
   /**
@@ -84,7 +83,7 @@ final class TableLoader {
       }
       rows.add(new Table.RawRow("config 'inline' entry '" + key + "'", aligned));
     });
-    return Table.build(s, "config 'inline'", header, 0, rows);
+    return Table.build(s, "config 'inline'", header, 0, rows, false);
   }
 
   static Map<String, String> parseCells(String text, String where) {

@@ -45,7 +45,7 @@ class CsvTest {
   @Test
   void names_the_line_of_text_after_a_closing_quote() {
     assertThatThrownBy(() -> parse("id,a\n\"x\" ,b\n"))
-        .hasMessageStartingWith("t.csv line 2: unexpected ' ' after a closing quote");
+        .hasMessageStartingWith("t.csv line 2: unexpected character after a closing quote");
   }
 
   @Test
@@ -58,6 +58,6 @@ class CsvTest {
   void a_doubled_quote_after_a_closing_quote_is_an_escaped_quote_and_text_after_it_an_error() {
     assertThat(parse("\"a\"\"\"\n")).extracting(Csv.Record::fields).containsExactly(List.of("a\""));
     assertThatThrownBy(() -> parse("\"a\"\"\"b"))
-        .hasMessageStartingWith("t.csv line 1: unexpected 'b' after a closing quote");
+        .hasMessageStartingWith("t.csv line 1: unexpected character after a closing quote");
   }
 }

@@ -3,12 +3,14 @@ package io.tributary.plugins.lookup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.api.ConfigFiles;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.runtime.Batch;
 import io.tributary.runtime.CompiledPipeline;
+import io.tributary.runtime.DirectoryConfigFiles;
 import io.tributary.runtime.ExampleVerifier;
 import io.tributary.runtime.PipelineCompiler;
 import io.tributary.runtime.PipelineSpec;
@@ -28,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,8 +52,27 @@ class LookupProcessorTest {
     return file;
   }
 
+  private DirectoryConfigFiles files;
+
+  /** The host's service over {@link #dir}, as a node offers it over its lookup dir. */
+  private DirectoryConfigFiles files() {
+    if (files == null) {
+      files = new DirectoryConfigFiles(dir, DirectoryConfigFiles.DEFAULT_MAX_BYTES,
+          DirectoryConfigFiles.DEFAULT_READ_TIMEOUT);
+    }
+    return files;
+  }
+
+  @AfterEach
+  void closeFiles() {
+    if (files != null) {
+      files.close();
+    }
+  }
+
   private Processor create(Map<String, ?> config) {
-    return factory.create(ProcessorContext.of(descriptor.validateConfig(config)));
+    return factory.create(ProcessorContext.of("test", "test", descriptor.validateConfig(config),
+        Map.of(ConfigFiles.class, files())));
   }
 
   private static Item span(String key, Object value) {
@@ -238,7 +260,7 @@ class LookupProcessorTest {
     Path file = csv("dup.csv", "tenant,tier\nacme,gold\nACME,silver\n");
     assertThat(create(config(file))).isNotNull(); // different case: two keys
     assertThatThrownBy(() -> create(config(file, "caseInsensitive", true)))
-        .hasMessage("csvFile '" + file + "' line 3: duplicate key 'ACME' (first at csvFile '" + file
+        .hasMessage("csvFile '" + file + "' line 3: duplicate key (first at csvFile '" + file
             + "' line 2, keys compared ignoring case)");
   }
 
@@ -249,11 +271,52 @@ class LookupProcessorTest {
     assertThatThrownBy(() -> create(config(csv("one.csv", "tenant\nacme\n"))))
         .hasMessageContaining("line 1: the header names only the key column");
     assertThatThrownBy(() -> create(config(csv("twice.csv", "tenant,tier,tier\n"))))
-        .hasMessageContaining("line 1: column 'tier' appears twice");
+        .hasMessageContaining("line 1: column 3 has the name of column 2");
     assertThatThrownBy(() -> create(config(csv("noname.csv", "tenant,,tier\n"))))
         .hasMessageContaining("line 1: a column has no name");
     assertThatThrownBy(() -> create(config(csv("emptykey.csv", "tenant,tier\n,gold\n"))))
-        .hasMessageContaining("emptykey.csv' line 2: the key ('tenant') is empty");
+        .hasMessageContaining("emptykey.csv' line 2: the key (column 1) is empty");
+  }
+
+  @Test
+  void messages_about_a_file_never_quote_what_it_holds() throws Exception {
+    String secret = "trb_S3CRET-header-value";
+    Path file = csv("secret.csv", secret + ",x-" + secret + "\n" + secret + "-row,v\n" + secret + "-row,w\n");
+    List<Map<String, Object>> configs = List.of(
+        config(file, "keyColumn", "zz"),
+        config(file, "columns", List.of("nope")),
+        config(file, "defaults", Map.of("nope", "d")),
+        config(file, "prefix", " "),
+        config(file));
+    for (Map<String, Object> config : configs) {
+      assertThatThrownBy(() -> create(config)).as("%s", config)
+          .isInstanceOf(IllegalArgumentException.class)
+          .message().doesNotContain("S3CRET").contains("secret.csv");
+    }
+    assertThatThrownBy(() -> create(config(file, "keyColumn", "zz")))
+        .hasMessageEndingWith("is not a column of csvFile '" + file + "' (its header has 2 columns)");
+    assertThatThrownBy(() -> create(config(csv("twice.csv", secret + "," + secret + "\n"))))
+        .message().doesNotContain("S3CRET");
+    assertThatThrownBy(() -> create(config(csv("quote.csv", "a,b\n\"x\"" + secret + ",y\n"))))
+        .message().doesNotContain("S3CRET").contains("line 2");
+  }
+
+  @Test
+  void a_file_outside_the_host_directory_is_refused_by_the_host() throws Exception {
+    Path outside = Files.createTempFile("outside", ".csv");
+    try {
+      Files.writeString(outside, "k,v\nsecret-row,1\n");
+      assertThatThrownBy(() -> create(config(outside)))
+          .isInstanceOf(ConfigFiles.ConfigFileException.class)
+          .hasMessageContaining("outside the lookup dir");
+      assertThatThrownBy(() -> create(Map.of("key", "k", "csvFile", "../" + outside.getFileName())))
+          .hasMessageContaining("outside the lookup dir");
+    } finally {
+      Files.delete(outside);
+    }
+    assertThatThrownBy(() -> factory.create(ProcessorContext.of(descriptor.validateConfig(
+        config(csv("t.csv", TENANTS)))))).hasMessageContaining("no ConfigFiles service");
+    assertThat(descriptor.requiredServices()).containsExactly(ConfigFiles.class.getName());
   }
 
   @Test
@@ -262,7 +325,7 @@ class LookupProcessorTest {
     Files.write(latin1, new byte[] {'k', ',', 'v', '\n', 'a', ',', (byte) 0xE9, '\n'});
     assertThatThrownBy(() -> create(config(latin1))).hasMessageContaining("latin1.csv': not UTF-8 text");
     assertThatThrownBy(() -> create(config(dir.resolve("absent.csv"))))
-        .hasMessageStartingWith("config 'csvFile': cannot read").hasMessageContaining("absent.csv");
+        .hasMessageStartingWith("config file '").hasMessageContaining("absent.csv': no such file");
   }
 
   @Test
@@ -373,7 +436,7 @@ class LookupProcessorTest {
   @Test
   void runs_through_the_engine_with_declared_writes_enforced() throws Exception {
     PipelineCompiler compiler = PipelineCompiler.builder(ProcessorRegistry.of(List.of(factory)))
-        .enforceDeclaredWrites(true).build();
+        .service(ConfigFiles.class, files()).enforceDeclaredWrites(true).build();
     try (CompiledPipeline pipeline = compiler.compile("test", 1, PipelineSpec.of(
         StageSpec.of("lookup", config(csv("t.csv", TENANTS), "prefix", "tenant."))))) {
       Item hit = span("tenant.id", "acme");
