@@ -38,6 +38,7 @@ export async function render(view, {args}) {
     try {
       const r = (await api('/environments/' + encodeURIComponent(env) + '/simulate', {method: 'POST', body})).body;
       fill(out, h('h2', {}, r.revision ? 'Result with revision #' + r.revision : 'Result with the edited pipeline'),
+        (r.notes || []).length ? h('ul', {class: 'notes'}, r.notes.map(n => h('li', {class: 'muted'}, n))) : null,
         r.diagnostics.length ? h('ul', {class: 'diagnostics'}, r.diagnostics.map(d => h('li', {class: d.severity}, badge(d.severity), ' ', d.stage || '', ' ', d.message))) : null,
         r.results.map((res, n) => h('article', {class: 'card sim-result'},
           body.items.length > 1 ? h('h3', {}, 'Item ' + (n + 1)) : null,

@@ -6,6 +6,7 @@ import io.tributary.catalog.Catalog;
 import io.tributary.catalog.CatalogSettings;
 import io.tributary.catalog.DescriptorJson;
 import io.tributary.catalog.ProcessorCatalog;
+import io.tributary.runtime.DirectoryConfigFiles;
 import io.tributary.runtime.plugins.PluginEvent;
 import io.tributary.runtime.plugins.PluginRegistry;
 import io.tributary.runtime.plugins.ProcessorEntry;
@@ -14,6 +15,7 @@ import io.tributary.server.http.AuditController;
 import io.tributary.server.http.ChangeRequestsController;
 import io.tributary.server.http.Controller;
 import io.tributary.server.http.EnvironmentsController;
+import io.tributary.server.http.ExpensiveRequests;
 import io.tributary.server.http.MetricsController;
 import io.tributary.server.http.OpenApiController;
 import io.tributary.server.http.ProcessorsController;
@@ -74,6 +76,7 @@ public final class Node implements AutoCloseable {
   private OtlpReceiver receiver;
   private final Optional<Path> bootstrapTokenFile;
   private final Clock clock;
+  private final DirectoryConfigFiles configFiles;
 
   private Node(ServerConfig config, BuildInfo buildInfo, Options options) {
     this.config = config;
@@ -92,7 +95,11 @@ public final class Node implements AutoCloseable {
     synchronizeCatalog();
     LOG.info("{} processor(s) available: {}", registry.ids().size(), registry.ids());
 
-    this.pipelines = new PipelineService(catalog, registry, config.env(), meters);
+    this.configFiles = new DirectoryConfigFiles(lookupDir(config), config.lookupMaxFileSize(),
+        DirectoryConfigFiles.DEFAULT_READ_TIMEOUT);
+    LOG.info("Processor configuration may name files in {} only (at most {} bytes each)",
+        configFiles.root(), configFiles.maxBytes());
+    this.pipelines = new PipelineService(catalog, registry, config.env(), meters, configFiles);
     pipelines.start();
     this.gateway = Gateway.start(config.env(), pipelines::holder, config.dataDir(), config.exporters(),
         options.gateway() != null ? options.gateway() : Gateway.Settings.defaults(config.lineage()), meters,
@@ -101,10 +108,12 @@ public final class Node implements AutoCloseable {
     TokenAuthenticator tokens = new TokenAuthenticator(catalog, options.clock());
     Sessions sessions = new Sessions(options.clock(), Sessions.DEFAULT_LIFETIME);
     AtomicReference<TributaryServer> self = new AtomicReference<>();
+    // One allowance per principal over every request that compiles a pipeline or computes a diff.
+    ExpensiveRequests limits = ExpensiveRequests.defaults(options.clock());
     List<Controller> controllers = new ArrayList<>(List.of(
-        new ProcessorsController(catalog, registry),
-        new EnvironmentsController(catalog, pipelines, meters, gateway::stats),
-        new ChangeRequestsController(catalog, pipelines),
+        new ProcessorsController(catalog, registry, limits),
+        new EnvironmentsController(catalog, pipelines, meters, gateway::stats, limits),
+        new ChangeRequestsController(catalog, pipelines, limits),
         new AuditController(catalog),
         new TokensController(catalog),
         new SessionController(catalog, sessions, tokens),
@@ -116,11 +125,22 @@ public final class Node implements AutoCloseable {
     self.set(server);
     // Closed in reverse: the listener first, then the pipeline, the watcher, the database.
     server.lifecycle().register("catalog", catalog);
+    server.lifecycle().register("config file readers", configFiles);
     server.lifecycle().register("plugin watcher", registry);
     server.lifecycle().register("pipeline of " + config.env(), pipelines);
     server.lifecycle().register("gateway", gateway);
     registry.watch(options.pluginScanInterval());
     pipelines.watch(options.pipelinePollInterval());
+  }
+
+  /** Creates the lookup dir if missing, so an operator sees where lookup files go. */
+  private static Path lookupDir(ServerConfig config) {
+    try {
+      return java.nio.file.Files.createDirectories(config.lookupDir());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Cannot create the lookup dir " + config.lookupDir() + " ("
+          + io.tributary.server.config.Setting.LOOKUP_DIR.flag() + "): " + e, e);
+    }
   }
 
   /**

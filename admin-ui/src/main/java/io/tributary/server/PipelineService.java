@@ -2,6 +2,9 @@ package io.tributary.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.api.ConfigFiles;
+import io.tributary.api.ProcessorDescriptor;
+import io.tributary.api.ProcessorFactory;
 import io.tributary.catalog.Catalog;
 import io.tributary.catalog.PipelineRevision;
 import io.tributary.catalog.StageRecord;
@@ -13,12 +16,20 @@ import io.tributary.runtime.PipelineHolder;
 import io.tributary.runtime.PipelineSpec;
 import io.tributary.runtime.ProcessorRegistry;
 import io.tributary.runtime.StageSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,13 +58,23 @@ public final class PipelineService implements AutoCloseable {
   private volatile long failedRevision = -1;
   private ScheduledExecutorService poller;
 
-  public PipelineService(Catalog catalog, ProcessorRegistry registry, String env, MeterRegistry meters) {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * @param files how processors read the files their configuration names (the node's lookup
+   *     dir): the only way configuration reaches the file system
+   */
+  public PipelineService(Catalog catalog, ProcessorRegistry registry, String env, MeterRegistry meters,
+      ConfigFiles files) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.env = Objects.requireNonNull(env, "env");
-    this.compiler = PipelineCompiler.builder(registry).meterRegistry(meters).build();
+    Objects.requireNonNull(files, "files");
+    this.compiler = PipelineCompiler.builder(registry).meterRegistry(meters)
+        .service(ConfigFiles.class, files).build();
     // Checks and simulations must not show up in this node's stage metrics.
-    this.checker = PipelineCompiler.builder(registry).meterRegistry(new SimpleMeterRegistry()).build();
+    this.checker = PipelineCompiler.builder(registry).meterRegistry(new SimpleMeterRegistry())
+        .service(ConfigFiles.class, files).build();
   }
 
   /** The environment this node runs. */
@@ -155,7 +176,12 @@ public final class PipelineService implements AutoCloseable {
     return checker.compile(environment, base.revision(), toSpec(resolveSecrets(stages, base)));
   }
 
-  /** Replaces each {@code {"set": true}} with the value of the same stage and key in {@code base}. */
+  /**
+   * Replaces each {@code {"set": true}} with the value of the same key in the stage of
+   * {@code base} that has the same name <em>and</em> the same processor id: a stored secret is
+   * only ever given back to the processor it was written for, never to another processor in a
+   * stage named like it.
+   */
   public static List<StageRecord> resolveSecrets(List<StageRecord> stages, PipelineRevision base) {
     List<StageRecord> out = new ArrayList<>(stages.size());
     for (StageRecord stage : stages) {
@@ -163,20 +189,94 @@ public final class PipelineService implements AutoCloseable {
       for (Map.Entry<String, Object> e : config.entrySet()) {
         if (SECRET_SET.equals(e.getValue())) {
           Object stored = base == null ? null : base.stages().stream()
-              .filter(s -> s.name().equals(stage.name()))
+              .filter(s -> s.name().equals(stage.name()) && s.processor().equals(stage.processor()))
               .map(s -> s.config().get(e.getKey()))
               .filter(Objects::nonNull)
               .findFirst().orElse(null);
           if (stored == null || SECRET_SET.equals(stored)) {
             throw new IllegalArgumentException("stage '" + stage.name() + "' config '" + e.getKey()
                 + "': {\"set\": true} keeps a stored secret, but revision "
-                + (base == null ? "?" : base.revision()) + " has none for it: give the value");
+                + (base == null ? "?" : base.revision()) + " has none for it in a stage of that name"
+                + " running processor '" + stage.processor() + "': give the value");
           }
           e.setValue(stored);
         }
       }
       out.add(stage.withConfig(config));
     }
+    return out;
+  }
+
+  /** A viewer's simulation of {@code current}: its stages, each set secret a throwaway value. */
+  public record ViewerStages(List<StageRecord> stages, List<String> notes) {}
+
+  /**
+   * The stages of {@code current} for a caller who may not use its stored secrets (a viewer):
+   * every set secret is replaced by a random value made for this one simulation, so a stage that
+   * hashes or pseudonymises runs as it would, but never under the stored key — what it shows
+   * cannot be compared with, or replayed against, production output.
+   */
+  public ViewerStages forViewer(PipelineRevision current) {
+    List<StageRecord> masked = catalog.pipelines().masked(current).stages();
+    List<StageRecord> out = new ArrayList<>(masked.size());
+    List<String> notes = new ArrayList<>();
+    for (StageRecord stage : masked) {
+      Map<String, Object> config = new LinkedHashMap<>(stage.config());
+      List<String> replaced = new ArrayList<>();
+      for (Map.Entry<String, Object> e : config.entrySet()) {
+        if (SECRET_SET.equals(e.getValue())) {
+          byte[] key = new byte[32];
+          RANDOM.nextBytes(key);
+          e.setValue(Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+          replaced.add(e.getKey());
+        }
+      }
+      if (!replaced.isEmpty()) {
+        notes.add("stage '" + stage.name() + "' ran with a throwaway random value for its secret "
+            + String.join(", ", replaced) + " instead of the stored one (a viewer's simulation never "
+            + "uses stored secrets): hashed and pseudonymised values differ from what this environment "
+            + "produces");
+      }
+      out.add(stage.withConfig(config));
+    }
+    return new ViewerStages(out, notes);
+  }
+
+  /**
+   * A SHA-256 over {@code stages} with every value of a field its processor declares secret
+   * replaced by {@code {"set": true}}: what an audit event records of a candidate pipeline, so
+   * the trail shows which candidate was tried without holding a secret or an unsalted hash of one.
+   */
+  public String candidateDigest(List<StageRecord> stages) {
+    StringBuilder canonical = new StringBuilder();
+    for (StageRecord stage : stages) {
+      java.util.Set<String> secret = secretFields(stage);
+      Map<String, Object> config = new TreeMap<>();
+      stage.config().forEach((k, v) -> config.put(k, secret.contains(k) && v != null ? SECRET_SET : v));
+      canonical.append(stage.name()).append('\0').append(stage.processor()).append('\0')
+          .append(stage.version()).append('\0').append(stage.enabled()).append('\0')
+          .append(stage.onFailure()).append('\0').append(config).append('\n');
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private java.util.Set<String> secretFields(StageRecord stage) {
+    Optional<ProcessorFactory> factory = stage.version() == null
+        ? registry.latest(stage.processor())
+        : registry.find(stage.processor(), stage.version());
+    java.util.Set<String> out = new java.util.HashSet<>();
+    factory.ifPresent(f -> {
+      for (ProcessorDescriptor.ConfigField field : f.descriptor().config()) {
+        if (field.isSecret()) {
+          out.add(field.name());
+        }
+      }
+    });
     return out;
   }
 

@@ -31,6 +31,11 @@ public final class TributaryServer {
 
   /** How long a stop waits for in-flight requests before cutting them off. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * The largest request body the admin API reads: 1 MiB, ample for a pipeline of the most stages
+   * allowed with their configuration, or the most sample items of a simulation. Larger: 413.
+   */
+  public static final long MAX_REQUEST_BYTES = 1L << 20;
 
   private final ServerConfig config;
   private final BuildInfo buildInfo;
@@ -122,6 +127,7 @@ public final class TributaryServer {
 
   private void configure(JavalinConfig cfg, List<Controller> controllers) {
     cfg.startup.showJavalinBanner = false;
+    cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
     cfg.jetty.modifyServer(
         server -> {
           // A positive stop timeout lets requests in flight finish before their connections are

@@ -99,6 +99,22 @@ public final class TributaryCommand implements Runnable {
           + " Env TRIBUTARY_LINEAGE. Default: true.")
   String lineage;
 
+  @Option(
+      names = "--lookup-dir",
+      paramLabel = "<dir>",
+      scope = ScopeType.INHERIT,
+      description = "The only directory processor configuration may name files in (a lookup"
+          + " table's csvFile is relative to it). Env TRIBUTARY_LOOKUP_DIR. Default: <data-dir>/lookup.")
+  String lookupDir;
+
+  @Option(
+      names = "--lookup-max-file-size",
+      paramLabel = "<size>",
+      scope = ScopeType.INHERIT,
+      description = "The largest file processor configuration may read: bytes, or with KiB, MiB"
+          + " or GiB. Env TRIBUTARY_LOOKUP_MAX_FILE_SIZE. Default: 64MiB.")
+  String lookupMaxFileSize;
+
   /** The options given on the command line; absent keys were not given. */
   Map<Setting, String> givenFlags() {
     Map<Setting, String> flags = new EnumMap<>(Setting.class);
@@ -110,6 +126,8 @@ public final class TributaryCommand implements Runnable {
     putIfGiven(flags, Setting.DB_URL, dbUrl);
     putIfGiven(flags, Setting.EXPORTER, exporter);
     putIfGiven(flags, Setting.LINEAGE, lineage);
+    putIfGiven(flags, Setting.LOOKUP_DIR, lookupDir);
+    putIfGiven(flags, Setting.LOOKUP_MAX_FILE_SIZE, lookupMaxFileSize);
     return flags;
   }
 

@@ -21,15 +21,29 @@ import java.util.regex.Pattern;
  * @param exporters where the gateway sends enriched telemetry (at least one)
  * @param lineage whether exported spans and log records carry their lineage as the attribute
  *     {@code tributary.lineage}
+ * @param lookupDir the only directory processor configuration may name files in
+ * @param lookupMaxFileSize the largest such file read, in bytes
  */
 public record ServerConfig(
     int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
-    List<ExporterSpec> exporters, boolean lineage) {
+    List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize) {
 
   /** The default exporters (JSONL files) and lineage on. */
   public ServerConfig(int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl) {
     this(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, ExporterSpec.DEFAULT, true);
   }
+
+  /** The default lookup dir ({@code <dataDir>/lookup}) and file size limit. */
+  public ServerConfig(int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
+      List<ExporterSpec> exporters, boolean lineage) {
+    this(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage,
+        dataDir.resolve(DEFAULT_LOOKUP_DIR), DEFAULT_LOOKUP_MAX_FILE_SIZE);
+  }
+
+  /** The lookup dir's default, relative to the data dir. */
+  public static final String DEFAULT_LOOKUP_DIR = "lookup";
+  /** The default size limit of a file processor configuration names: 64 MiB. */
+  public static final long DEFAULT_LOOKUP_MAX_FILE_SIZE = 64L * 1024 * 1024;
 
   public static final int DEFAULT_ADMIN_PORT = 8080;
   /** The port every OpenTelemetry SDK sends OTLP/HTTP to by default. */
@@ -48,6 +62,11 @@ public record ServerConfig(
     Objects.requireNonNull(pluginsDir, "pluginsDir");
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(dbUrl, "dbUrl");
+    Objects.requireNonNull(lookupDir, "lookupDir");
+    if (lookupMaxFileSize < 1) {
+      throw new InvalidConfigException(Setting.LOOKUP_MAX_FILE_SIZE, "Invalid value for option '"
+          + Setting.LOOKUP_MAX_FILE_SIZE.flag() + "': " + lookupMaxFileSize + " is not a positive size");
+    }
     exporters = List.copyOf(exporters);
     if (exporters.isEmpty()) {
       throw new InvalidConfigException(Setting.EXPORTER, "Invalid value for option '" + Setting.EXPORTER.flag()
@@ -83,15 +102,18 @@ public record ServerConfig(
     Resolver resolver = new Resolver(flags, environment);
     String defaultPlugins =
         home.map(h -> h.resolve("plugins").toString()).orElse(DEFAULT_PLUGINS_DIR);
+    Path dataDir = resolver.path(Setting.DATA_DIR, DEFAULT_DATA_DIR);
     return new ServerConfig(
         resolver.port(Setting.ADMIN_PORT, DEFAULT_ADMIN_PORT),
         resolver.port(Setting.OTLP_PORT, DEFAULT_OTLP_PORT),
-        resolver.path(Setting.DATA_DIR, DEFAULT_DATA_DIR),
+        dataDir,
         resolver.path(Setting.PLUGINS_DIR, defaultPlugins),
         resolver.env(),
         resolver.value(Setting.DB_URL).map(Value::text).orElse(""),
         resolver.exporters(),
-        resolver.bool(Setting.LINEAGE, true));
+        resolver.bool(Setting.LINEAGE, true),
+        resolver.path(Setting.LOOKUP_DIR, dataDir.resolve(DEFAULT_LOOKUP_DIR).toString()),
+        resolver.size(Setting.LOOKUP_MAX_FILE_SIZE, DEFAULT_LOOKUP_MAX_FILE_SIZE));
   }
 
   /** Whether the catalog lives in the embedded H2 database under {@link #dataDir()}. */
@@ -188,6 +210,31 @@ public record ServerConfig(
       } catch (IllegalArgumentException e) {
         throw new InvalidConfigException(Setting.EXPORTER, value.get().describe() + ": " + e.getMessage());
       }
+    }
+
+    /** A size in bytes: a whole number, optionally followed by KiB, MiB or GiB. */
+    long size(Setting setting, long defaultValue) {
+      Optional<Value> value = value(setting);
+      if (value.isEmpty()) {
+        return defaultValue;
+      }
+      java.util.regex.Matcher m = Pattern.compile("(\\d{1,12})\\s*(|B|KiB|MiB|GiB)").matcher(value.get().text());
+      if (!m.matches()) {
+        throw new InvalidConfigException(setting, value.get().describe()
+            + " is not a size (a whole number of bytes, or with KiB, MiB or GiB, e.g. 64MiB)");
+      }
+      long unit = switch (m.group(2)) {
+        case "KiB" -> 1L << 10;
+        case "MiB" -> 1L << 20;
+        case "GiB" -> 1L << 30;
+        default -> 1L;
+      };
+      long bytes = Long.parseLong(m.group(1)) * unit;
+      if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+        throw new InvalidConfigException(setting, value.get().describe()
+            + " is out of range (1 byte to 2 GiB; one file is read into memory whole)");
+      }
+      return bytes;
     }
 
     boolean bool(Setting setting, boolean defaultValue) {

@@ -13,7 +13,9 @@ public enum Setting {
   ENV("--env", "TRIBUTARY_ENV"),
   DB_URL("--db-url", "TRIBUTARY_DB_URL"),
   EXPORTER("--exporter", "TRIBUTARY_EXPORTER"),
-  LINEAGE("--lineage", "TRIBUTARY_LINEAGE");
+  LINEAGE("--lineage", "TRIBUTARY_LINEAGE"),
+  LOOKUP_DIR("--lookup-dir", "TRIBUTARY_LOOKUP_DIR"),
+  LOOKUP_MAX_FILE_SIZE("--lookup-max-file-size", "TRIBUTARY_LOOKUP_MAX_FILE_SIZE");
 
   private final String flag;
   private final String envVar;

@@ -15,20 +15,28 @@ public final class ChangeRequestsController implements Controller {
 
   private final Catalog catalog;
   private final PipelineService pipelines;
+  private final ExpensiveRequests limits;
 
   public ChangeRequestsController(Catalog catalog, PipelineService pipelines) {
+    this(catalog, pipelines, ExpensiveRequests.defaults(java.time.Clock.systemUTC()));
+  }
+
+  /** @param limits the per-principal limits of requests that compute diffs or compile */
+  public ChangeRequestsController(Catalog catalog, PipelineService pipelines, ExpensiveRequests limits) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   @Override
   public void register(Api api) {
     api.get("/api/v1/change-requests", Access.VIEWER,
-        "Change requests, newest first (?status=pending|applied|rejected)", this::list);
-    api.get("/api/v1/change-requests/{id}", Access.VIEWER, "One change request with its diff", this::one);
+        "Change requests, newest first (?status=pending|applied|rejected)", limits.limit(this::list));
+    api.get("/api/v1/change-requests/{id}", Access.VIEWER, "One change request with its diff",
+        limits.limit(this::one));
     api.post("/api/v1/change-requests/{id}/approve", Access.APPROVER,
         "Approve and apply (not your own request; fails if the pipeline moved on)",
-        "{\"reason\": string}", this::approve);
+        "{\"reason\": string}", limits.limit(this::approve));
     api.post("/api/v1/change-requests/{id}/reject", Access.APPROVER, "Reject (not your own request)",
         "{\"reason\": string}", this::reject);
   }

@@ -10,6 +10,8 @@ import io.tributary.catalog.ChangeRequest;
 import io.tributary.catalog.DescriptorJson;
 import io.tributary.catalog.Environment;
 import io.tributary.catalog.PipelineRevision;
+import io.tributary.catalog.Principal;
+import io.tributary.catalog.Role;
 import io.tributary.catalog.StageRecord;
 import io.tributary.runtime.CompiledPipeline;
 import io.tributary.runtime.Diagnostic;
@@ -30,24 +32,32 @@ import java.util.function.Supplier;
 /** Environments and their pipelines: read, edit (or propose), history, rollback, simulate, stats. */
 public final class EnvironmentsController implements Controller {
 
-  private static final int MAX_SIMULATED_ITEMS = 100;
+  /** The most sample items one simulation runs. */
+  public static final int MAX_SIMULATED_ITEMS = 100;
+  /** The most stages a candidate pipeline (check, simulate, write) may have. */
+  public static final int MAX_STAGES = 100;
 
   private final Catalog catalog;
   private final PipelineService pipelines;
   private final MeterRegistry meters;
   private final Supplier<Map<String, Object>> gatewayStats;
+  private final ExpensiveRequests limits;
 
   public EnvironmentsController(Catalog catalog, PipelineService pipelines, MeterRegistry meters) {
-    this(catalog, pipelines, meters, null);
+    this(catalog, pipelines, meters, null, ExpensiveRequests.defaults(java.time.Clock.systemUTC()));
   }
 
-  /** @param gatewayStats the gateway's counts, shown in {@code stats} under {@code gateway}; may be null */
+  /**
+   * @param gatewayStats the gateway's counts, shown in {@code stats} under {@code gateway}; may be null
+   * @param limits the per-principal limits of requests that compile pipelines
+   */
   public EnvironmentsController(Catalog catalog, PipelineService pipelines, MeterRegistry meters,
-      Supplier<Map<String, Object>> gatewayStats) {
+      Supplier<Map<String, Object>> gatewayStats, ExpensiveRequests limits) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
     this.meters = Objects.requireNonNull(meters, "meters");
     this.gatewayStats = gatewayStats;
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   @Override
@@ -59,18 +69,22 @@ public final class EnvironmentsController implements Controller {
     api.get(env + "/pipeline", Access.VIEWER, "The current pipeline (secrets masked)", this::current);
     api.put(env + "/pipeline", Access.OPERATOR,
         "Write a new revision; a protected environment gets a change request (202)",
-        "{\"baseRevision\": integer, \"stages\": [stage], \"reason\": string}", this::write);
+        "{\"baseRevision\": integer, \"stages\": [stage], \"reason\": string}", limits.limit(this::write));
     api.get(env + "/pipeline/revisions", Access.VIEWER, "Every revision, newest first", this::history);
     api.get(env + "/pipeline/revisions/{n}", Access.VIEWER, "One revision", this::revision);
     api.post(env + "/pipeline/rollback", Access.OPERATOR,
         "Write a new revision with an old revision's content (a change request if protected)",
-        "{\"revision\": integer, \"reason\": string, \"baseRevision\"?: integer}", this::rollback);
-    api.post(env + "/pipeline/check", Access.VIEWER,
-        "Compile a candidate pipeline without saving it: diff against the current revision, errors and warnings",
-        "{\"stages\": [stage]}", this::check);
+        "{\"revision\": integer, \"reason\": string, \"baseRevision\"?: integer}", limits.limit(this::rollback));
+    // A candidate pipeline runs processor code on configuration the caller chose: the role that
+    // could write that pipeline, audited. Both are rate-limited per principal.
+    api.post(env + "/pipeline/check", Access.OPERATOR,
+        "Compile a candidate pipeline without saving it: diff against the current revision, errors and warnings"
+            + " (audited)",
+        "{\"stages\": [stage]}", limits.limit(this::check));
     api.post(env + "/simulate", Access.VIEWER,
-        "Run sample items through the current or a candidate pipeline; per stage: before, after, outcome, time",
-        "{\"items\": [item], \"stages\"?: [stage]}", this::simulate);
+        "Run sample items through the current pipeline (viewer: stored secrets replaced by throwaway values)"
+            + " or a candidate one (operator, audited); per stage: before, after, outcome, time",
+        "{\"items\": [item], \"stages\"?: [stage]}", limits.limit(this::simulate));
     api.get(env + "/stats", Access.VIEWER,
         "Per stage: items, modified, failed, skipped, dead-lettered, p50/p95/p99 ns, breaker state;"
             + " the gateway's counts per signal", this::stats);
@@ -120,7 +134,7 @@ public final class EnvironmentsController implements Controller {
     String env = env(ctx);
     Map<String, Object> body = Json.body(ctx);
     long base = Json.number(body, "baseRevision");
-    List<StageRecord> stages = Json.stages(body.get("stages"));
+    List<StageRecord> stages = candidate(body);
     String reason = Json.string(body, "reason", false);
     propose(ctx, env, base, stages, reason);
   }
@@ -189,9 +203,35 @@ public final class EnvironmentsController implements Controller {
     ctx.json(out);
   }
 
+  /** The body's {@code stages}, at most {@link #MAX_STAGES}. */
+  private static List<StageRecord> candidate(Map<String, Object> body) {
+    if (body.get("stages") instanceof List<?> list && list.size() > MAX_STAGES) {
+      throw ApiException.badRequest("'stages': " + list.size() + " stages; a pipeline has at most " + MAX_STAGES);
+    }
+    return Json.stages(body.get("stages"));
+  }
+
+  /**
+   * Audits that {@code ctx}'s principal compiled a candidate pipeline: who, which environment, and
+   * a digest of the candidate (secrets masked), before anything runs, so an attempt that fails is
+   * on the trail too.
+   */
+  private void auditCandidate(Context ctx, String action, String env, List<StageRecord> stages, Integer items) {
+    Map<String, Object> after = new LinkedHashMap<>();
+    after.put("candidateSha256", pipelines.candidateDigest(stages));
+    after.put("stages", stages.size());
+    after.put("processors", stages.stream().map(StageRecord::processor).distinct().toList());
+    if (items != null) {
+      after.put("items", items);
+    }
+    catalog.audit().append(Api.principal(ctx).name(), action, "env:" + env, null,
+        ctx.jsonMapper().toJsonString(after, Map.class), null);
+  }
+
   private void check(Context ctx) {
     String env = env(ctx);
-    List<StageRecord> stages = Json.stages(Json.body(ctx).get("stages"));
+    List<StageRecord> stages = candidate(Json.body(ctx));
+    auditCandidate(ctx, "pipeline.checked", env, stages, null);
     PipelineRevision current = catalog.pipelines().current(env);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("baseRevision", current.revision());
@@ -210,6 +250,13 @@ public final class EnvironmentsController implements Controller {
   private void simulate(Context ctx) {
     String env = env(ctx);
     Map<String, Object> body = Json.body(ctx);
+    Principal principal = Api.principal(ctx);
+    boolean withCandidate = body.containsKey("stages");
+    if (withCandidate && !principal.role().atLeast(Role.OPERATOR)) {
+      throw new ApiException(403, "forbidden", "Your token (" + principal.name() + ", "
+          + principal.role().label() + ") may simulate the current pipeline only: a candidate pipeline"
+          + " ('stages') needs the operator role");
+    }
     Object itemsJson = body.get("items");
     if (!(itemsJson instanceof List) || ((List<Object>) itemsJson).isEmpty()) {
       throw ApiException.badRequest("'items' is required: a non-empty list of items");
@@ -223,7 +270,20 @@ public final class EnvironmentsController implements Controller {
       items.add(ItemJson.fromMap(raw.get(i), "items[" + i + "]"));
     }
     PipelineRevision current = catalog.pipelines().current(env);
-    List<StageRecord> stages = body.containsKey("stages") ? Json.stages(body.get("stages")) : current.stages();
+    List<StageRecord> stages;
+    List<String> notes = List.of();
+    if (withCandidate) {
+      stages = candidate(body);
+      auditCandidate(ctx, "pipeline.simulated", env, stages, items.size());
+    } else if (principal.role().atLeast(Role.OPERATOR)) {
+      stages = current.stages();
+    } else {
+      // A viewer may see what the pipeline does, never outputs keyed by the stored secrets (the
+      // HMAC of inputs of their choosing under prod's key would let them test guesses offline).
+      PipelineService.ViewerStages viewer = pipelines.forViewer(current);
+      stages = viewer.stages();
+      notes = viewer.notes();
+    }
     List<Map<String, Object>> results = new ArrayList<>();
     Map<String, Object> out = new LinkedHashMap<>();
     try (CompiledPipeline pipeline = pipelines.compileForSimulation(env, stages, current)) {
@@ -239,8 +299,11 @@ public final class EnvironmentsController implements Controller {
         result.put("deadLetter", item.deadLetterReason());
         results.add(result);
       }
-      out.put("revision", body.containsKey("stages") ? null : current.revision());
+      out.put("revision", withCandidate ? null : current.revision());
       out.put("diagnostics", ApiErrors.diagnostics(pipeline.diagnostics()));
+    }
+    if (!notes.isEmpty()) {
+      out.put("notes", notes);
     }
     out.put("results", results);
     ctx.json(out);

@@ -25,10 +25,17 @@ public final class ProcessorsController implements Controller {
 
   private final Catalog catalog;
   private final PluginRegistry registry;
+  private final ExpensiveRequests limits;
 
   public ProcessorsController(Catalog catalog, PluginRegistry registry) {
+    this(catalog, registry, ExpensiveRequests.defaults(java.time.Clock.systemUTC()));
+  }
+
+  /** @param limits the per-principal limits of contract comparisons */
+  public ProcessorsController(Catalog catalog, PluginRegistry registry, ExpensiveRequests limits) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.limits = Objects.requireNonNull(limits, "limits");
   }
 
   @Override
@@ -38,7 +45,8 @@ public final class ProcessorsController implements Controller {
     api.get("/api/v1/processors/{id}", Access.VIEWER, "Every version of a processor with its descriptor", this::one);
     api.get("/api/v1/processors/{id}/versions/{version}", Access.VIEWER, "One version's full descriptor", this::version);
     api.get("/api/v1/processors/{id}/compare", Access.VIEWER,
-        "What changed in the contract between ?from=V1&to=V2, and whether the bump follows semver", this::compare);
+        "What changed in the contract between ?from=V1&to=V2, and whether the bump follows semver",
+        limits.limit(this::compare));
     api.get("/api/v1/plugins", Access.VIEWER,
         "Plugin files of this node, loaded and failed: id, version, state, file, sha256, error", this::plugins);
   }
