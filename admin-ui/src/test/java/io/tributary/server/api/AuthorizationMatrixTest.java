@@ -83,6 +83,29 @@ class AuthorizationMatrixTest {
           }
         }
       }
+      // Check and simulate by body: a candidate pipeline ("stages") needs the operator role, a
+      // simulation of the current pipeline with sample items stays open to viewers.
+      Map<String, Object> items = Map.of("items", List.of(Map.of("kind", "span", "name", "x")));
+      Map<String, Object> withStages = new LinkedHashMap<>(items);
+      withStages.put("stages", List.of());
+      Map<String, Map<String, Object>> bodies = new LinkedHashMap<>();
+      bodies.put("POST /api/v1/environments/staging/pipeline/check (stages)", Map.of("stages", List.of()));
+      bodies.put("POST /api/v1/environments/staging/simulate (items only)", items);
+      bodies.put("POST /api/v1/environments/staging/simulate (items and stages)", withStages);
+      for (Map.Entry<String, Map<String, Object>> body : bodies.entrySet()) {
+        String path = body.getKey().substring("POST ".length(), body.getKey().indexOf(" ("));
+        Access access = body.getKey().endsWith("(items only)") ? Access.VIEWER : Access.OPERATOR;
+        for (Map.Entry<String, String> caller : callers.entrySet()) {
+          TestNode.Response r = node.call("POST", path, caller.getValue(), body.getValue());
+          String verdict = verdict(access, caller.getKey(), r.status());
+          checked++;
+          if (verdict != null) {
+            mismatches.add(body.getKey() + " as " + caller.getKey() + ": " + verdict);
+          } else if (r.status() != 401 && r.status() != 403 && r.status() != 200) {
+            mismatches.add(body.getKey() + " as " + caller.getKey() + ": allowed but answered " + r);
+          }
+        }
+      }
       assertThat(mismatches).isEmpty();
       assertThat(checked).isGreaterThan(100);
 
