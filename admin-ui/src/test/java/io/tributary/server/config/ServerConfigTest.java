@@ -27,6 +27,27 @@ class ServerConfigTest {
   }
 
   @Test
+  void the_lookup_dir_defaults_to_the_data_dirs_and_its_size_limit_takes_units() {
+    ServerConfig defaults = ServerConfig.resolve(Map.of(Setting.DATA_DIR, "/srv/d"), NO_ENV, Optional.empty());
+    assertThat(defaults.lookupDir()).isEqualTo(Path.of("/srv/d/lookup"));
+    assertThat(defaults.lookupMaxFileSize()).isEqualTo(64L * 1024 * 1024);
+
+    ServerConfig given = ServerConfig.resolve(Map.of(Setting.LOOKUP_DIR, "/srv/tables",
+        Setting.LOOKUP_MAX_FILE_SIZE, "8MiB"), Map.of("TRIBUTARY_LOOKUP_DIR", "/from/env"), Optional.empty());
+    assertThat(given.lookupDir()).isEqualTo(Path.of("/srv/tables"));
+    assertThat(given.lookupMaxFileSize()).isEqualTo(8L * 1024 * 1024);
+    assertThat(ServerConfig.resolve(NO_FLAGS, Map.of("TRIBUTARY_LOOKUP_MAX_FILE_SIZE", "1000"), Optional.empty())
+        .lookupMaxFileSize()).isEqualTo(1000);
+
+    for (String bad : new String[] {"0", "-1", "big", "3GiB", "1.5MiB"}) {
+      assertThatThrownBy(() -> ServerConfig.resolve(Map.of(Setting.LOOKUP_MAX_FILE_SIZE, bad), NO_ENV,
+          Optional.empty()))
+          .as(bad).isInstanceOf(InvalidConfigException.class)
+          .hasMessageContaining("--lookup-max-file-size").hasMessageContaining(bad);
+    }
+  }
+
+  @Test
   void env_variables_beat_defaults() {
     Map<String, String> env =
         Map.of(
