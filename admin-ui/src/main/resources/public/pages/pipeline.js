@@ -130,7 +130,8 @@ export async function render(view, {args}) {
     return list;
   }
 
-  const planButton = h('button', {type: 'button', id: 'plan-button', onclick: async () => {
+  // Planning compiles a candidate pipeline: the server allows it to operators only.
+  const planButton = h('button', {type: 'button', id: 'plan-button', disabled: !editable, title: needs('operator'), onclick: async () => {
     const problems = invalid();
     if (problems.length) { fill(planBox, h('div', {class: 'error', role: 'alert'}, 'Fix the form first: ', problems.join('; '))); return; }
     fill(planBox, h('p', {class: 'muted'}, 'Planning…'));
