@@ -188,6 +188,48 @@ class ServerDistributionIT {
     assertThat(server.exitValue()).isZero();
   }
 
+  /**
+   * Issue 10 item 1 against the real distribution, whose lookup processor is a PF4J plugin jar: a
+   * candidate stage naming the process environment (which holds TRIBUTARY_ADMIN_TOKEN) or the
+   * catalog key is refused without quoting them, while a CSV in the lookup dir is read through the
+   * host's ConfigFiles service across the plugin's class loader.
+   */
+  @Test
+  void a_lookup_plugin_jar_reads_only_the_lookup_dir_and_never_leaks_the_admin_token() throws Exception {
+    int port = freePort();
+    Path data = temp.resolve("lookup-data");
+    Path log = temp.resolve("lookup.log");
+    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0",
+        "--data-dir", data.toString());
+    awaitHealth(server, port, log, Duration.ofSeconds(15));
+    String key = Files.readString(data.resolve("secret.key")).strip();
+    for (String file : List.of("/proc/self/environ", data.resolve("secret.key").toString(), "../secret.key")) {
+      String stage = "{\"name\": \"steal\", \"processor\": \"lookup\", \"config\": {\"key\": \"k\","
+          + " \"csvFile\": " + JSON.writeValueAsString(file) + ", \"keyColumn\": \"zz\"}}";
+      HttpResponse<String> check = post(port, "/api/v1/environments/dev/pipeline/check", "{\"stages\": [" + stage + "]}");
+      assertThat(check.statusCode()).as("%s", check.body()).isEqualTo(200);
+      assertThat(check.body()).as(file).contains("outside the lookup dir")
+          .doesNotContain(ADMIN_TOKEN).doesNotContain(key).doesNotContain("TRIBUTARY_");
+    }
+    Files.writeString(data.resolve("lookup/tenants.csv"), "tenant,tier\nacme,gold\n");
+    HttpResponse<String> simulated = post(port, "/api/v1/environments/dev/simulate",
+        "{\"items\": [{\"kind\": \"span\", \"name\": \"x\", \"attributes\": {\"k\": \"acme\"}}],"
+            + " \"stages\": [{\"processor\": \"lookup\", \"config\": {\"key\": \"k\", \"csvFile\": \"tenants.csv\"}}]}");
+    assertThat(simulated.statusCode()).as("%s; log:%n%s", simulated.body(), readQuietly(log)).isEqualTo(200);
+    assertThat(JSON.readTree(simulated.body()).get("results").get(0).get("output").get("attributes")
+        .get("tier").asText()).isEqualTo("gold");
+    server.destroy();
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static HttpResponse<String> post(int port, String path, String body) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static HttpResponse<String> get(int port, String path) throws Exception {
     return HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
