@@ -7,6 +7,7 @@ import io.tributary.catalog.CatalogSettings;
 import io.tributary.catalog.DescriptorJson;
 import io.tributary.catalog.ProcessorCatalog;
 import io.tributary.runtime.DirectoryConfigFiles;
+import io.tributary.runtime.PluginGuard;
 import io.tributary.runtime.plugins.PluginEvent;
 import io.tributary.runtime.plugins.PluginRegistry;
 import io.tributary.runtime.plugins.ProcessorEntry;
@@ -49,11 +50,25 @@ public final class Node implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
-  /** Knobs tests turn; the defaults are what {@code serve} uses. */
+  /**
+   * Knobs tests turn; the defaults are what {@code serve} uses.
+   *
+   * @param pluginCallLimit how long any one call into a plugin's code may take before the plugin is
+   *     marked failed (null: {@link PluginGuard#DEFAULT_LIMIT})
+   */
   public record Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken,
-      Clock clock, Gateway.Settings gateway) {
+      Clock clock, Gateway.Settings gateway, Duration pluginCallLimit) {
     public Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken, Clock clock) {
-      this(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, null);
+      this(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, null, null);
+    }
+
+    public Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken,
+        Clock clock, Gateway.Settings gateway) {
+      this(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, gateway, null);
+    }
+
+    public Options withPluginCallLimit(Duration limit) {
+      return new Options(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, gateway, limit);
     }
 
     public static Options defaults(Map<String, String> environment) {
@@ -62,7 +77,8 @@ public final class Node implements AutoCloseable {
     }
 
     public Options withGateway(Gateway.Settings settings) {
-      return new Options(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, settings);
+      return new Options(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, settings,
+          pluginCallLimit);
     }
   }
 
@@ -88,7 +104,8 @@ public final class Node implements AutoCloseable {
     bootstrapTokenFile.ifPresent(p -> LOG.info(
         "First start: an admin token was generated and written to {} (readable by this user only)", p));
 
-    this.registry = new PluginRegistry(config.pluginsDir(), config.dataDir().resolve("plugin-cache"));
+    this.registry = new PluginRegistry(config.pluginsDir(), config.dataDir().resolve("plugin-cache"),
+        options.pluginCallLimit() == null ? PluginGuard.DEFAULT_LIMIT : options.pluginCallLimit());
     registry.addModuleProcessors(Node.class.getClassLoader());
     registry.addListener(this::onPluginEvents);
     registry.scan();
@@ -123,6 +140,7 @@ public final class Node implements AutoCloseable {
     this.server = new TributaryServer(config, buildInfo, options.clock(), TributaryServer.DEFAULT_DRAIN_TIMEOUT,
         controllers, new SessionAuthenticator(tokens, sessions, catalog, options.clock()));
     self.set(server);
+    server.pipelineHealth(() -> pipelines.status().toMap());
     // Closed in reverse: the listener first, then the pipeline, the watcher, the database.
     server.lifecycle().register("catalog", catalog);
     server.lifecycle().register("config file readers", configFiles);

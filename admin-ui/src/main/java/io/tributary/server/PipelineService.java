@@ -9,6 +9,7 @@ import io.tributary.catalog.Catalog;
 import io.tributary.catalog.PipelineRevision;
 import io.tributary.catalog.StageRecord;
 import io.tributary.runtime.CompiledPipeline;
+import io.tributary.runtime.Diagnostic;
 import io.tributary.runtime.FailurePolicy;
 import io.tributary.runtime.PipelineCompilationException;
 import io.tributary.runtime.PipelineCompiler;
@@ -33,6 +34,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,20 @@ import org.slf4j.LoggerFactory;
  * reaches a node), and keeps this node's environment running its newest revision — polling the
  * catalog, so a revision written by any node sharing the database is installed within a second
  * or two.
+ *
+ * <p><b>Fail closed.</b> While this node has no pipeline of its environment that compiles (at
+ * start the current revision needs a processor this node lacks), it accepts no telemetry: the
+ * holder {@link PipelineHolder#refuse refuses}, receivers answer 503 with Retry-After, and {@link
+ * #status()} says why and which processors are missing. An environment whose {@code failOpen} an
+ * admin set (never a protected one) instead passes telemetry through untouched meanwhile. As soon
+ * as a revision compiles (a new one written, or the missing plugin dropped in) it is installed and
+ * telemetry is accepted again, without a restart.
+ *
+ * <p><b>Keep the last good pipeline.</b> A running node never gives up a pipeline that compiled:
+ * a newer revision that does not compile here, or a plugin change after which the running
+ * revision would no longer compile (its jar removed or broken), leaves the running pipeline in
+ * place (its classes stay loaded), and {@link #status()} says that the newest revision is not
+ * running, or would not compile again, and why.
  */
 public final class PipelineService implements AutoCloseable {
 
@@ -54,9 +70,63 @@ public final class PipelineService implements AutoCloseable {
   private final String env;
   private final PipelineCompiler compiler;
   private final PipelineCompiler checker;
-  private PipelineHolder holder;
+  private volatile PipelineHolder holder;
   private volatile long failedRevision = -1;
+  /** The revision of the pipeline running, or -1 if none compiled (an empty one stands in). */
+  private volatile long runningRevision = -1;
+  /** What is wrong with the newest revision on this node, or null if it runs as stored. */
+  private volatile Problem problem;
+  /** The processors changed: try the failed revision again, and re-check the running one. */
+  private volatile boolean processorsChanged;
+  private volatile boolean failingOpen;
+  private final Object refreshLock = new Object();
   private ScheduledExecutorService poller;
+
+  /**
+   * Why this node does not run its environment's newest revision as stored.
+   *
+   * @param revision the revision concerned
+   * @param running whether that revision runs anyway (compiled before a plugin change)
+   * @param reason the compiler's findings
+   * @param missing processors the revision needs that this node lacks ({@code id@version}, or
+   *     {@code id} when the stage takes the newest version)
+   */
+  public record Problem(long revision, boolean running, String reason, List<String> missing) {}
+
+  /**
+   * This node's pipeline, as health and stats show it.
+   *
+   * @param env the environment
+   * @param accepting whether telemetry is accepted
+   * @param runningRevision the revision whose pipeline runs, or null if none compiled
+   * @param newestRevision the environment's newest revision in the catalog
+   * @param failOpen telemetry passes through untouched because no revision compiled and the
+   *     environment's {@code failOpen} is set
+   * @param problem what is wrong with the newest revision, or null
+   */
+  public record Status(String env, boolean accepting, Long runningRevision, long newestRevision,
+      boolean failOpen, Problem problem) {
+
+    /** The same as a JSON-ready map. */
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("env", env);
+      m.put("acceptingTelemetry", accepting);
+      m.put("runningRevision", runningRevision);
+      m.put("newestRevision", newestRevision);
+      m.put("newestRevisionRunning", runningRevision != null && runningRevision == newestRevision);
+      m.put("failOpen", failOpen);
+      if (problem != null) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("revision", problem.revision());
+        p.put("running", problem.running());
+        p.put("reason", problem.reason());
+        p.put("missingProcessors", problem.missing());
+        m.put("problem", p);
+      }
+      return m;
+    }
+  }
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -88,23 +158,85 @@ public final class PipelineService implements AutoCloseable {
 
   /**
    * Compiles and installs this node's environment's current revision. If it does not compile here
-   * (a plugin missing on this node), the node runs an empty pipeline and says why, rather than not
-   * starting.
+   * (a plugin missing on this node), the node starts anyway but refuses telemetry (or, where the
+   * environment's {@code failOpen} is set, passes it through untouched) until a revision compiles;
+   * {@link #status()} says why.
    */
   public synchronized PipelineHolder start() {
     PipelineRevision current = catalog.pipelines().current(env);
-    CompiledPipeline pipeline;
     try {
-      pipeline = compiler.compile(env, current.revision(), toSpec(current.stages()));
+      CompiledPipeline pipeline = compiler.compile(env, current.revision(), toSpec(current.stages()));
       LOG.info("Environment {} runs revision {}: {}", env, current.revision(), describe(pipeline));
+      holder = new PipelineHolder(env, pipeline);
+      runningRevision = current.revision();
     } catch (PipelineCompilationException e) {
       failedRevision = current.revision();
-      LOG.error("Revision {} of {} does not compile on this node ({}); running an empty pipeline "
-          + "until a revision that compiles is written", current.revision(), env, e.getMessage());
-      pipeline = compiler.compile(env, 0, PipelineSpec.empty());
+      problem = new Problem(current.revision(), false, e.getMessage(), missing(current.stages()));
+      holder = new PipelineHolder(env, compiler.compile(env, 0, PipelineSpec.empty()));
+      applyFailMode(true);
     }
-    holder = new PipelineHolder(env, pipeline);
     return holder;
+  }
+
+  /**
+   * With no pipeline that compiled: refuse telemetry, or pass it through untouched if the
+   * environment fails open. Logs when the mode changes (or {@code always}).
+   */
+  private void applyFailMode(boolean always) {
+    if (runningRevision >= 0) {
+      return;
+    }
+    boolean open = catalog.environments().get(env).map(e -> e.failOpen() && !e.protectedEnv()).orElse(false);
+    Problem p = problem;
+    String why = p == null ? "no revision compiled" : "revision " + p.revision() + " does not compile on this node"
+        + (p.missing().isEmpty() ? "" : " (missing " + String.join(", ", p.missing()) + ")");
+    if (open) {
+      holder.accept();
+      if (always || !failingOpen) {
+        LOG.warn("{} of {}; failOpen is set for {}: passing telemetry through UNPROCESSED until a revision "
+            + "compiles: {}", why, env, env, p == null ? "" : p.reason());
+      }
+    } else {
+      holder.refuse("the pipeline of " + env + " does not compile on this node: " + why);
+      if (always || failingOpen) {
+        LOG.error("{} of {}; refusing all telemetry (503) until a revision that compiles is written or the "
+            + "missing plugin is added: {}", why, env, p == null ? "" : p.reason());
+      }
+    }
+    failingOpen = open;
+  }
+
+  /** The processors {@code stages} need (enabled ones) that the registry does not offer. */
+  private List<String> missing(List<StageRecord> stages) {
+    List<String> out = new ArrayList<>();
+    for (StageRecord stage : stages) {
+      if (!stage.enabled()) {
+        continue;
+      }
+      if (stage.version() == null) {
+        if (registry.versions(stage.processor()).isEmpty()) {
+          out.add(stage.processor());
+        }
+      } else if (registry.find(stage.processor(), stage.version()).isEmpty()) {
+        out.add(stage.processor() + "@" + stage.version());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** This node's pipeline now: what runs, whether telemetry is accepted, what is wrong. */
+  public Status status() {
+    PipelineHolder h = holder;
+    long newest;
+    try {
+      Long head = catalog.pipelines().heads().get(env);
+      newest = head == null ? -1 : head;
+    } catch (RuntimeException e) {
+      newest = -1;
+    }
+    long running = runningRevision;
+    return new Status(env, h != null && h.refusal() == null, running < 0 ? null : running, newest,
+        running < 0 && failingOpen, problem);
   }
 
   /** Polls the catalog every {@code interval} and installs new revisions of this node's environment. */
@@ -120,35 +252,72 @@ public final class PipelineService implements AutoCloseable {
     poller.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Installs the newest revision of this node's environment if it is not running yet. */
+  /**
+   * Installs the newest revision of this node's environment if it is not running yet and compiles
+   * here; after a change of processors, retries a revision that did not compile and re-checks the
+   * running one. Never replaces a pipeline that compiled with one that did not.
+   */
   public void refresh() {
-    try {
-      Long head = catalog.pipelines().heads().get(env);
-      PipelineHolder h = holder;
-      if (head == null || h == null || head == h.current().revision() || head == failedRevision) {
-        return;
+    synchronized (refreshLock) {
+      try {
+        refreshLocked();
+      } catch (RuntimeException e) {
+        LOG.warn("Checking the catalog for a new revision of {} failed: {}", env, e.toString());
       }
-      PipelineRevision revision = catalog.pipelines().current(env);
-      CompiledPipeline next = compiler.compile(env, revision.revision(), toSpec(revision.stages()));
-      h.install(next);
-      failedRevision = -1;
-      LOG.info("Environment {} now runs revision {}: {}", env, revision.revision(), describe(next));
-    } catch (PipelineCompilationException e) {
-      Long head = catalog.pipelines().heads().get(env);
-      failedRevision = head == null ? -1 : head;
-      LOG.error("New revision {} of {} does not compile on this node; keeping revision {}: {}", head, env,
-          holder.current().revision(), e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.warn("Checking the catalog for a new revision of {} failed: {}", env, e.toString());
     }
   }
 
+  private void refreshLocked() {
+    PipelineHolder h = holder;
+    Long head = catalog.pipelines().heads().get(env);
+    if (head == null || h == null) {
+      return;
+    }
+    boolean changed = processorsChanged;
+    processorsChanged = false;
+    if (head != runningRevision && (head != failedRevision || changed)) {
+      PipelineRevision revision = catalog.pipelines().current(env);
+      try {
+        CompiledPipeline next = compiler.compile(env, revision.revision(), toSpec(revision.stages()));
+        h.install(next);
+        runningRevision = revision.revision();
+        failedRevision = -1;
+        problem = null;
+        failingOpen = false;
+        LOG.info("Environment {} now runs revision {}: {}", env, revision.revision(), describe(next));
+      } catch (PipelineCompilationException e) {
+        failedRevision = revision.revision();
+        problem = new Problem(revision.revision(), false, e.getMessage(), missing(revision.stages()));
+        if (runningRevision >= 0) {
+          LOG.error("New revision {} of {} does not compile on this node; keeping revision {}: {}",
+              revision.revision(), env, runningRevision, e.getMessage());
+        }
+      }
+    } else if (changed && head == runningRevision) {
+      // The running pipeline keeps its processors (their classes stay loaded), but would it compile
+      // again? A jar removed or broken makes a restart (or another node) refuse: say so now.
+      PipelineRevision revision = catalog.pipelines().current(env);
+      List<Diagnostic> errors = compiler.check(toSpec(revision.stages())).stream()
+          .filter(Diagnostic::isError).collect(Collectors.toList());
+      if (errors.isEmpty()) {
+        problem = null;
+      } else {
+        String reason = errors.stream().map(Diagnostic::toString).collect(Collectors.joining("; "));
+        problem = new Problem(revision.revision(), true, "revision " + revision.revision()
+            + " keeps running with the processors loaded before, but would not compile on this node now: "
+            + reason, missing(revision.stages()));
+        LOG.error("Environment {}: {}", env, problem.reason());
+      }
+    }
+    applyFailMode(false);
+  }
+
   /**
-   * The processors on this node changed: a revision that did not compile may compile now, so the
-   * next poll tries it again.
+   * The processors on this node changed: a revision that did not compile may compile now, and the
+   * running one may no longer; the next poll looks again.
    */
   public void processorsChanged() {
-    failedRevision = -1;
+    processorsChanged = true;
   }
 
   /** The holder of this node's pipeline (after {@link #start()}). */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class TributaryServer {
   private volatile List<Api.Route> routes = List.of();
   private final Lifecycle lifecycle = new Lifecycle();
   private Javalin admin;
+  private volatile Supplier<Map<String, Object>> pipelineHealth;
 
   public TributaryServer(ServerConfig config, BuildInfo buildInfo) {
     this(config, buildInfo, Clock.systemUTC(), DEFAULT_DRAIN_TIMEOUT, List.of(), Authenticator.denyAll());
@@ -69,6 +71,11 @@ public final class TributaryServer {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
   }
 
+  /** What {@code /api/v1/health} reports of this node's pipeline (set before {@link #start()}). */
+  public void pipelineHealth(Supplier<Map<String, Object>> status) {
+    this.pipelineHealth = status;
+  }
+
   /** Where later parts of the server register what must be closed on shutdown. */
   public Lifecycle lifecycle() {
     return lifecycle;
@@ -84,7 +91,7 @@ public final class TributaryServer {
       throw new IllegalStateException("Server already started");
     }
     List<Controller> controllers = new ArrayList<>();
-    controllers.add(new HealthController(buildInfo.version(), config.env(), clock));
+    controllers.add(new HealthController(buildInfo.version(), config.env(), clock, pipelineHealth));
     controllers.addAll(extraControllers);
     Javalin javalin = Javalin.create(cfg -> configure(cfg, controllers));
     javalin.start(config.adminPort());

@@ -243,7 +243,7 @@ public final class CompiledPipeline implements AutoCloseable {
     }
     for (Stage stage : stages) {
       try {
-        stage.processor().close();
+        stage.close();
       } catch (RuntimeException e) {
         LOG.warn("closing stage '{}' ({}) failed", stage.name(), stage.coordinates(), e);
       }

@@ -5,6 +5,7 @@ import io.tributary.api.Item;
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.api.ProcessorDescriptor.Example;
 import io.tributary.api.ProcessorFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,10 @@ import java.util.List;
  *
  * <p>Examples are self-contained: the pipeline is offered a {@link ConfigFiles} service that
  * refuses every file, so an example that needs one fails here rather than on a node.
+ *
+ * <p>Every call into the processor's code runs with a time limit ({@link PluginGuard}): the
+ * guard of a plugin's {@link GuardedFactory}, or one of the verifier's own. An example that
+ * does not finish in time is reported as failing, and no later example is run.
  */
 public final class ExampleVerifier {
 
@@ -34,8 +39,22 @@ public final class ExampleVerifier {
 
   /** Returns one message per failing example; empty if all pass. */
   public static List<String> verify(ProcessorFactory factory) {
-    ProcessorDescriptor d = factory.descriptor();
-    ProcessorRegistry registry = ProcessorRegistry.of(List.of(factory));
+    return verify(factory, PluginGuard.DEFAULT_LIMIT);
+  }
+
+  /**
+   * As {@link #verify(ProcessorFactory)}, each call into the processor limited to {@code limit}
+   * (unless the factory is a plugin's, whose own guard and limit apply).
+   */
+  public static List<String> verify(ProcessorFactory factory, Duration limit) {
+    PluginGuard guard = factory instanceof GuardedFactory
+        ? ((GuardedFactory) factory).guard()
+        : new PluginGuard(factory.getClass().getName(), limit, PluginGuard.DEFAULT_MAX_IN_FLIGHT);
+    ProcessorDescriptor d = factory instanceof GuardedFactory
+        ? factory.descriptor()
+        : guard.call("descriptor() of " + factory.getClass().getName(), factory::descriptor);
+    ProcessorFactory guarded = factory instanceof GuardedFactory ? factory : new GuardedFactory(factory, d, guard);
+    ProcessorRegistry registry = ProcessorRegistry.of(List.of(guarded));
     PipelineCompiler compiler = PipelineCompiler.builder(registry).enforceDeclaredWrites(true)
         .service(ConfigFiles.class, NO_FILES).build();
     List<String> failures = new ArrayList<>();
@@ -45,7 +64,7 @@ public final class ExampleVerifier {
       try (CompiledPipeline pipeline = compiler.compile("example", 0, PipelineSpec.of(stage))) {
         Item item = example.input();
         Batch batch = Batch.of(item);
-        pipeline.run(batch);
+        guard.run("example '" + example.title() + "' of " + d.coordinates(), () -> pipeline.run(batch));
         StageOutcome outcome = batch.outcome(0, 0);
         if (outcome == StageOutcome.FAILED) {
           failures.add(where + ": the processor failed: " + pipeline.stages().get(0).breaker().lastFailure());
@@ -54,6 +73,9 @@ public final class ExampleVerifier {
         }
       } catch (PipelineCompilationException e) {
         failures.add(where + ": " + e.getMessage());
+      } catch (PluginGuard.UnresponsivePluginException e) {
+        failures.add(where + ": " + e.getMessage());
+        break; // the processor is out of service: later examples cannot run
       }
     }
     return failures;

@@ -89,18 +89,35 @@ public final class PipelineCompiler {
         processor = Objects.requireNonNull(r.factory.create(context), "create() returned null");
       } catch (RuntimeException | LinkageError e) {
         diagnostics.add(new Diagnostic(Severity.ERROR, r.index, r.name, null,
-            r.descriptor.coordinates() + " failed to start: " + e));
+            r.descriptor.coordinates() + " failed to start: "
+                + (e instanceof PluginGuard.UnresponsivePluginException ? e.getMessage() : e.toString())));
         continue;
       }
       stages.add(new Stage(stages.size(), r.name, r.descriptor, processor, r.spec.failurePolicy(),
-          new CircuitBreaker(breakerSettings, nanoClock), meters, environment, timings));
+          new CircuitBreaker(breakerSettings, nanoClock), meters, environment, timings,
+          closer(r.factory, processor)));
     }
     if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
-      stages.forEach(s -> s.processor().close());
+      for (Stage s : stages) {
+        try {
+          s.close();
+        } catch (RuntimeException e) {
+          // Already failing: the compile errors are what the caller needs to see.
+        }
+      }
       throw new PipelineCompilationException(sorted(diagnostics));
     }
     return new CompiledPipeline(environment, revision, stages, sorted(diagnostics), lineage,
         timings, enforceDeclaredWrites, nanoClock);
+  }
+
+  /** A plugin's processor is closed through its guard (time limit), another one directly. */
+  private static Runnable closer(ProcessorFactory factory, Processor processor) {
+    if (factory instanceof GuardedFactory) {
+      GuardedFactory guarded = (GuardedFactory) factory;
+      return () -> guarded.close(processor);
+    }
+    return processor::close;
   }
 
   // ---------------------------------------------------------------- resolution

@@ -10,11 +10,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * takes a reference to the pipeline for the batch's duration, so an {@link #install} in the middle
  * neither interrupts it nor mixes two revisions on one item. The replaced pipeline closes its
  * processors once its last running batch is done. Thread-safe and lock-free.
+ *
+ * <p><b>Refusing.</b> A holder can be told to {@link #refuse} telemetry (its environment's pipeline
+ * does not compile here, and passing items through unprocessed would send what the pipeline exists
+ * to remove). Receivers check {@link #refusal()} before accepting anything; installing a compiled
+ * pipeline, or {@link #accept()}, lifts it.
  */
 public final class PipelineHolder implements AutoCloseable {
 
   private final String environment;
   private final AtomicReference<CompiledPipeline> current = new AtomicReference<>();
+  private volatile String refusal;
 
   public PipelineHolder(String environment, CompiledPipeline initial) {
     this.environment = Objects.requireNonNull(environment, "environment");
@@ -25,13 +31,29 @@ public final class PipelineHolder implements AutoCloseable {
     return environment;
   }
 
+  /** Why telemetry must be refused now, or null if it may be accepted. */
+  public String refusal() {
+    return refusal;
+  }
+
+  /** Telemetry must be refused until {@link #accept()} or an {@link #install}, because of {@code reason}. */
+  public void refuse(String reason) {
+    this.refusal = Objects.requireNonNull(reason, "reason");
+  }
+
+  /** Telemetry may be accepted (on the current pipeline) again. */
+  public void accept() {
+    this.refusal = null;
+  }
+
   /** The pipeline new batches run on. */
   public CompiledPipeline current() {
     return current.get();
   }
 
   /**
-   * Makes {@code next} current; batches already running finish on the old one, which then closes.
+   * Makes {@code next} current, and lifts a {@link #refuse refusal}; batches already running finish
+   * on the old one, which then closes.
    *
    * @return the replaced pipeline (closed, or closing once its batches are done), or null
    */
@@ -46,6 +68,7 @@ public final class PipelineHolder implements AutoCloseable {
     }
     next.release();
     CompiledPipeline old = current.getAndSet(next);
+    refusal = null;
     if (old != null && old != next) {
       old.retire();
     }

@@ -25,6 +25,8 @@ public final class Stage {
   private final CircuitBreaker breaker;
   private final List<String> writes;
   private final StageLoop loop;
+  /** Closes the processor: through its plugin's guard for a plugin, directly otherwise. */
+  private final Runnable closer;
 
   final Timer timer;
   final Counter items;
@@ -42,7 +44,8 @@ public final class Stage {
       CircuitBreaker breaker,
       MeterRegistry registry,
       String environment,
-      boolean timings) {
+      boolean timings,
+      Runnable closer) {
     this.index = index;
     this.name = name;
     this.descriptor = descriptor;
@@ -52,6 +55,7 @@ public final class Stage {
     this.breaker = breaker;
     this.writes = descriptor.writes();
     this.loop = StageLoop.forProcessor(processor.getClass());
+    this.closer = closer == null ? processor::close : closer;
     Tags tags = Tags.of("env", environment, "stage", name, "processor", descriptor.id());
     this.timer = timings
         ? Timer.builder("tributary.stage.duration")
@@ -105,6 +109,11 @@ public final class Stage {
 
   Processor processor() {
     return processor;
+  }
+
+  /** Closes the processor (within its plugin's time limit for a plugin). */
+  void close() {
+    closer.run();
   }
 
   /** True if {@code key} (tracker notation) is among the declared writes. */

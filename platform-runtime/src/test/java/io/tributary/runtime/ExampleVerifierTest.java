@@ -64,4 +64,26 @@ class ExampleVerifierTest {
     assertThat(ExampleVerifier.verify(TestFactory.processing(d, item -> item.attributes().put("oops", 1L))))
         .singleElement().satisfies(m -> assertThat(m).contains("the processor failed").contains("wrote 'oops'"));
   }
+
+  @Test
+  void an_example_that_never_finishes_fails_within_the_limit() {
+    ProcessorDescriptor d = tagger()
+        .example("hangs", Map.of(), withTeam(null), withTeam("core"))
+        .example("never run", Map.of(), withTeam(null), withTeam("core"))
+        .build();
+    TestFactory hanging = TestFactory.of(d, ctx -> item -> {
+      while (true) {
+        try {
+          Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+          // a plugin that ignores interrupts: the worst case
+        }
+      }
+    });
+    long start = System.nanoTime();
+    var failures = ExampleVerifier.verify(hanging, java.time.Duration.ofMillis(300));
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+    assertThat(failures).singleElement().asString()
+        .contains("example 'hangs'").contains("did not return within 300 ms");
+  }
 }

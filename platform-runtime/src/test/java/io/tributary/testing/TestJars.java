@@ -145,4 +145,53 @@ public final class TestJars {
         + "  }\n"
         + "}\n";
   }
+
+  /** Java statements that never return, and ignore interrupts (the worst a plugin can do). */
+  private static final String HANG =
+      "while (true) { try { Thread.sleep(60_000); } catch (InterruptedException e) { } }";
+
+  /**
+   * Source of a factory offering {@code id@version} whose {@code descriptor()} never returns, or
+   * whose {@code create()} never returns, or whose {@code create()} calls {@code System.exit(3)}.
+   *
+   * @param misbehaviour {@code "hang-descriptor"}, {@code "hang-create"}, {@code "hang-close"} or
+   *     {@code "exit-create"}
+   */
+  public static String misbehavingFactorySource(String className, String id, String version,
+      String misbehaviour) {
+    int dot = className.lastIndexOf('.');
+    String descriptor = "ProcessorDescriptor.builder(\"" + id + "\", \"" + version
+        + "\").writes(\"touched\").build()";
+    String processor = "item -> item.attributes().put(\"touched\", \"" + id + "\")";
+    String descriptorBody;
+    String createBody;
+    switch (misbehaviour) {
+      case "hang-descriptor":
+        descriptorBody = HANG;
+        createBody = "return " + processor + ";";
+        break;
+      case "hang-create":
+        descriptorBody = "return " + descriptor + ";";
+        createBody = HANG;
+        break;
+      case "hang-close":
+        descriptorBody = "return " + descriptor + ";";
+        createBody = "return new Processor() {\n"
+            + "      public void process(Item item) { item.attributes().put(\"touched\", \"" + id + "\"); }\n"
+            + "      public void close() { " + HANG + " }\n    };";
+        break;
+      case "exit-create":
+        descriptorBody = "return " + descriptor + ";";
+        createBody = "System.exit(3); return " + processor + ";";
+        break;
+      default:
+        throw new IllegalArgumentException("unknown misbehaviour " + misbehaviour);
+    }
+    return "package " + className.substring(0, dot) + ";\n"
+        + "import io.tributary.api.*;\n"
+        + "public final class " + className.substring(dot + 1) + " implements ProcessorFactory {\n"
+        + "  public ProcessorDescriptor descriptor() {\n    " + descriptorBody + "\n  }\n"
+        + "  public Processor create(ProcessorContext context) {\n    " + createBody + "\n  }\n"
+        + "}\n";
+  }
 }

@@ -66,6 +66,11 @@ public final class EnvironmentsController implements Controller {
     api.get("/api/v1/environments", Access.VIEWER, "List environments with their current revision", this::list);
     api.post("/api/v1/environments", Access.ADMIN, "Create an environment",
         "{\"name\": string, \"protected\": boolean}", this::create);
+    api.put(env + "/fail-open", Access.ADMIN,
+        "Whether nodes pass this environment's telemetry through UNPROCESSED while its pipeline does not"
+            + " compile on them (default false: they refuse it with 503); refused for a protected environment;"
+            + " audited",
+        "{\"failOpen\": boolean, \"reason\": string}", this::failOpen);
     api.get(env + "/pipeline", Access.VIEWER, "The current pipeline (secrets masked)", this::current);
     api.put(env + "/pipeline", Access.OPERATOR,
         "Write a new revision; a protected environment gets a change request (202)",
@@ -103,6 +108,7 @@ public final class EnvironmentsController implements Controller {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", e.name());
     m.put("protected", e.protectedEnv());
+    m.put("failOpen", e.failOpen());
     m.put("revision", revision);
     m.put("createdAt", e.createdAt().toString());
     m.put("servedByThisNode", e.name().equals(pipelines.env()));
@@ -115,6 +121,22 @@ public final class EnvironmentsController implements Controller {
     Environment e = catalog.environments().create(name, Json.bool(body, "protected", false),
         Api.principal(ctx).name());
     ctx.status(201).json(environment(e, catalog.pipelines().heads().get(e.name())));
+  }
+
+  /** Sets the environment's fail-open choice (admin; never for a protected environment), audited. */
+  private void failOpen(Context ctx) {
+    String env = env(ctx);
+    Map<String, Object> body = Json.body(ctx);
+    Object value = body.get("failOpen");
+    if (!(value instanceof Boolean)) {
+      throw ApiException.badRequest("'failOpen' is required and must be true or false");
+    }
+    String reason = Json.string(body, "reason", false);
+    Environment e = catalog.environments().setFailOpen(env, (Boolean) value, Api.principal(ctx).name(), reason);
+    if (env.equals(pipelines.env())) {
+      pipelines.refresh(); // apply it on this node now rather than at the next poll
+    }
+    ctx.json(environment(e, catalog.pipelines().heads().get(env)));
   }
 
   private String env(Context ctx) {
@@ -337,6 +359,8 @@ public final class EnvironmentsController implements Controller {
     CompiledPipeline current = holder.current();
     out.put("servedByThisNode", true);
     out.put("revision", current.revision());
+    // Which revision runs, whether telemetry is accepted, and why the newest one does not run.
+    out.put("pipeline", pipelines.status().toMap());
     List<Map<String, Object>> stages = new ArrayList<>();
     for (Stage stage : current.stages()) {
       Map<String, Object> s = new LinkedHashMap<>();

@@ -98,7 +98,18 @@ public final class Gateway implements AutoCloseable {
     /** More items than the whole queue holds: answer 413. */
     TOO_LARGE,
     /** Shutting down: answer 503 with Retry-After. */
-    CLOSED
+    CLOSED,
+    /**
+     * This node's pipeline does not compile (and its environment does not fail open): nothing is
+     * accepted; answer 503 with Retry-After and {@link Gateway#refusal()}.
+     */
+    UNAVAILABLE
+  }
+
+  /** Why telemetry is refused now (the pipeline does not compile), or null. */
+  public String refusal() {
+    PipelineHolder h = pipeline.get();
+    return h == null ? null : h.refusal();
   }
 
   private final String env;
@@ -219,6 +230,9 @@ public final class Gateway implements AutoCloseable {
     if (closed) {
       return Admission.CLOSED;
     }
+    if (refusal() != null) {
+      return Admission.UNAVAILABLE;
+    }
     int room = Math.max(1, settings.queueCapacity() / 100);
     if (permits.availablePermits() >= room) {
       return Admission.ACCEPTED;
@@ -263,6 +277,9 @@ public final class Gateway implements AutoCloseable {
     Admission verdict;
     if (closed) {
       verdict = Admission.CLOSED;
+    } else if (refusal() != null) {
+      // Fail closed: an item queued now would run on a stand-in pipeline that removes nothing.
+      verdict = Admission.UNAVAILABLE;
     } else if (wanted > settings.queueCapacity()) {
       verdict = Admission.TOO_LARGE;
     } else if (!acquire(wanted)) {

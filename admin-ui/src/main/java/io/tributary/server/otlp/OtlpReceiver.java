@@ -110,7 +110,7 @@ public final class OtlpReceiver implements AutoCloseable {
     // spend the CPU the queue is waiting for.
     Gateway.Admission early = gateway.precheck();
     if (early != Gateway.Admission.ACCEPTED) {
-      if (early == Gateway.Admission.FULL) {
+      if (early == Gateway.Admission.FULL || early == Gateway.Admission.UNAVAILABLE) {
         gateway.throttledUndecoded(signal);
       }
       askToRetry(ctx, json, early);
@@ -145,10 +145,18 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** 429 for a full queue, 503 for a stopping gateway, both with Retry-After. */
-  private static void askToRetry(Context ctx, boolean json, Gateway.Admission verdict) throws IOException {
+  /**
+   * 429 for a full queue, 503 for a stopping gateway or a pipeline that does not compile, all with
+   * Retry-After.
+   */
+  private void askToRetry(Context ctx, boolean json, Gateway.Admission verdict) throws IOException {
     ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-    if (verdict == Gateway.Admission.CLOSED) {
+    if (verdict == Gateway.Admission.UNAVAILABLE) {
+      String why = gateway.refusal();
+      error(ctx, json, 503, UNAVAILABLE, "This node accepts no telemetry: "
+          + (why == null ? "its pipeline does not compile" : why)
+          + "; nothing was accepted: retry on another node or later (GET /api/v1/health says more)");
+    } else if (verdict == Gateway.Admission.CLOSED) {
       error(ctx, json, 503, UNAVAILABLE, "The gateway is shutting down; retry on another node or later");
     } else {
       error(ctx, json, 429, RESOURCE_EXHAUSTED, "The gateway's queue is full; retry later");

@@ -39,12 +39,27 @@ public final class TestNode implements AutoCloseable {
 
   private TestNode(Path dataDir, String env, List<ExporterSpec> exporters, Gateway.Settings gateway)
       throws IOException {
+    this(dataDir, env, exporters, gateway, Files.createDirectories(dataDir.resolve("no-plugins")), null);
+  }
+
+  private TestNode(Path dataDir, String env, List<ExporterSpec> exporters, Gateway.Settings gateway,
+      Path plugins, Duration pluginCallLimit) throws IOException {
     this.dataDir = dataDir;
-    Path plugins = Files.createDirectories(dataDir.resolve("no-plugins"));
+    Files.createDirectories(plugins);
     ServerConfig config = new ServerConfig(0, 0, dataDir, plugins, env, "", exporters, true);
     this.node = Node.start(config, new BuildInfo("test"),
-        new Node.Options(Duration.ofMillis(200), Duration.ofMillis(100), ADMIN_TOKEN, Clock.systemUTC(), gateway));
+        new Node.Options(Duration.ofMillis(200), Duration.ofMillis(100), ADMIN_TOKEN, Clock.systemUTC(), gateway,
+            pluginCallLimit));
     this.port = node.server().adminPort();
+  }
+
+  /**
+   * A node whose plugins folder is {@code plugins} (jars built by the test), exporting to {@code
+   * exporters}, each call into plugin code limited to {@code pluginCallLimit}.
+   */
+  static TestNode start(Path dataDir, String env, List<ExporterSpec> exporters, Path plugins,
+      Duration pluginCallLimit) throws IOException {
+    return new TestNode(dataDir, env, exporters, null, plugins, pluginCallLimit);
   }
 
   public static TestNode start(Path dataDir) throws IOException {

@@ -34,7 +34,8 @@ public final class EnvironmentStore implements Environments {
   static final String SYSTEM = "system";
 
   private static final RowMapper<Environment> ROW =
-      (rs, ctx) -> new Environment(rs.getString("name"), rs.getBoolean("is_protected"), Db.instant(rs, "created_at"));
+      (rs, ctx) -> new Environment(rs.getString("name"), rs.getBoolean("is_protected"), Db.instant(rs, "created_at"),
+          rs.getBoolean("fail_open"));
 
   private final Db db;
   private final PipelineStore pipelines;
@@ -47,13 +48,13 @@ public final class EnvironmentStore implements Environments {
   @Override
   public List<Environment> list() {
     return db.read(
-        h -> h.createQuery("SELECT name, is_protected, created_at FROM environments ORDER BY name").map(ROW).list());
+        h -> h.createQuery("SELECT name, is_protected, created_at, fail_open FROM environments ORDER BY name").map(ROW).list());
   }
 
   @Override
   public Optional<Environment> get(String name) {
     return db.read(
-        h -> h.createQuery("SELECT name, is_protected, created_at FROM environments WHERE name = :name")
+        h -> h.createQuery("SELECT name, is_protected, created_at, fail_open FROM environments WHERE name = :name")
             .bind("name", name)
             .map(ROW)
             .findOne());
@@ -67,6 +68,34 @@ public final class EnvironmentStore implements Environments {
           Kind.INVALID, "environment name '" + name + "' must match [a-z][a-z0-9-]{0,31}");
     }
     return db.write(tx -> create(tx, name, protectedEnv, List.of(), actor, null));
+  }
+
+  @Override
+  public Environment setFailOpen(String name, boolean failOpen, String actor, String reason) {
+    Objects.requireNonNull(actor, "actor");
+    return db.write(tx -> {
+      Handle h = tx.handle();
+      if (Db.lockEnvironment(h, name) == null) {
+        throw new CatalogException(Kind.NOT_FOUND, "no environment '" + name + "'");
+      }
+      Environment before = h.createQuery(
+              "SELECT name, is_protected, created_at, fail_open FROM environments WHERE name = :name")
+          .bind("name", name).map(ROW).one();
+      if (failOpen && before.protectedEnv()) {
+        throw new CatalogException(Kind.FORBIDDEN, "environment '" + name + "' is protected: its telemetry "
+            + "is never passed through unprocessed (failOpen cannot be set for a protected environment)");
+      }
+      if (before.failOpen() == failOpen) {
+        return before;
+      }
+      h.createUpdate("UPDATE environments SET fail_open = :failOpen WHERE name = :name")
+          .bind("failOpen", failOpen)
+          .bind("name", name)
+          .execute();
+      tx.audit(actor, "environment.fail_open", "env:" + name, Json.write(Map.of("failOpen", before.failOpen())),
+          Json.write(Map.of("failOpen", failOpen)), reason);
+      return new Environment(name, before.protectedEnv(), before.createdAt(), failOpen);
+    });
   }
 
   private Environment create(

@@ -2,6 +2,9 @@ package io.tributary.runtime.plugins;
 
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.api.ProcessorFactory;
+import io.tributary.runtime.GuardedFactory;
+import io.tributary.runtime.PluginGuard;
+import io.tributary.runtime.PluginGuard.UnresponsivePluginException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -38,6 +42,13 @@ import org.pf4j.PluginWrapper;
  * versions of one plugin must coexist. Plugin dependencies ({@code Plugin-Dependencies}) are
  * loaded into the dependent's manager from their cached jars, so their classes are shared.
  *
+ * <p>Every call into the plugin's own code (its {@code Plugin} class's start and stop, its
+ * factories' constructors and {@code descriptor()}) runs through the plugin's {@link PluginGuard},
+ * with the loader's time limit: a plugin that hangs there fails to load, with that cause, instead of
+ * hanging the scan. Its processors are offered as {@link GuardedFactory GuardedFactories} sharing
+ * that guard, so {@code create()} and {@code close()} are limited too, and a plugin that stops
+ * answering there is out of service for every later call.
+ *
  * <p>Not thread-safe (neither is PF4J): the registry serialises calls.
  */
 final class PluginLoader {
@@ -46,10 +57,12 @@ final class PluginLoader {
   private static final String API_PACKAGE_PATH = "io/tributary/api/";
 
   private final Path cacheDir;
+  private final Duration callLimit;
   private final DefaultVersionManager versions = new DefaultVersionManager();
 
-  PluginLoader(Path cacheDir) {
+  PluginLoader(Path cacheDir, Duration callLimit) {
     this.cacheDir = cacheDir;
+    this.callLimit = callLimit;
   }
 
   /** A plugin whose processors are ready to use. */
@@ -61,9 +74,11 @@ final class PluginLoader {
     final String pluginVersion;
     final PluginManager manager;
     final List<ProcessorEntry> entries;
+    final PluginGuard guard;
 
     LoadedPlugin(String file, String sha256, Path cached, String pluginId, String pluginVersion,
-        PluginManager manager, List<ProcessorEntry> entries) {
+        PluginManager manager, List<ProcessorEntry> entries, PluginGuard guard) {
+      this.guard = guard;
       this.file = file;
       this.sha256 = sha256;
       this.cached = cached;
@@ -79,10 +94,13 @@ final class PluginLoader {
      * them (garbage collection). The cached jar is immutable, so nothing can change under them.
      */
     void unload() {
+      if (guard.failure() != null) {
+        return; // out of service: its code is not called again, not even stop()
+      }
       try {
-        manager.stopPlugins();
-      } catch (RuntimeException e) {
-        // A plugin's stop() failing must not keep it registered.
+        guard.run("stop() of plugin " + pluginId + "@" + pluginVersion, manager::stopPlugins);
+      } catch (RuntimeException | LinkageError e) {
+        // A plugin's stop() failing (or hanging) must not keep it registered.
       }
     }
   }
@@ -158,6 +176,8 @@ final class PluginLoader {
 
     DefaultPluginManager manager = new DefaultPluginManager(cacheDir);
     manager.setSystemVersion(ProcessorFactory.API_VERSION);
+    PluginGuard guard = new PluginGuard(pluginId + "@" + pluginVersion, callLimit,
+        PluginGuard.DEFAULT_MAX_IN_FLIGHT);
     try {
       String loadedId;
       try {
@@ -166,18 +186,25 @@ final class PluginLoader {
         throw new PluginLoadException("PF4J could not load it: " + rootMessage(e), pluginId, pluginVersion);
       }
       PluginWrapper wrapper = manager.getPlugin(loadedId);
-      PluginState state = manager.startPlugin(loadedId);
+      // Starting runs the plugin's code (its Plugin class, static initialisers): limited.
+      PluginState state = guard.call("start() of plugin " + pluginId + "@" + pluginVersion,
+          () -> manager.startPlugin(loadedId));
       if (state != PluginState.STARTED) {
         String cause = wrapper.getFailedException() == null ? "state " + state : rootMessage(wrapper.getFailedException());
         throw new PluginLoadException("the plugin did not start: " + cause, pluginId, pluginVersion);
       }
       List<ProcessorEntry> entries = findProcessors(wrapper.getPluginClassLoader(), file, sha256,
-          pluginId, pluginVersion, loaded);
-      return new LoadedPlugin(file, sha256, cached, pluginId, pluginVersion, manager, entries);
+          pluginId, pluginVersion, loaded, guard);
+      return new LoadedPlugin(file, sha256, cached, pluginId, pluginVersion, manager, entries, guard);
     } catch (PluginLoadException | RuntimeException | LinkageError e) {
-      discard(manager);
+      if (guard.failure() == null) {
+        discard(manager);
+      } // else: its code hangs on a thread of its own; PF4J's unload would call it again
       if (e instanceof PluginLoadException) {
         throw (PluginLoadException) e;
+      }
+      if (e instanceof UnresponsivePluginException) {
+        throw new PluginLoadException("it does not answer: " + e.getMessage(), pluginId, pluginVersion);
       }
       throw new PluginLoadException("loading failed: " + rootMessage(e), pluginId, pluginVersion);
     }
@@ -293,23 +320,27 @@ final class PluginLoader {
   }
 
   private static List<ProcessorEntry> findProcessors(ClassLoader pluginLoader, String file,
-      String sha256, String pluginId, String pluginVersion, Loaded loaded) throws PluginLoadException {
+      String sha256, String pluginId, String pluginVersion, Loaded loaded, PluginGuard guard)
+      throws PluginLoadException {
     List<ProcessorEntry> entries = new ArrayList<>();
     Set<String> coordinates = new HashSet<>();
     for (ServiceLoader.Provider<ProcessorFactory> provider : providers(pluginLoader, pluginId, pluginVersion)) {
       ProcessorFactory factory;
       try {
-        factory = provider.get();
+        factory = guard.call("the constructor of " + provider.type().getName(), provider::get);
       } catch (ServiceConfigurationError e) {
         throw new PluginLoadException("processor factory " + provider.type().getName()
             + " could not be created: " + rootMessage(e), pluginId, pluginVersion);
       }
       ProcessorDescriptor descriptor;
       try {
-        descriptor = factory.descriptor();
+        ProcessorFactory f = factory;
+        descriptor = guard.call("descriptor() of " + provider.type().getName(), f::descriptor);
         if (descriptor == null) {
           throw new IllegalArgumentException("descriptor() returned null");
         }
+      } catch (UnresponsivePluginException e) {
+        throw new PluginLoadException("it does not answer: " + e.getMessage(), pluginId, pluginVersion);
       } catch (RuntimeException | LinkageError e) {
         throw new PluginLoadException("processor factory " + provider.type().getName()
             + " has an invalid descriptor: " + rootMessage(e), pluginId, pluginVersion);
@@ -323,7 +354,8 @@ final class PluginLoader {
         throw new PluginLoadException("processor " + coords + " is already offered by " + other
             + "; a processor id and version must come from one place", pluginId, pluginVersion);
       }
-      entries.add(new ProcessorEntry(descriptor, factory, ProcessorEntry.Source.PLUGIN, pluginId,
+      entries.add(new ProcessorEntry(descriptor, new GuardedFactory(factory, descriptor, guard),
+          ProcessorEntry.Source.PLUGIN, pluginId,
           pluginVersion, file, sha256));
     }
     if (entries.isEmpty()) {

@@ -2,6 +2,7 @@ package io.tributary.runtime.plugins;
 
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.api.ProcessorFactory;
+import io.tributary.runtime.PluginGuard;
 import io.tributary.runtime.ProcessorRegistry;
 import io.tributary.runtime.SemanticVersion;
 import io.tributary.runtime.plugins.PluginLoader.LoadedPlugin;
@@ -50,7 +51,16 @@ import org.slf4j.LoggerFactory;
  * pipeline's pin, not the folder's order. The same processor id and version offered twice is
  * refused for the second file found (folder order is by file name).
  *
- * <p>Thread-safe: reads see an immutable snapshot; scans are serialised.
+ * <p><b>Plugins that hang.</b> Every call into a plugin's code runs with a time limit on a thread
+ * of its own ({@link PluginGuard}): a jar whose code does not answer while it loads fails to load,
+ * with that cause, and the scan goes on. A loaded plugin that stops answering later (its {@code
+ * create()} or {@code close()} hangs) is marked {@link PluginFile.State#FAILED} with the cause, its
+ * processors leave the registry, listeners hear a {@link PluginEvent.Type#FAILED} event, and its
+ * code is never called again until the file changes. Pipelines already running its processors
+ * keep them.
+ *
+ * <p>Thread-safe: reads see an immutable snapshot; scans are serialised (and bounded in time by
+ * the call limit); {@link #close()} never waits for a scan.
  */
 public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
 
@@ -66,7 +76,7 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
   // Guarded by "this" (scans are serialised: PF4J is not thread-safe).
   private final List<ProcessorEntry> moduleEntries = new ArrayList<>();
   private final Map<String, Known> known = new TreeMap<>();
-  private ScheduledExecutorService watcher;
+  private volatile ScheduledExecutorService watcher;
 
   /** What the registry knows of one file in the folder. */
   private static final class Known {
@@ -115,12 +125,25 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
    * @param cacheDir where loaded jars are copied, named by content hash
    */
   public PluginRegistry(Path pluginsDir, Path cacheDir) {
-    this(pluginsDir, cacheDir, Clock.systemUTC());
+    this(pluginsDir, cacheDir, PluginGuard.DEFAULT_LIMIT);
+  }
+
+  /**
+   * @param callLimit how long any one call into a plugin's code may take before the plugin is
+   *     marked failed
+   */
+  public PluginRegistry(Path pluginsDir, Path cacheDir, Duration callLimit) {
+    this(pluginsDir, cacheDir, Clock.systemUTC(), callLimit);
   }
 
   PluginRegistry(Path pluginsDir, Path cacheDir, Clock clock) {
+    this(pluginsDir, cacheDir, clock, PluginGuard.DEFAULT_LIMIT);
+  }
+
+  PluginRegistry(Path pluginsDir, Path cacheDir, Clock clock, Duration callLimit) {
     this.pluginsDir = Objects.requireNonNull(pluginsDir, "pluginsDir");
-    this.loader = new PluginLoader(Objects.requireNonNull(cacheDir, "cacheDir"));
+    this.loader = new PluginLoader(Objects.requireNonNull(cacheDir, "cacheDir"),
+        Objects.requireNonNull(callLimit, "callLimit"));
     this.clock = clock;
   }
 
@@ -250,6 +273,10 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
       process(file, path, size, modified, before, events);
     }
     publish();
+    notify(events);
+  }
+
+  private void notify(List<PluginEvent> events) {
     if (events.isEmpty()) {
       return;
     }
@@ -288,12 +315,45 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
           plugin.entries.stream().map(ProcessorEntry::coordinates).collect(Collectors.toList()), null,
           clock.instant());
       known.put(file, new Known(size, modified, sha, plugin, loaded));
+      // A plugin that stops answering later is taken out of service off the caller's thread: the
+      // caller (a request, a compile) has already waited its time limit and must not wait for a
+      // scan in progress as well.
+      plugin.guard.onFailure(cause -> {
+        Thread t = new Thread(() -> outOfService(plugin, cause), "tributary-plugin-failed");
+        t.setDaemon(true);
+        t.start();
+      });
       LOG.info("Plugin {}@{} loaded from {}: {}", plugin.pluginId, plugin.pluginVersion, file,
           loaded.processors());
       events.add(new PluginEvent(PluginEvent.Type.LOADED, loaded, String.join(", ", loaded.processors())));
     } catch (PluginLoadException ex) {
       record(file, new Known(size, modified, sha, null,
           failed(file, sha, ex.pluginId, ex.pluginVersion, ex.getMessage())), null, events);
+    }
+  }
+
+  /**
+   * Marks the file of {@code plugin} failed with {@code cause} and withdraws its processors, if it
+   * is still the loaded content of that file. Its code is not called (no stop()).
+   */
+  private synchronized void outOfService(LoadedPlugin plugin, String cause) {
+    for (Map.Entry<String, Known> e : known.entrySet()) {
+      Known k = e.getValue();
+      if (k.plugin != plugin) {
+        continue;
+      }
+      String error = "plugin " + plugin.pluginId + "@" + plugin.pluginVersion + " stopped answering: "
+          + cause + "; it is out of service until its jar is replaced (restart the node to free "
+          + "the threads it holds)";
+      Known failed = new Known(k.size, k.modified, k.sha256, null,
+          failed(e.getKey(), k.sha256, plugin.pluginId, plugin.pluginVersion, error));
+      e.setValue(failed);
+      LOG.error("Plugin file {}: {}", e.getKey(), error);
+      List<PluginEvent> events = new ArrayList<>();
+      events.add(new PluginEvent(PluginEvent.Type.FAILED, failed.record, error));
+      publish();
+      notify(events);
+      return;
     }
   }
 
@@ -427,12 +487,15 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
     return snapshot.ids;
   }
 
-  /** Stops watching. Loaded plugins stay usable by pipelines already compiled. */
+  /**
+   * Stops watching. Loaded plugins stay usable by pipelines already compiled. Never waits for a
+   * scan in progress (shutdown must not wait for a plugin that hangs).
+   */
   @Override
-  public synchronized void close() {
-    if (watcher != null) {
-      watcher.shutdownNow();
-      watcher = null;
+  public void close() {
+    ScheduledExecutorService w = watcher;
+    if (w != null) {
+      w.shutdownNow();
     }
   }
 

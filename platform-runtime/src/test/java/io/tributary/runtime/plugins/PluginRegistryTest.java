@@ -125,7 +125,8 @@ class PluginRegistryTest {
     assertThat(events).extracting(PluginEvent::type).containsExactly(PluginEvent.Type.LOADED);
     // Loaded from the content-addressed cache, in a class loader of its own.
     assertThat(dir.resolve("cache").resolve(entry.sha256() + ".jar")).exists();
-    assertThat(entry.factory().getClass().getClassLoader()).isNotSameAs(getClass().getClassLoader());
+    assertThat(((io.tributary.runtime.GuardedFactory) entry.factory()).delegate().getClass().getClassLoader())
+        .isNotSameAs(getClass().getClassLoader());
     CompiledPipeline p = PipelineCompiler.builder(registry).build().compile("dev", 1, PipelineSpec.of(StageSpec.of("tag")));
     assertThat(run(p)).isEqualTo("v1");
   }
