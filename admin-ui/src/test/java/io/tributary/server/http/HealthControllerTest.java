@@ -62,7 +62,9 @@ class HealthControllerTest {
     assertThat(body.get("version").asText()).isEqualTo("1.2.3-test");
     assertThat(body.get("env").asText()).isEqualTo("staging");
     assertThat(body.get("uptimeSeconds").asLong()).isEqualTo(42);
-    assertThat(body.size()).isEqualTo(4);
+    // This server serves no pipeline: health says nothing about one rather than inventing it.
+    assertThat(body.get("pipeline").isNull()).isTrue();
+    assertThat(body.size()).isEqualTo(5);
   }
 
   @Test
