@@ -141,6 +141,7 @@ public final class Node implements AutoCloseable {
         controllers, new SessionAuthenticator(tokens, sessions, catalog, options.clock()));
     self.set(server);
     server.pipelineHealth(() -> pipelines.status().toMap());
+    server.outputHealth(() -> gateway.failingOutputs(false));
     // Closed in reverse: the listener first, then the pipeline, the watcher, the database.
     server.lifecycle().register("catalog", catalog);
     server.lifecycle().register("config file readers", configFiles);

@@ -48,6 +48,7 @@ public final class TributaryServer {
   private final Lifecycle lifecycle = new Lifecycle();
   private Javalin admin;
   private volatile Supplier<Map<String, Object>> pipelineHealth;
+  private volatile Supplier<List<Map<String, Object>>> outputHealth;
 
   public TributaryServer(ServerConfig config, BuildInfo buildInfo) {
     this(config, buildInfo, Clock.systemUTC(), DEFAULT_DRAIN_TIMEOUT, List.of(), Authenticator.denyAll());
@@ -76,6 +77,11 @@ public final class TributaryServer {
     this.pipelineHealth = status;
   }
 
+  /** What {@code /api/v1/health} reports of this node's failing outputs (set before {@link #start()}). */
+  public void outputHealth(Supplier<List<Map<String, Object>>> failing) {
+    this.outputHealth = failing;
+  }
+
   /** Where later parts of the server register what must be closed on shutdown. */
   public Lifecycle lifecycle() {
     return lifecycle;
@@ -91,7 +97,8 @@ public final class TributaryServer {
       throw new IllegalStateException("Server already started");
     }
     List<Controller> controllers = new ArrayList<>();
-    controllers.add(new HealthController(buildInfo.version(), config.env(), clock, pipelineHealth));
+    controllers.add(new HealthController(buildInfo.version(), config.env(), clock, pipelineHealth,
+        outputHealth));
     controllers.addAll(extraControllers);
     Javalin javalin = Javalin.create(cfg -> configure(cfg, controllers));
     javalin.start(config.adminPort());

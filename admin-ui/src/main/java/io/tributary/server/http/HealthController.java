@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -17,19 +18,27 @@ import java.util.function.Supplier;
  * status} says more: {@code UP}; {@code DEGRADED} (telemetry accepted, but the newest revision does
  * not run as stored, or passes through unprocessed because the environment fails open); {@code
  * REFUSING_TELEMETRY} (the pipeline does not compile: receivers answer 503). {@code pipeline}
- * gives the revisions, the reason and the missing processors.
+ * gives the revisions, the reason and the missing processors. {@code outputs} lists the outputs
+ * (exporters, the dead-letter sink) that cannot write now, each with {@code output} and {@code
+ * since}; while one fails, its items are held, the node refuses telemetry once its queue is full,
+ * and {@code status} is {@code DEGRADED}. The reason, which may name files, is in the log and in the
+ * environment's stats, which need a token.
  */
 public final class HealthController implements Controller {
 
-  /** The health response body; {@code pipeline} is null when no pipeline is served. */
+  /**
+   * The health response body; {@code pipeline} and {@code outputs} are null when no pipeline or
+   * gateway is served.
+   */
   public record Health(String status, String version, String env, long uptimeSeconds,
-      Map<String, Object> pipeline) {}
+      Map<String, Object> pipeline, List<Map<String, Object>> outputs) {}
 
   private final String version;
   private final String env;
   private final Clock clock;
   private final Instant startedAt;
   private final Supplier<Map<String, Object>> pipeline;
+  private final Supplier<List<Map<String, Object>>> outputs;
 
   public HealthController(String version, String env, Clock clock) {
     this(version, env, clock, null);
@@ -39,11 +48,22 @@ public final class HealthController implements Controller {
    * @param pipeline this node's pipeline status (see {@code PipelineService.Status#toMap}), or null
    */
   public HealthController(String version, String env, Clock clock, Supplier<Map<String, Object>> pipeline) {
+    this(version, env, clock, pipeline, null);
+  }
+
+  /**
+   * @param pipeline this node's pipeline status (see {@code PipelineService.Status#toMap}), or null
+   * @param outputs the gateway's failing outputs, without detail (see {@code
+   *     Gateway#failingOutputs}), or null
+   */
+  public HealthController(String version, String env, Clock clock, Supplier<Map<String, Object>> pipeline,
+      Supplier<List<Map<String, Object>>> outputs) {
     this.version = Objects.requireNonNull(version, "version");
     this.env = Objects.requireNonNull(env, "env");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.startedAt = clock.instant();
     this.pipeline = pipeline;
+    this.outputs = outputs;
   }
 
   @Override
@@ -54,14 +74,14 @@ public final class HealthController implements Controller {
   private void health(Context ctx) {
     long uptime = Duration.between(startedAt, clock.instant()).toSeconds();
     Map<String, Object> p = pipeline == null ? null : pipeline.get();
+    List<Map<String, Object>> failing = outputs == null ? null : outputs.get();
     String status = "UP";
-    if (p != null) {
-      if (!Boolean.TRUE.equals(p.get("acceptingTelemetry"))) {
-        status = "REFUSING_TELEMETRY";
-      } else if (p.get("problem") != null || Boolean.TRUE.equals(p.get("failOpen"))) {
-        status = "DEGRADED";
-      }
+    if (p != null && !Boolean.TRUE.equals(p.get("acceptingTelemetry"))) {
+      status = "REFUSING_TELEMETRY";
+    } else if (p != null && (p.get("problem") != null || Boolean.TRUE.equals(p.get("failOpen")))
+        || failing != null && !failing.isEmpty()) {
+      status = "DEGRADED";
     }
-    ctx.json(new Health(status, version, env, Math.max(0, uptime), p));
+    ctx.json(new Health(status, version, env, Math.max(0, uptime), p, failing));
   }
 }

@@ -18,18 +18,37 @@ interface Exporter extends AutoCloseable {
 
   /**
    * Thrown when an export finally failed; the items of the envelopes that failed (all of them,
-   * unless the exception names some) then go to the dead-letter sink.
+   * unless the exception names some) then go to the dead-letter sink — unless the exporter itself
+   * cannot write ({@link #unavailable()}: a local file on a full disk, a closed stream): then
+   * nothing about the items is wrong, the gateway holds them, says the exporter is failing, refuses
+   * new telemetry and tries again until it can write.
    */
   final class ExportException extends Exception {
     private final List<Envelope> failed;
+    private final boolean unavailable;
 
     ExportException(String message) {
-      this(message, null);
+      this(message, null, false);
     }
 
     ExportException(String message, List<Envelope> failed) {
+      this(message, failed, false);
+    }
+
+    private ExportException(String message, List<Envelope> failed, boolean unavailable) {
       super(message);
       this.failed = failed == null ? null : List.copyOf(failed);
+      this.unavailable = unavailable;
+    }
+
+    /** The exporter cannot write at all just now: hold every item and try again. */
+    static ExportException unavailable(String message) {
+      return new ExportException(message, null, true);
+    }
+
+    /** True if the exporter cannot write at all just now, whatever the items. */
+    boolean unavailable() {
+      return unavailable;
     }
 
     /** The envelopes, out of those given to {@link #export}, that were not delivered. */

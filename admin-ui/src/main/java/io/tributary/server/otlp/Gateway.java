@@ -44,6 +44,17 @@ import org.slf4j.LoggerFactory;
  * requests rather than one per incoming batch. Items a stage dead-letters, and items an exporter
  * finally failed to deliver, are written to the dead-letter sink with the reason.
  *
+ * <p>An output that cannot write at all — an exporter that says it is {@linkplain
+ * Exporter.ExportException#unavailable() unavailable} (a full disk, a closed stream), or the
+ * dead-letter sink itself — is not a reason to drop or dead-letter anything: the export thread
+ * holds the items and tries again (backing off to {@link #MAX_RETRY_PAUSE}), the queue fills and the
+ * receiver answers 429, and {@link #failingOutputs()} (health, {@code
+ * tributary.gateway.output.failing}) says which output fails and since when; the log says so once
+ * when it starts failing and once when it recovers. Counters count what happened: an item is
+ * counted exported or dead-lettered once it was written, never before. Only when the node stops
+ * and the drain time runs out does the gateway give up on an output; what it then could not write
+ * anywhere is counted as {@code tributary.gateway.lost} and logged.
+ *
  * <p>A crash loses what is in memory: up to {@code queueCapacity} accepted, not yet exported
  * items. Size the queue for the bursts a slow downstream must absorb, not larger.
  *
@@ -59,6 +70,10 @@ public final class Gateway implements AutoCloseable {
    * limit in common use (nginx's, Javalin's); a downstream that still answers 413 gets halves.
    */
   static final long MAX_GROUP_BYTES = 1L << 20;
+  /** The first pause before writing again to an output that cannot write. */
+  static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(100);
+  /** The longest pause between attempts to write to an output that cannot write. */
+  static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
 
   /** How much the gateway holds and how it drains. */
   public record Settings(int queueCapacity, int workers, boolean lineageAttribute, int recentSize,
@@ -126,6 +141,9 @@ public final class Gateway implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final ArrayDeque<Line> recent = new ArrayDeque<>();
   private final Map<Signal, Counts> counts = new EnumMap<>(Signal.class);
+  /** One per exporter (by name), and one for the dead-letter sink. */
+  private final Map<String, Output> outputs = new LinkedHashMap<>();
+  private final Output deadLetterSink;
   private volatile boolean closed;
   private volatile boolean running = true;
   private volatile long giveUpAt = Long.MAX_VALUE;
@@ -138,6 +156,7 @@ public final class Gateway implements AutoCloseable {
     final Counter throttledRequests;
     final Counter deadLetteredPipeline;
     final Counter deadLetteredExport;
+    final Counter lost;
     final Map<String, Counter> exported = new LinkedHashMap<>();
 
     Counts(MeterRegistry meters, String env, Signal signal, List<Exporter> exporters) {
@@ -159,9 +178,46 @@ public final class Gateway implements AutoCloseable {
       deadLetteredExport = Counter.builder("tributary.gateway.dead_lettered")
           .description("Items written to the dead-letter sink").tags("env", env, "signal", s, "reason", "export")
           .register(meters);
+      lost = Counter.builder("tributary.gateway.lost")
+          .description("Items accepted and then neither exported nor dead-lettered: the node stopped while no"
+              + " output could write them").tags("env", env, "signal", s).register(meters);
       for (Exporter e : exporters) {
         exported.put(e.name(), Counter.builder("tributary.gateway.exported").description("Items exported")
             .tags("env", env, "signal", s, "exporter", e.name()).register(meters));
+      }
+    }
+  }
+
+  /**
+   * Whether an output (an exporter or the dead-letter sink) can write, and since when it cannot;
+   * says so in the log once per change. Written by the export thread only.
+   */
+  private final class Output {
+    final String name;
+    volatile String problem;
+    volatile java.time.Instant since;
+
+    Output(String name, MeterRegistry meters) {
+      this.name = name;
+      Gauge.builder("tributary.gateway.output.failing", this, o -> o.problem == null ? 0 : 1)
+          .description("1 while an output cannot write (its items are held, new telemetry is refused once the"
+              + " queue is full)").tags("env", env, "output", name).register(meters);
+    }
+
+    void failing(String why) {
+      if (problem == null) {
+        since = clock.instant();
+        LOG.error("Output {} cannot write: {}. Its items are held and written once it can; new telemetry is"
+            + " refused (429) once the queue is full", name, why);
+      }
+      problem = why;
+    }
+
+    void writes() {
+      if (problem != null) {
+        LOG.info("Output {} writes again (it could not since {})", name, since);
+        problem = null;
+        since = null;
       }
     }
   }
@@ -179,6 +235,10 @@ public final class Gateway implements AutoCloseable {
     for (Signal s : Signal.values()) {
       counts.put(s, new Counts(meters, env, s, this.exporters));
     }
+    for (Exporter e : this.exporters) {
+      outputs.put(e.name(), new Output(e.name(), meters));
+    }
+    this.deadLetterSink = new Output("dead-letter", meters);
     Gauge.builder("tributary.gateway.queued", permits, p -> settings.queueCapacity() - p.availablePermits())
         .description("Items accepted and not yet exported").tag("env", env).register(meters);
     for (int i = 0; i < settings.workers(); i++) {
@@ -366,7 +426,8 @@ public final class Gateway implements AutoCloseable {
       try {
         export(group, context);
       } catch (RuntimeException failure) {
-        LOG.error("Exporting {} {} item(s) failed", items, first.signal.label(), failure);
+        LOG.error("Exporting {} {} item(s) failed; they are lost", items, first.signal.label(), failure);
+        counts.get(first.signal).lost.increment(items);
       } finally {
         int held = 0;
         for (Envelope e : group) {
@@ -384,8 +445,7 @@ public final class Gateway implements AutoCloseable {
     int delivered = 0;
     for (Envelope e : group) {
       if (!e.deadLetters.isEmpty()) {
-        deadLetter(e.deadLetters);
-        c.deadLetteredPipeline.increment(e.deadLetters.size());
+        deadLetter(e.deadLetters, c.deadLetteredPipeline, c, context);
       }
       if (e.exportable()) {
         exportable.add(e);
@@ -394,25 +454,7 @@ public final class Gateway implements AutoCloseable {
     }
     if (!exportable.isEmpty()) {
       for (Exporter exporter : exporters) {
-        try {
-          exporter.export(exportable, context);
-          c.exported.get(exporter.name()).increment(delivered);
-        } catch (Exporter.ExportException failure) {
-          List<Envelope> failed = failure.failed(exportable);
-          int lost = 0;
-          List<DeadLetter> dead = new ArrayList<>();
-          for (Envelope e : failed) {
-            lost += e.delivered;
-            for (Line line : e.lines) {
-              dead.add(new DeadLetter(line.json(), "exporter " + exporter.name() + ": " + failure.getMessage()));
-            }
-          }
-          LOG.error("Exporter {} failed for {} of {} {} item(s): {}; writing them to the dead-letter sink",
-              exporter.name(), lost, delivered, signal.label(), failure.getMessage());
-          deadLetter(dead);
-          c.exported.get(exporter.name()).increment(delivered - lost);
-          c.deadLetteredExport.increment(lost);
-        }
+        exportTo(exporter, exportable, delivered, c, context);
       }
     }
     for (Envelope e : group) {
@@ -420,7 +462,79 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private void deadLetter(List<DeadLetter> dead) {
+  /**
+   * Hands {@code exportable} to one exporter: counted exported once it took them; what it finally
+   * failed to deliver goes to the dead-letter sink. While the exporter cannot write at all, the
+   * items are held and offered again, until it can or the node gives up.
+   */
+  private void exportTo(Exporter exporter, List<Envelope> exportable, int delivered, Counts c,
+      Exporter.Context context) {
+    Output output = outputs.get(exporter.name());
+    Duration pause = FIRST_RETRY_PAUSE;
+    while (true) {
+      List<Envelope> failed;
+      String reason;
+      try {
+        exporter.export(exportable, context);
+        output.writes();
+        c.exported.get(exporter.name()).increment(delivered);
+        return;
+      } catch (Exporter.ExportException failure) {
+        if (failure.unavailable() && !context.giveUp()) {
+          output.failing(failure.getMessage());
+          pause = pause(pause, context);
+          continue;
+        }
+        if (!failure.unavailable()) {
+          output.writes();
+        }
+        failed = failure.failed(exportable);
+        reason = failure.getMessage();
+      } catch (RuntimeException bug) {
+        // A bug in the exporter, not a verdict on the items: they are dead-lettered, not dropped.
+        LOG.error("Exporter {} threw", exporter.name(), bug);
+        failed = exportable;
+        reason = "the exporter failed: " + bug;
+      }
+      int lost = 0;
+      List<DeadLetter> dead = new ArrayList<>();
+      for (Envelope e : failed) {
+        lost += e.delivered;
+        for (Line line : e.lines) {
+          dead.add(new DeadLetter(line.json(), "exporter " + exporter.name() + ": " + reason));
+        }
+      }
+      LOG.error("Exporter {} failed for {} of {} {} item(s): {}; writing them to the dead-letter sink",
+          exporter.name(), lost, delivered, exportable.get(0).signal.label(), reason);
+      c.exported.get(exporter.name()).increment(delivered - lost);
+      deadLetter(dead, c.deadLetteredExport, c, context);
+      return;
+    }
+  }
+
+  /** Sleeps {@code pause} (less if the node gives up meanwhile); the next, longer pause. */
+  private static Duration pause(Duration pause, Exporter.Context context) {
+    long until = System.nanoTime() + pause.toNanos();
+    try {
+      while (System.nanoTime() - until < 0 && !context.giveUp()) {
+        Thread.sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Duration next = pause.multipliedBy(2);
+    return next.compareTo(MAX_RETRY_PAUSE) > 0 ? MAX_RETRY_PAUSE : next;
+  }
+
+  /**
+   * Writes {@code dead} to the dead-letter sink and counts them on {@code counter} once written;
+   * while the sink cannot write, holds them and tries again, until it can or the node gives up
+   * (then they are counted lost).
+   */
+  private void deadLetter(List<DeadLetter> dead, Counter counter, Counts c, Exporter.Context context) {
+    if (dead.isEmpty()) {
+      return;
+    }
     List<String> lines = new ArrayList<>(dead.size());
     String at = clock.instant().toString();
     for (DeadLetter d : dead) {
@@ -429,11 +543,23 @@ public final class Gateway implements AutoCloseable {
       json.setAll(d.json());
       lines.add(json.toString());
     }
-    try {
-      deadLetterFile.write(lines);
-    } catch (RuntimeException failure) {
-      LOG.error("Writing {} item(s) to the dead-letter sink {} failed: {}", lines.size(), deadLetterFile.current(),
-          failure.toString());
+    Duration pause = FIRST_RETRY_PAUSE;
+    while (true) {
+      try {
+        deadLetterFile.write(lines);
+        deadLetterSink.writes();
+        counter.increment(lines.size());
+        return;
+      } catch (RuntimeException failure) {
+        deadLetterSink.failing("writing " + deadLetterFile.current() + " failed: " + failure.getMessage());
+        if (context.giveUp()) {
+          LOG.error("Lost {} item(s) that were to be dead-lettered: the node is stopping and the dead-letter sink"
+              + " {} cannot write ({})", lines.size(), deadLetterFile.current(), failure.toString());
+          c.lost.increment(lines.size());
+          return;
+        }
+        pause = pause(pause, context);
+      }
     }
   }
 
@@ -496,9 +622,35 @@ public final class Gateway implements AutoCloseable {
       c.exported.forEach((name, counter) -> exported.put(name, Math.round(counter.count())));
       m.put("exported", exported);
       m.put("deadLettered", Math.round(c.deadLetteredPipeline.count() + c.deadLetteredExport.count()));
+      m.put("lost", Math.round(c.lost.count()));
       signals.put(signal.label(), m);
     });
     out.put("signals", signals);
+    out.put("failingOutputs", failingOutputs(true));
+    return out;
+  }
+
+  /**
+   * The outputs (exporters by name, {@code dead-letter}) that cannot write now: each with {@code
+   * output} and {@code since}, and with {@code problem} (which may name paths) if {@code detail}.
+   */
+  public List<Map<String, Object>> failingOutputs(boolean detail) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    List<Output> all = new ArrayList<>(outputs.values());
+    all.add(deadLetterSink);
+    for (Output o : all) {
+      String problem = o.problem;
+      java.time.Instant since = o.since;
+      if (problem != null) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("output", o.name);
+        m.put("since", String.valueOf(since));
+        if (detail) {
+          m.put("problem", problem);
+        }
+        out.add(m);
+      }
+    }
     return out;
   }
 

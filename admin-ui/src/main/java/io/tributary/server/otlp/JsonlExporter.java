@@ -50,12 +50,16 @@ final class JsonlExporter implements Exporter {
       try {
         file.write(lines);
       } catch (UncheckedIOException e) {
-        throw new ExportException(e.getMessage() + ": " + e.getCause());
+        throw ExportException.unavailable(e.getMessage() + ": " + e.getCause());
       }
     } else {
       synchronized (stream) {
         lines.forEach(stream::println);
         stream.flush();
+        // PrintStream swallows its errors; checkError says whether one happened.
+        if (stream.checkError()) {
+          throw ExportException.unavailable("writing to " + name + " failed (the stream reports an error)");
+        }
       }
     }
   }

@@ -1,6 +1,8 @@
 package io.tributary.server.otlp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,11 +28,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * as decimal strings (numbers accepted), and — unlike the generic protobuf JSON mapping — trace and
  * span ids as hex strings. Unknown fields are ignored, as the OTLP specification asks.
  *
+ * <p>Reading is as strict as protobuf's own decoding, so a request means the same whichever
+ * encoding it came in: a string must be valid Unicode (protobuf refuses invalid UTF-8; here an
+ * unpaired UTF-16 surrogate such as the escape of U+D800 alone is refused), an integer must fit its field
+ * (an int32 field does not silently wrap {@code 4294967296} to 0), messages nest at most {@value
+ * #MAX_DEPTH} deep below the request (protobuf-java's recursion limit), and an object must not name
+ * a key twice.
+ *
  * <p>Thread-safe.
  */
 public final class OtlpJson {
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * How deep messages may nest below the request: protobuf-java's default recursion limit, so both
+   * encodings accept the same requests.
+   */
+  static final int MAX_DEPTH = 100;
+
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** The bytes fields OTLP/JSON writes as hex rather than base64. */
   private static final Set<String> HEX_FIELDS = Set.of("trace_id", "span_id", "parent_span_id");
@@ -62,8 +79,17 @@ public final class OtlpJson {
 
   /** Parses an OTLP/JSON object into {@code builder}. */
   public static void merge(JsonNode node, Message.Builder builder, String path) throws FormatException {
+    merge(node, builder, path, 0);
+  }
+
+  private static void merge(JsonNode node, Message.Builder builder, String path, int depth)
+      throws FormatException {
     if (!node.isObject()) {
       throw new FormatException(path + ": expected an object");
+    }
+    if (depth > MAX_DEPTH) {
+      throw new FormatException(path + ": messages nested more than " + MAX_DEPTH
+          + " deep (the limit protobuf applies too)");
     }
     Map<String, FieldDescriptor> fields = fields(builder.getDescriptorForType());
     Iterator<Map.Entry<String, JsonNode>> it = node.fields();
@@ -80,10 +106,10 @@ public final class OtlpJson {
           throw new FormatException(at + ": expected an array");
         }
         for (int i = 0; i < value.size(); i++) {
-          builder.addRepeatedField(f, value(f, value.get(i), builder, at + "[" + i + "]"));
+          builder.addRepeatedField(f, value(f, value.get(i), builder, at + "[" + i + "]", depth));
         }
       } else {
-        builder.setField(f, value(f, value, builder, at));
+        builder.setField(f, value(f, value, builder, at, depth));
       }
     }
   }
@@ -99,16 +125,24 @@ public final class OtlpJson {
     });
   }
 
-  private static Object value(FieldDescriptor f, JsonNode v, Message.Builder parent, String at)
+  private static Object value(FieldDescriptor f, JsonNode v, Message.Builder parent, String at, int depth)
       throws FormatException {
     switch (f.getJavaType()) {
       case MESSAGE: {
         Message.Builder sub = parent.newBuilderForField(f);
-        merge(v, sub, at);
+        merge(v, sub, at, depth + 1);
         return sub.build();
       }
-      case INT:
-        return (int) integral(f, v, at);
+      case INT: {
+        long n = integral(f, v, at);
+        boolean fits = unsigned32(f) ? n >= 0 && n <= 0xFFFF_FFFFL : n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE;
+        if (!fits) {
+          throw new FormatException(at + ": " + v + " is out of range for " + f.getType().name().toLowerCase()
+              + " (" + (unsigned32(f) ? "0 to 4294967295" : "-2147483648 to 2147483647") + ")");
+        }
+        // An unsigned 32-bit value above 2^31 - 1 is held as the negative int of the same bits.
+        return (int) n;
+      }
       case LONG:
         return integral(f, v, at);
       case DOUBLE:
@@ -124,7 +158,7 @@ public final class OtlpJson {
         if (!v.isTextual()) {
           throw new FormatException(at + ": expected a string");
         }
-        return v.textValue();
+        return validUnicode(v.textValue(), at);
       case BYTE_STRING:
         if (!v.isTextual()) {
           throw new FormatException(at + ": expected a string");
@@ -143,14 +177,36 @@ public final class OtlpJson {
     }
   }
 
+  /**
+   * {@code text} if it is valid UTF-16 (every surrogate paired); JSON's {@code \\u} escapes can
+   * spell an unpaired one, which no UTF-8 encoding — protobuf's, a file's — can carry.
+   */
+  static String validUnicode(String text, String at) throws FormatException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        throw new FormatException(String.format("%s: an unpaired UTF-16 surrogate (\\u%04x) at character %d;"
+            + " OTLP strings must be valid Unicode", at, (int) c, i));
+      }
+    }
+    return text;
+  }
+
   private static long integral(FieldDescriptor f, JsonNode v, String at) throws FormatException {
-    boolean unsigned = f.getType() == FieldDescriptor.Type.UINT64 || f.getType() == FieldDescriptor.Type.FIXED64
-        || f.getType() == FieldDescriptor.Type.UINT32 || f.getType() == FieldDescriptor.Type.FIXED32;
+    boolean unsigned = unsigned32(f) || unsigned64(f);
     try {
       if (v.isTextual()) {
         return unsigned ? Long.parseUnsignedLong(v.textValue()) : Long.parseLong(v.textValue());
       }
       if (v.isIntegralNumber() && v.canConvertToLong()) {
+        if (unsigned && v.longValue() < 0) {
+          throw new FormatException(at + ": " + v + " is negative, but " + f.getType().name().toLowerCase()
+              + " is unsigned");
+        }
         return v.longValue();
       }
       if (v.isIntegralNumber() && unsigned) {

@@ -62,9 +62,11 @@ class HealthControllerTest {
     assertThat(body.get("version").asText()).isEqualTo("1.2.3-test");
     assertThat(body.get("env").asText()).isEqualTo("staging");
     assertThat(body.get("uptimeSeconds").asLong()).isEqualTo(42);
-    // This server serves no pipeline: health says nothing about one rather than inventing it.
+    // This server serves no pipeline and no gateway: health says nothing about them rather than
+    // inventing them.
     assertThat(body.get("pipeline").isNull()).isTrue();
-    assertThat(body.size()).isEqualTo(5);
+    assertThat(body.get("outputs").isNull()).isTrue();
+    assertThat(body.size()).isEqualTo(6);
   }
 
   @Test

@@ -52,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The receiver and gateway on a real port, with an empty pipeline and a recording exporter. */
 class OtlpReceiverTest {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** One client per test: a pooled connection must not outlive the receiver it was opened to. */
+  private final HttpClient http = HttpClient.newHttpClient();
   private static final String TRACE_ID = "5b8efff798038103d269b633813fc60c";
 
   @TempDir Path dir;
@@ -114,7 +115,7 @@ class OtlpReceiverTest {
     if (encoding != null) {
       b.header("Content-Encoding", encoding);
     }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static Span span(String name) {
@@ -214,6 +215,85 @@ class OtlpReceiverTest {
     assertThat(json.statusCode()).isEqualTo(400);
     assertThat(new String(json.body(), StandardCharsets.UTF_8)).contains("\"code\":3").contains("Undecodable logs");
     assertThat(gzip.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void strings_that_are_not_valid_unicode_are_refused_with_400_in_either_encoding() throws Exception {
+    start(100);
+    // JSON can spell an unpaired surrogate as an escape; protobuf can carry the bytes of one
+    // (CESU-8 for U+D800), which is not UTF-8.
+    String json = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + TRACE_ID
+        + "\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"s\",\"attributes\":[{\"key\":\"k\","
+        + "\"value\":{\"stringValue\":\"ok \\ud800 then\"}}]}]}]}]}";
+    byte[] cesu = traces(span("s").toBuilder().addAttributes(KeyValue.newBuilder().setKey("k")
+        .setValue(AnyValue.newBuilder().setStringValue("o@@@"))).build()).toByteArray();
+    String latin = new String(cesu, StandardCharsets.ISO_8859_1);
+    int at = latin.indexOf("o@@@") + 1;
+    cesu[at] = (byte) 0xED;
+    cesu[at + 1] = (byte) 0xA0;
+    cesu[at + 2] = (byte) 0x80;
+
+    HttpResponse<byte[]> fromJson = post("/v1/traces", "application/json", null, json.getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> fromProtobuf = post("/v1/traces", "application/x-protobuf", null, cesu);
+
+    assertThat(fromJson.statusCode()).isEqualTo(400);
+    assertThat(new String(fromJson.body(), StandardCharsets.UTF_8)).contains("attributes[0].value.stringValue")
+        .contains("unpaired UTF-16 surrogate").contains("ud800) at character 3");
+    assertThat(fromProtobuf.statusCode()).isEqualTo(400);
+    assertThat(exported).isEmpty();
+    // A surrogate pair (an emoji) is valid Unicode and passes.
+    String pair = json.replace("ok \\ud800 then", "ok \\ud83d\\ude00 then");
+    assertThat(post("/v1/traces", "application/json", null, pair.getBytes(StandardCharsets.UTF_8)).statusCode())
+        .isEqualTo(200);
+    assertThat(awaitExport(1).items.get(0).attributes().getString("k")).isEqualTo("ok \ud83d\ude00 then");
+  }
+
+  @Test
+  void json_is_refused_where_protobuf_would_be_duplicate_keys_integers_out_of_range_and_nesting() throws Exception {
+    start(100);
+    String span = "{\"traceId\":\"" + TRACE_ID + "\",\"spanId\":\"eee19b7ec3c1b174\",\"name\":\"s\"%s}";
+    java.util.function.Function<String, Integer> status = extra -> {
+      try {
+        String body = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[" + String.format(span, extra) + "]}]}]}";
+        HttpResponse<byte[]> r = post("/v1/traces", "application/json", null, body.getBytes(StandardCharsets.UTF_8));
+        return r.statusCode();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+
+    assertThat(status.apply(",\"name\":\"again\"")).as("a key named twice").isEqualTo(400);
+    assertThat(status.apply(",\"droppedAttributesCount\":4294967296")).as("uint32 over 2^32 - 1").isEqualTo(400);
+    assertThat(status.apply(",\"droppedAttributesCount\":-1")).as("uint32 below 0").isEqualTo(400);
+    assertThat(status.apply(",\"flags\":-5")).as("fixed32 below 0").isEqualTo(400);
+    assertThat(status.apply(",\"kind\":2,\"droppedAttributesCount\":4294967295")).as("uint32 at its top")
+        .isEqualTo(200);
+
+    // Attribute values nested in arrays near protobuf's recursion limit: both encodings draw the
+    // line at the same depth.
+    int accepted = 0;
+    int refused = 0;
+    for (int levels = 44; levels <= 50; levels++) {
+      AnyValue value = AnyValue.newBuilder().setStringValue("leaf").build();
+      for (int i = 0; i < levels; i++) {
+        value = AnyValue.newBuilder().setArrayValue(io.opentelemetry.proto.common.v1.ArrayValue.newBuilder()
+            .addValues(value)).build();
+      }
+      ExportTraceServiceRequest nested = traces(span("deep").toBuilder().clearAttributes()
+          .addAttributes(KeyValue.newBuilder().setKey("deep").setValue(value)).build());
+      int viaProtobuf = post("/v1/traces", "application/x-protobuf", null, nested.toByteArray()).statusCode();
+      int viaJson = post("/v1/traces", "application/json", null,
+          OtlpJson.toJsonText(nested).getBytes(StandardCharsets.UTF_8)).statusCode();
+      assertThat(viaJson).as("JSON nested %d arrays deep", levels).isEqualTo(viaProtobuf);
+      if (viaProtobuf == 200) {
+        accepted++;
+      } else {
+        assertThat(viaProtobuf).isEqualTo(400);
+        refused++;
+      }
+    }
+    assertThat(accepted).as("depths accepted").isPositive();
+    assertThat(refused).as("depths refused").isPositive();
   }
 
   @Test
