@@ -129,7 +129,8 @@ public final class Node implements AutoCloseable {
     ExpensiveRequests limits = ExpensiveRequests.defaults(options.clock());
     List<Controller> controllers = new ArrayList<>(List.of(
         new ProcessorsController(catalog, registry, limits),
-        new EnvironmentsController(catalog, pipelines, meters, gateway::stats, limits),
+        new EnvironmentsController(catalog, pipelines, meters, gateway::stats, limits,
+            options.pluginCallLimit() == null ? PluginGuard.DEFAULT_LIMIT : options.pluginCallLimit()),
         new ChangeRequestsController(catalog, pipelines, limits),
         new AuditController(catalog),
         new TokensController(catalog),

@@ -36,6 +36,7 @@ public final class PluginGuard {
   private final Duration limit;
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final boolean outOfServiceOnTimeout;
   private volatile String failure;
   private volatile Consumer<String> onFailure = cause -> {};
 
@@ -45,6 +46,21 @@ public final class PluginGuard {
    * @param maxInFlight how many calls may run at once (hung ones included)
    */
   public PluginGuard(String name, Duration limit, int maxInFlight) {
+    this(name, limit, maxInFlight, true);
+  }
+
+  /**
+   * A guard for calls that run plugin code without blaming one plugin (a simulation runs every
+   * stage): a call that does not answer in time is refused, but later calls are not; the threads
+   * such calls leave behind still count against {@code maxInFlight} until they return, so hung
+   * calls pin at most that many threads.
+   */
+  public static PluginGuard timeBox(String name, Duration limit, int maxInFlight) {
+    return new PluginGuard(name, limit, maxInFlight, false);
+  }
+
+  private PluginGuard(String name, Duration limit, int maxInFlight, boolean outOfServiceOnTimeout) {
+    this.outOfServiceOnTimeout = outOfServiceOnTimeout;
     this.name = Objects.requireNonNull(name, "name");
     this.limit = Objects.requireNonNull(limit, "limit");
     if (limit.isNegative() || limit.isZero()) {
@@ -105,8 +121,8 @@ public final class PluginGuard {
     }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      throw new UnresponsivePluginException("plugin " + name + " already has " + maxInFlight
-          + " calls running; " + what + " refused");
+      throw new UnresponsivePluginException((outOfServiceOnTimeout ? "plugin " : "") + name + " already has "
+          + maxInFlight + " calls running; " + what + " refused");
     }
     // Counted until the plugin's code really returns (before its result is handed over, so the
     // caller's next call never sees its own last one): a timed-out call that still hangs still
@@ -143,6 +159,10 @@ public final class PluginGuard {
     } catch (TimeoutException e) {
       task.cancel(true);
       String cause = what + " did not return within " + describe(limit);
+      if (!outOfServiceOnTimeout) {
+        throw new UnresponsivePluginException(cause + "; its thread is left behind (" + inFlight.get() + " of at most "
+            + maxInFlight + " such threads in use)");
+      }
       markFailed(cause);
       throw new UnresponsivePluginException("plugin " + name + " does not answer: " + cause
           + "; it is out of service until its jar is replaced");

@@ -154,8 +154,8 @@ public final class TestJars {
    * Source of a factory offering {@code id@version} whose {@code descriptor()} never returns, or
    * whose {@code create()} never returns, or whose {@code create()} calls {@code System.exit(3)}.
    *
-   * @param misbehaviour {@code "hang-descriptor"}, {@code "hang-create"}, {@code "hang-close"} or
-   *     {@code "exit-create"}
+   * @param misbehaviour {@code "hang-descriptor"}, {@code "hang-create"}, {@code "hang-close"},
+   *     {@code "hang-process"} or {@code "exit-create"}
    */
   public static String misbehavingFactorySource(String className, String id, String version,
       String misbehaviour) {
@@ -179,6 +179,10 @@ public final class TestJars {
         createBody = "return new Processor() {\n"
             + "      public void process(Item item) { item.attributes().put(\"touched\", \"" + id + "\"); }\n"
             + "      public void close() { " + HANG + " }\n    };";
+        break;
+      case "hang-process":
+        descriptorBody = "return " + descriptor + ";";
+        createBody = "return item -> { " + HANG + " };";
         break;
       case "exit-create":
         descriptorBody = "return " + descriptor + ";";

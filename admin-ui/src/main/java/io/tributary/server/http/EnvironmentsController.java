@@ -16,6 +16,7 @@ import io.tributary.catalog.StageRecord;
 import io.tributary.runtime.CompiledPipeline;
 import io.tributary.runtime.Diagnostic;
 import io.tributary.runtime.PipelineHolder;
+import io.tributary.runtime.PluginGuard;
 import io.tributary.runtime.Stage;
 import io.tributary.runtime.StageTrace;
 import io.tributary.server.PipelineService;
@@ -42,17 +43,23 @@ public final class EnvironmentsController implements Controller {
   private final MeterRegistry meters;
   private final Supplier<Map<String, Object>> gatewayStats;
   private final ExpensiveRequests limits;
+  /** Threads hung simulations may pin, node-wide; then simulations are refused until one returns. */
+  static final int MAX_HUNG_SIMULATIONS = 4;
+  private final PluginGuard simulations;
 
   public EnvironmentsController(Catalog catalog, PipelineService pipelines, MeterRegistry meters) {
-    this(catalog, pipelines, meters, null, ExpensiveRequests.defaults(java.time.Clock.systemUTC()));
+    this(catalog, pipelines, meters, null, ExpensiveRequests.defaults(java.time.Clock.systemUTC()),
+        PluginGuard.DEFAULT_LIMIT);
   }
 
   /**
    * @param gatewayStats the gateway's counts, shown in {@code stats} under {@code gateway}; may be null
    * @param limits the per-principal limits of requests that compile pipelines
+   * @param simulationLimit how long a simulation (which runs plugin code on the items) may take
    */
   public EnvironmentsController(Catalog catalog, PipelineService pipelines, MeterRegistry meters,
-      Supplier<Map<String, Object>> gatewayStats, ExpensiveRequests limits) {
+      Supplier<Map<String, Object>> gatewayStats, ExpensiveRequests limits, java.time.Duration simulationLimit) {
+    this.simulations = PluginGuard.timeBox("simulations", simulationLimit, MAX_HUNG_SIMULATIONS);
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.pipelines = Objects.requireNonNull(pipelines, "pipelines");
     this.meters = Objects.requireNonNull(meters, "meters");
@@ -308,6 +315,24 @@ public final class EnvironmentsController implements Controller {
     }
     List<Map<String, Object>> results = new ArrayList<>();
     Map<String, Object> out = new LinkedHashMap<>();
+    // The stages' processors run on the items: plugin code, which may hang. It runs off this
+    // thread, for at most the limit; threads hung simulations leave behind are capped node-wide.
+    try {
+      simulations.run("a simulation on " + env, () -> simulate(env, stages, current, items, withCandidate, results, out));
+    } catch (PluginGuard.UnresponsivePluginException e) {
+      ctx.header("Retry-After", "10");
+      throw new ApiException(503, "simulation_unavailable", "The simulation was stopped: " + e.getMessage()
+          + ". A stage's processor may hang on these items; GET /api/v1/plugins shows failed plugins");
+    }
+    if (!notes.isEmpty()) {
+      out.put("notes", notes);
+    }
+    out.put("results", results);
+    ctx.json(out);
+  }
+
+  private void simulate(String env, List<StageRecord> stages, PipelineRevision current, List<Item> items,
+      boolean withCandidate, List<Map<String, Object>> results, Map<String, Object> out) {
     try (CompiledPipeline pipeline = pipelines.compileForSimulation(env, stages, current)) {
       for (Item item : items) {
         Map<String, Object> result = new LinkedHashMap<>();
@@ -324,11 +349,6 @@ public final class EnvironmentsController implements Controller {
       out.put("revision", withCandidate ? null : current.revision());
       out.put("diagnostics", ApiErrors.diagnostics(pipeline.diagnostics()));
     }
-    if (!notes.isEmpty()) {
-      out.put("notes", notes);
-    }
-    out.put("results", results);
-    ctx.json(out);
   }
 
   private static Map<String, Object> trace(StageTrace t) {

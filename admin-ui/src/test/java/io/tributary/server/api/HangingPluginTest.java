@@ -123,4 +123,42 @@ class HangingPluginTest {
     assertThat(node.get("/api/v1/health", null).status()).isEqualTo(200);
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
   }
+
+  @Test
+  void simulations_whose_processor_hangs_answer_503_in_bounded_time_and_pin_a_bounded_number_of_threads()
+      throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Path classes = TestJars.compile(Files.createDirectories(dir.resolve("build")),
+        Map.of("fx.stuck.StuckFactory", TestJars.misbehavingFactorySource("fx.stuck.StuckFactory", "stuck", "1.0.0",
+            "hang-process")));
+    TestJars.jar().plugin("stuck", "1.0.0").classes(classes, "fx.stuck").services("fx.stuck.StuckFactory")
+        .writeTo(plugins.resolve("stuck.jar"));
+    node = TestNode.start(dir.resolve("data"), "dev", ExporterSpec.DEFAULT, plugins, LIMIT);
+    Map<String, Object> simulation = Map.of(
+        "items", List.of(Map.of("kind", "span", "name", "x")),
+        "stages", List.of(Map.of("name", "stuck", "processor", "stuck", "config", Map.of())));
+
+    // Each simulation that hangs is stopped after the limit and says why.
+    for (int i = 0; i < 4; i++) {
+      String operator = node.token("sim" + i, "operator", false);
+      long start = System.nanoTime();
+      TestNode.Response r = node.call("POST", "/api/v1/environments/dev/simulate", operator, simulation);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(LIMIT.toMillis() + 3_000);
+      assertThat(r.status()).as(r.toString()).isEqualTo(503);
+      assertThat(r.header("Retry-After")).isNotNull();
+      assertThat(r.json().get("message").asText()).contains("did not return within 1 s");
+    }
+    // Four threads hang for good: the next simulation is refused at once instead of pinning more.
+    long start = System.nanoTime();
+    TestNode.Response refused = node.call("POST", "/api/v1/environments/dev/simulate",
+        node.token("sim-late", "operator", false), simulation);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(LIMIT.toMillis());
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.json().get("message").asText()).contains("already has 4 calls running");
+    long pinned = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("tributary-plugin-simulations")).count();
+    assertThat(pinned).as("threads hung simulations hold").isEqualTo(4);
+    // The rest of the admin API answers.
+    assertThat(node.get("/api/v1/environments/dev/pipeline", TestNode.ADMIN_TOKEN).status()).isEqualTo(200);
+  }
 }
