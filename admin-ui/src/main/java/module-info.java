@@ -1,6 +1,6 @@
 /**
- * The Tributary server: command line, admin REST API, OTLP/HTTP receiver and gateway, and (later)
- * the web UI.
+ * The Tributary server: command line, admin REST API and web UI; wires the catalog, the runtime and
+ * the gateway (the data plane, module {@code io.tributary.gateway}) into one node.
  *
  * <p>Runs on the module path (see {@code distribution/src/bin/tributary}). The reflective
  * frameworks get exactly the packages they need: picocli reads the annotated command classes,
@@ -14,11 +14,7 @@ module io.tributary.admin {
   // Javalin declares Jackson as "requires static": without this line Jackson would not be
   // resolved on the module path and Javalin would have no JSON mapper.
   requires com.fasterxml.jackson.databind;
-  // OTLP messages (automatic module of opentelemetry-proto) and protobuf-java 4.x (automatic
-  // module com.google.protobuf); the OTLP exporter sends with the JDK's HTTP client.
-  requires io.opentelemetry.proto;
-  requires com.google.protobuf;
-  requires java.net.http;
+  requires io.tributary.gateway;
   requires info.picocli;
   requires org.slf4j;
   // sun.misc.Signal, to turn SIGTERM into a clean stop with exit status 0 (see Main).
@@ -27,7 +23,6 @@ module io.tributary.admin {
   exports io.tributary.server;
   exports io.tributary.server.config;
   exports io.tributary.server.http;
-  exports io.tributary.server.otlp;
 
   opens io.tributary.server.cli to
       info.picocli;

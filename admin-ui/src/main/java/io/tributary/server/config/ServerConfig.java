@@ -1,5 +1,6 @@
 package io.tributary.server.config;
 
+import io.tributary.gateway.ExporterSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

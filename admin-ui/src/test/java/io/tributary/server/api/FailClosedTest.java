@@ -11,7 +11,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tributary.catalog.StageRecord;
-import io.tributary.server.config.ExporterSpec;
+import io.tributary.gateway.ExporterSpec;
 import io.tributary.testing.TestJars;
 import java.io.IOException;
 import java.net.URI;

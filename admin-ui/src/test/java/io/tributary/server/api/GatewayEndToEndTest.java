@@ -27,7 +27,7 @@ import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.tributary.server.config.ExporterSpec;
+import io.tributary.gateway.ExporterSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

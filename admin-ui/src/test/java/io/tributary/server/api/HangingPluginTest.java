@@ -3,7 +3,7 @@ package io.tributary.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.server.config.ExporterSpec;
+import io.tributary.gateway.ExporterSpec;
 import io.tributary.testing.TestJars;
 import java.nio.file.Files;
 import java.nio.file.Path;

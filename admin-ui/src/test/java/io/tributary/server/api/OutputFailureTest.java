@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
-import io.tributary.server.config.ExporterSpec;
-import io.tributary.server.otlp.Gateway;
+import io.tributary.gateway.ExporterSpec;
+import io.tributary.gateway.Gateway;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

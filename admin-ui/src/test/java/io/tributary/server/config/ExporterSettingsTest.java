@@ -1,5 +1,6 @@
 package io.tributary.server.config;
 
+import io.tributary.gateway.ExporterSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,9 @@
-package io.tributary.server.otlp;
+package io.tributary.benchmarks;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.tributary.api.Item;
 import io.tributary.benchmarks.ingest.Bodies;
+import io.tributary.gateway.TraceCodec;
 import io.tributary.runtime.Batch;
 import io.tributary.runtime.CompiledPipeline;
 import io.tributary.runtime.PipelineCompiler;
@@ -25,11 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The gateway's OTLP codec without HTTP: a 100-span protobuf request (the ingest benchmark's
  * bodies) decoded into items, enriched a little (a request id per span, a resource tag — what
  * changes a span, as the default pipeline does), and turned back into an encoded request, by the
- * two paths of {@link OtlpItems#rebuild}: through protobuf builders then {@code toByteArray}, or
- * written from the request's own bytes ({@link WireTraces}). {@code decodeOnly} is the part both
- * share. ns per span.
- *
- * <p>In this package (on the benchmarks' class path) to reach the gateway's package-private codec.
+ * two paths of {@link TraceCodec}: through protobuf builders then {@code toByteArray}, or written
+ * from the request's own bytes. {@code decodeOnly} is the part both share. ns per span.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,27 +56,27 @@ public class GatewayCodecBenchmark {
     return body;
   }
 
-  Envelope decode(byte[] body, boolean keepWire) {
+  TraceCodec.Decoded decode(byte[] body, boolean keepWire) {
     try {
-      return OtlpItems.toItems(Signal.TRACES, Signal.TRACES.parseRequest(body), keepWire ? body : null);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return TraceCodec.decode(body, keepWire);
+    } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private Batch enrich(Envelope e) {
-    for (Item item : e.items) {
+  private Batch enrich(TraceCodec.Decoded e) {
+    for (Item item : e.items()) {
       item.attributes().put("request.id", "0190f0b8-7c39-7cc1-8a6e-" + item.spanId().substring(4));
       item.resource().put("deployment.environment.name", "prod");
     }
-    Batch batch = Batch.of(e.items);
+    Batch batch = Batch.of(e.items());
     pipeline.run(batch);
     return batch;
   }
 
   @Benchmark
   @OperationsPerInvocation(SPANS)
-  public Envelope decodeOnly() {
+  public TraceCodec.Decoded decodeOnly() {
     return decode(nextBody(), true);
   }
 
@@ -85,17 +84,15 @@ public class GatewayCodecBenchmark {
   @Benchmark
   @OperationsPerInvocation(SPANS)
   public byte[] builderPath() {
-    Envelope e = decode(nextBody(), false);
-    OtlpItems.rebuild(e, enrich(e), true, false);
-    return e.request.toByteArray();
+    TraceCodec.Decoded e = decode(nextBody(), false);
+    return e.encode(enrich(e), true);
   }
 
   /** Decode, enrich, write from the request's bytes. */
   @Benchmark
   @OperationsPerInvocation(SPANS)
   public byte[] wirePath() {
-    Envelope e = decode(nextBody(), true);
-    OtlpItems.rebuild(e, enrich(e), true, true);
-    return e.encoded;
+    TraceCodec.Decoded e = decode(nextBody(), true);
+    return e.encode(enrich(e), true);
   }
 }

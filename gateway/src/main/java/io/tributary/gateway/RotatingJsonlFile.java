@@ -1,4 +1,4 @@
-package io.tributary.server.otlp;
+package io.tributary.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.tributary.server.config;
+package io.tributary.gateway;
 
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.tributary.server.otlp;
+package io.tributary.gateway;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,10 +24,10 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.tributary.api.Attributes;
 import io.tributary.api.Item;
 import io.tributary.runtime.Batch;
-import io.tributary.server.otlp.Envelope.DeadLetter;
-import io.tributary.server.otlp.Envelope.Line;
-import io.tributary.server.otlp.Envelope.Origin;
-import io.tributary.server.otlp.Envelope.PassThrough;
+import io.tributary.gateway.Envelope.DeadLetter;
+import io.tributary.gateway.Envelope.Line;
+import io.tributary.gateway.Envelope.Origin;
+import io.tributary.gateway.Envelope.PassThrough;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,8 @@
-package io.tributary.server.otlp;
+package io.tributary.server.http;
 
+import io.tributary.gateway.Gateway;
 import io.javalin.http.Context;
 import io.tributary.catalog.Catalog;
-import io.tributary.server.http.Api;
-import io.tributary.server.http.Api.Access;
-import io.tributary.server.http.ApiException;
-import io.tributary.server.http.Controller;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,7 @@ public final class GatewayController implements Controller {
 
   @Override
   public void register(Api api) {
-    api.get("/api/v1/environments/{env}/recent", Access.VIEWER,
+    api.get("/api/v1/environments/{env}/recent", Api.Access.VIEWER,
         "The last enriched items (?limit=, default 20) as exported, newest first, each with its lineage",
         this::recent);
   }

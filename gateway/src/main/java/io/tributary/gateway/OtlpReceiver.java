@@ -1,4 +1,4 @@
-package io.tributary.server.otlp;
+package io.tributary.gateway;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -1,4 +1,4 @@
-package io.tributary.server.otlp;
+package io.tributary.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;

@@ -1,4 +1,4 @@
-package io.tributary.server.otlp;
+package io.tributary.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
@@ -7,9 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.api.Item;
 import io.tributary.runtime.Batch;
 import io.tributary.runtime.PipelineHolder;
-import io.tributary.server.config.ExporterSpec;
-import io.tributary.server.otlp.Envelope.DeadLetter;
-import io.tributary.server.otlp.Envelope.Line;
+import io.tributary.gateway.Envelope.DeadLetter;
+import io.tributary.gateway.Envelope.Line;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.tributary.server.otlp;
+package io.tributary.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
