@@ -43,9 +43,9 @@ function stageReview(e) {
       h('tr', {class: 'changed-value'}, h('td', {class: 'mono'}, f.field, f.secret ? [' ', badge('secret')] : null),
         h('td', {class: 'mono before'}, show(f.before)),
         h('td', {class: 'mono after'}, f.secret ? f.note : show(f.after))))) : null,
-    e.change === 'unchanged' ? null
-      : h('details', {open: e.change !== 'moved'}, h('summary', {}, e.change === 'removed' ? 'Configuration removed' : 'Full configuration'),
-        pre(stage.config || {})));
+    h('details', {open: e.change !== 'moved' && e.change !== 'unchanged'},
+      h('summary', {}, e.change === 'removed' ? 'Configuration removed' : e.change === 'unchanged' ? 'Configuration (unchanged)' : 'Full configuration'),
+      pre(stage.config || {})));
 }
 
 function request(c) {
