@@ -7,8 +7,10 @@ import java.util.List;
  * Approving applies the change atomically with the revision check.
  *
  * <p>"A second person" is decided on stable principal ids, never on names: the approver must not
- * be the requester, must not have been created (or granted the approver right) by the requester,
- * and must not have been created (or granted the right) by anyone after the request was made. A
+ * be the requester; must not descend from the requester (created or granted the approver right by
+ * the requester, or by a principal the requester created, and so on), nor the requester from the
+ * approver, since a token is shown to whoever creates it; and must not have been created (or
+ * granted the right) by anyone after the request was made. A
  * request whose base revision stops being the environment's head (any write to it) becomes
  * {@link ChangeRequest.Status#SUPERSEDED} in the same transaction.
  */

@@ -195,4 +195,35 @@ class ChangeRequestsTest extends StoreTest {
     assertThat(catalog.changeRequests().submit("prod", 1, List.of(), alice, "  línea uno\nzwei  ").reason())
         .isEqualTo("línea uno\nzwei");
   }
+
+  @Test
+  void a_request_from_before_principal_ids_is_still_refused_to_its_requester_by_name() throws Exception {
+    ChangeRequest cr = submit();
+    sql("UPDATE change_requests SET requester_id = NULL");
+    catalog.principals().revoke(alice.id(), "admin");
+    Principal twin = catalog.principals().issue("ALICE", Role.OPERATOR, true, null, null).principal();
+    assertThatThrownBy(() -> catalog.changeRequests().approve(cr.id(), twin, null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN));
+    assertThat(catalog.changeRequests().approve(cr.id(), bob, null).status()).isEqualTo(Status.APPLIED);
+  }
+
+  @Test
+  void neither_side_may_descend_from_the_other() {
+    Principal mallory = catalog.principals().issue("mallory", Role.ADMIN, true, null, null).principal();
+    Principal proxy = catalog.principals().issue("proxy", Role.ADMIN, false, null, mallory).principal();
+    Principal deep = catalog.principals().issue("deep", Role.OPERATOR, true, null, proxy).principal();
+    Principal front = catalog.principals().issue("front", Role.OPERATOR, false, null, proxy).principal();
+    ChangeRequest byMallory = catalog.changeRequests().submit("prod", 1, List.of(), mallory, null);
+    assertThatThrownBy(() -> catalog.changeRequests().approve(byMallory.id(), deep, null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN));
+    catalog.changeRequests().reject(byMallory.id(), bob, null);
+    ChangeRequest byFront = catalog.changeRequests().submit("prod", 1, List.of(), front, null);
+    assertThatThrownBy(() -> catalog.changeRequests().approve(byFront.id(), mallory, null))
+        .isInstanceOfSatisfying(CatalogException.class, e -> {
+          assertThat(e.kind()).isEqualTo(Kind.FORBIDDEN);
+          assertThat(e.getMessage()).contains("created the requester");
+        });
+    // Siblings (both made by one creator) are two people as far as the catalog can tell.
+    assertThat(catalog.changeRequests().approve(byFront.id(), deep, null).status()).isEqualTo(Status.APPLIED);
+  }
 }

@@ -36,8 +36,8 @@ public final class ChangeRequestsController implements Controller {
     api.get("/api/v1/change-requests/{id}", Access.VIEWER,
         "One change request with its diff and review (every stage in full, secrets masked)", limits.limit(this::one));
     api.post("/api/v1/change-requests/{id}/approve", Access.APPROVER,
-        "Approve and apply (a second person: not the requester nor an approver the requester created, nor one"
-            + " created after the request; 409 once superseded)",
+        "Approve and apply (a second person: not the requester, not created by or the creator of the requester,"
+            + " not created after the request; 409 once superseded)",
         "{\"reason\": string}", limits.limit(this::approve));
     api.post("/api/v1/change-requests/{id}/reject", Access.APPROVER, "Reject (not your own request)",
         "{\"reason\": string}", this::reject);

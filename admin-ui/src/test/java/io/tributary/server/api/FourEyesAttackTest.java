@@ -161,6 +161,30 @@ class FourEyesAttackTest {
   }
 
   @Test
+  void sock_puppets_two_creations_away_or_on_the_requesting_side_cannot_fake_the_second_person() throws Exception {
+    try (TestNode node = TestNode.start(dataDir)) {
+      String carol = node.token("carol", "operator", true);
+      String mallory = node.token("mallory", "admin", true);
+      // Mallory hides her puppet behind a second admin she made.
+      String proxy = token(createToken(node, mallory, "proxy-admin", "admin", false));
+      String deepPuppet = token(createToken(node, proxy, "deep-puppet", "operator", true));
+      long own = requestProdChange(node, mallory, "mine");
+      Response deep = approve(node, deepPuppet, own);
+      assertThat(deep.status()).as("%s", deep).isEqualTo(403);
+      assertThat(deep.json().get("message").asText()).contains("through principals the requester created");
+
+      // The other way round: Mallory (an approver) makes an operator, requests through it, approves herself.
+      String front = token(createToken(node, mallory, "front", "operator", false));
+      assertThat(approve(node, carol, own).status()).isEqualTo(200);
+      long viaFront = requestProdChange(node, front, "looks like someone else's");
+      Response self = approve(node, mallory, viaFront);
+      assertThat(self.status()).as("%s", self).isEqualTo(403);
+      assertThat(self.json().get("message").asText()).contains("created the requester");
+      assertThat(approve(node, carol, viaFront).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void the_approver_sees_every_added_removed_and_changed_stage_in_full_with_secrets_masked() throws Exception {
     try (TestNode node = TestNode.start(dataDir)) {
       String alice = node.token("alice", "operator", true);

@@ -225,11 +225,18 @@ public final class ChangeRequestStore implements ChangeRequests {
                   : ""));
     }
     Long requester = request.requesterId();
-    if (requester != null && (requester.equals(approver.createdBy()) || requester.equals(approver.approverGrantedBy()))) {
+    // A token is shown to whoever creates it: a creator (or one of theirs) can act as its creation.
+    if (requester != null && lineage(h, approver.id()).contains(requester)) {
       throw new CatalogException(
           Kind.FORBIDDEN, "'" + approver.name() + "' was created or given the approver right by the requester of"
-              + " change " + id + " and cannot " + verb + " it: the second person must not be the requester's own"
-              + " creation; ask another approver");
+              + " change " + id + " (directly or through principals the requester created) and cannot " + verb
+              + " it: the second person must not be the requester's own creation; ask another approver");
+    }
+    if (requester != null && lineage(h, requester).contains(approver.id())) {
+      throw new CatalogException(
+          Kind.FORBIDDEN, "'" + approver.name() + "' created the requester of change " + id + " (directly or through"
+              + " principals it created), so it was shown the requester's token and cannot " + verb + " it; ask an"
+              + " approver who did not create the requester");
     }
     if (approver.createdAt().isAfter(request.createdAt())
         || (approver.approverGrantedAt() != null && approver.approverGrantedAt().isAfter(request.createdAt()))) {
@@ -239,6 +246,29 @@ public final class ChangeRequestStore implements ChangeRequests {
               + " existed before the request");
     }
     return request;
+  }
+
+  /**
+   * The principals {@code id} descends from: who created it or granted it the approver right, who
+   * created or granted those, and so on (the system, null, ends a line).
+   */
+  private static Set<Long> lineage(Handle h, long id) {
+    Set<Long> seen = new java.util.HashSet<>();
+    java.util.Deque<Long> next = new java.util.ArrayDeque<>(List.of(id));
+    while (!next.isEmpty()) {
+      long current = next.pop();
+      h.createQuery("SELECT created_by, approver_granted_by FROM principals WHERE id = :id")
+          .bind("id", current)
+          .map((rs, ctx) -> java.util.Arrays.asList(Db.nullableLong(rs, "created_by"),
+              Db.nullableLong(rs, "approver_granted_by")))
+          .findOne()
+          .orElse(List.of())
+          .stream()
+          .filter(Objects::nonNull)
+          .filter(seen::add)
+          .forEach(next::push);
+    }
+    return seen;
   }
 
   /**
