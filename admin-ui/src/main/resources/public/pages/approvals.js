@@ -1,4 +1,4 @@
-import {h, fill, badge, pipelineDiff, when, table} from '../dom.js';
+import {h, fill, badge, when, table, show, pre} from '../dom.js';
 import {api, isApprover, session, errorBox, flash} from '../app.js';
 
 export async function render(view) {
@@ -16,8 +16,40 @@ export async function render(view) {
       h('td', {}, c.appliedRevision ? '#' + c.appliedRevision : '—'))), 'Nothing decided yet.'));
 }
 
+/**
+ * Everything the approver approves: each stage of the proposal in its new order (then the removed
+ * ones) with its complete configuration (secrets only as {"set": true}) and, for a changed stage,
+ * each changed value before and after.
+ */
+function review(c) {
+  const entries = c.review || [];
+  const touched = entries.filter(e => e.change !== 'unchanged').length;
+  return h('section', {class: 'review', id: 'review-' + c.id},
+    h('h4', {}, 'What you approve: ' + touched + ' of ' + entries.length + ' stage(s) touched'),
+    entries.length ? entries.map(stageReview) : h('p', {class: 'empty'}, 'The proposal has no stages.'));
+}
+
+function stageReview(e) {
+  const stage = e.after || e.before;
+  const position = e.change === 'added' ? 'new at position ' + e.positionAfter
+    : e.change === 'removed' ? 'was at position ' + e.positionBefore
+    : e.positionBefore !== e.positionAfter ? 'position ' + e.positionBefore + ' → ' + e.positionAfter
+    : 'position ' + e.positionAfter;
+  return h('div', {class: 'stage-review review-' + e.change, dataset: {stage: e.stage, change: e.change}},
+    h('p', {}, badge(e.change), ' ', h('strong', {}, e.stage), ' ',
+      h('span', {class: 'mono'}, stage.processor + (stage.version ? '@' + stage.version : ' (latest)')), ' · ', position,
+      ' · ', stage.enabled ? 'enabled' : 'disabled', ' · on failure: ', stage.onFailure || 'default'),
+    e.changes && e.changes.length ? table(['Field', 'Before', 'After'], e.changes.map(f =>
+      h('tr', {class: 'changed-value'}, h('td', {class: 'mono'}, f.field, f.secret ? [' ', badge('secret')] : null),
+        h('td', {class: 'mono before'}, show(f.before)),
+        h('td', {class: 'mono after'}, f.secret ? f.note : show(f.after))))) : null,
+    h('details', {open: e.change !== 'moved' && e.change !== 'unchanged'},
+      h('summary', {}, e.change === 'removed' ? 'Configuration removed' : e.change === 'unchanged' ? 'Configuration (unchanged)' : 'Full configuration'),
+      pre(stage.config || {})));
+}
+
 function request(c) {
-  const own = session.me && session.me.name === c.requester;
+  const own = session.me && session.me.id === c.requesterId;
   const allowed = isApprover() && !own;
   const why = !isApprover() ? 'Needs the approver right' : own ? 'You cannot decide your own request' : null;
   const reasonId = 'decision-reason-' + c.id;
@@ -36,7 +68,7 @@ function request(c) {
     h('h3', {}, 'Change request #' + c.id + ' for ', h('a', {href: '#/environments/' + encodeURIComponent(c.env)}, c.env)),
     h('p', {}, 'Requested by ', h('strong', {}, c.requester), ' ', when(c.createdAt), ' against revision #' + c.baseRevision,
       c.reason ? [': ', h('q', {}, c.reason)] : ''),
-    pipelineDiff(c.diff),
+    review(c),
     h('div', {class: 'decide'},
       h('label', {for: reasonId}, 'Reason '), reason, ' ',
       h('button', {type: 'button', class: 'primary approve', disabled: !allowed, title: why, onclick: () => decide('approve')}, 'Approve'), ' ',

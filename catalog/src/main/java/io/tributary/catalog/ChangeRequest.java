@@ -9,6 +9,10 @@ import java.util.List;
  * @param baseRevision the revision it edits; applying fails if the pipeline has moved on
  * @param stages the proposed stages (masked in API views)
  * @param appliedRevision the revision its approval created, or null
+ * @param requesterId the requesting principal's id (null only for requests older than ids)
+ * @param decidedById the deciding principal's id, or null
+ * @param changedSecrets {@code stage/key} of each secret whose value this request changes (secret
+ *     values are masked, so this is the only way a reviewer sees that one changed)
  */
 public record ChangeRequest(
     long id,
@@ -22,16 +26,22 @@ public record ChangeRequest(
     String decisionReason,
     Instant createdAt,
     Instant decidedAt,
-    Long appliedRevision) {
+    Long appliedRevision,
+    Long requesterId,
+    Long decidedById,
+    List<String> changedSecrets) {
 
   /** Where a change request stands. */
   public enum Status {
     PENDING,
     APPLIED,
-    REJECTED
+    REJECTED,
+    /** Its base revision is no longer the environment's head: it can never apply. */
+    SUPERSEDED
   }
 
   public ChangeRequest {
     stages = List.copyOf(stages);
+    changedSecrets = changedSecrets == null ? List.of() : List.copyOf(changedSecrets);
   }
 }

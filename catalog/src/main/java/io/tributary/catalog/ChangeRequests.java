@@ -5,11 +5,24 @@ import java.util.List;
 /**
  * Changes to protected environments wait here for a second person with the approver right.
  * Approving applies the change atomically with the revision check.
+ *
+ * <p>"A second person" is decided on stable principal ids, never on names: the approver must not
+ * be the requester; must not descend from the requester (created or granted the approver right by
+ * the requester, or by a principal the requester created, and so on), nor the requester from the
+ * approver, since a token is shown to whoever creates it; and must not have been created (or
+ * granted the right) by anyone after the request was made. A
+ * request whose base revision stops being the environment's head (any write to it) becomes
+ * {@link ChangeRequest.Status#SUPERSEDED} in the same transaction.
  */
 public interface ChangeRequests {
 
-  /** Records a pending change request, audited. @throws CatalogException NOT_FOUND for the env */
-  ChangeRequest submit(String env, long baseRevision, List<StageRecord> stages, String requester, String reason);
+  /**
+   * Records a pending change request, audited.
+   *
+   * @throws CatalogException NOT_FOUND for the env, STALE_REVISION, INVALID for a reason {@link
+   *     Texts#reason} refuses
+   */
+  ChangeRequest submit(String env, long baseRevision, List<StageRecord> stages, Principal requester, String reason);
 
   /** @throws CatalogException NOT_FOUND */
   ChangeRequest get(long id);
@@ -20,11 +33,11 @@ public interface ChangeRequests {
   /**
    * Applies a pending request as a new revision, in one transaction with the revision check.
    *
-   * @throws CatalogException FORBIDDEN if {@code approver} requested it, STALE_REVISION if the
-   *     pipeline moved on since it was submitted, CONFLICT if it is not pending, NOT_FOUND
+   * @throws CatalogException FORBIDDEN if {@code approver} is not a second person (see above) or
+   *     not an active approver, CONFLICT if it is not pending (superseded included), NOT_FOUND
    */
-  ChangeRequest approve(long id, String approver, String reason);
+  ChangeRequest approve(long id, Principal approver, String reason);
 
-  /** @throws CatalogException FORBIDDEN (own request), CONFLICT (not pending), NOT_FOUND */
-  ChangeRequest reject(long id, String approver, String reason);
+  /** @throws CatalogException FORBIDDEN (as for approve), CONFLICT (not pending), NOT_FOUND */
+  ChangeRequest reject(long id, Principal approver, String reason);
 }

@@ -105,12 +105,12 @@ class SecretsTest extends StoreTest {
     catalog.pipelines().write("prod", 1, List.of(stage("lookup", Map.of("apiKey", SECRET))), "alice", null);
     ChangeRequest cr =
         catalog.changeRequests()
-            .submit("prod", 2, List.of(stage("lookup", Map.of("apiKey", SET, "url", "u"))), "alice", "url");
+            .submit("prod", 2, List.of(stage("lookup", Map.of("apiKey", SET, "url", "u"))), person("alice", false), "url");
     assertThat(cr.stages().get(0).config()).containsEntry("apiKey", SET);
     assertThat(catalog.changeRequests().get(cr.id()).stages().get(0).config()).containsEntry("apiKey", SET);
     assertThat(catalog.changeRequests().list(null).get(0).stages().get(0).config()).containsEntry("apiKey", SET);
     assertThat(queryString("SELECT stages FROM change_requests WHERE id = ?", cr.id())).doesNotContain(SECRET);
-    catalog.changeRequests().approve(cr.id(), "bob", "ok");
+    catalog.changeRequests().approve(cr.id(), person("bob", true), "ok");
     assertThat(catalog.pipelines().current("prod").stages().get(0).config())
         .containsEntry("apiKey", SECRET)
         .containsEntry("url", "u");

@@ -58,6 +58,11 @@ abstract class StoreTest {
     return c;
   }
 
+  /** A principal created by the system (no creator), e.g. a requester or an approver. */
+  Principal person(String name, boolean approver) {
+    return catalog.principals().issue(name, Role.OPERATOR, approver, null, null).principal();
+  }
+
   int sql(String statement, Object... args) throws SQLException {
     try (Connection c = target.connect();
         PreparedStatement ps = c.prepareStatement(statement)) {

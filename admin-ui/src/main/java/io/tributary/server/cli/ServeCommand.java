@@ -1,6 +1,7 @@
 package io.tributary.server.cli;
 
 import io.javalin.util.JavalinBindException;
+import io.tributary.catalog.Principals;
 import io.tributary.server.Node;
 import java.util.concurrent.atomic.AtomicReference;
 import io.tributary.server.BuildInfo;
@@ -57,6 +58,14 @@ public final class ServeCommand implements Callable<Integer> {
       config = ServerConfig.resolve(options.givenFlags(), environment, home);
     } catch (InvalidConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    String preset = environment.get("TRIBUTARY_ADMIN_TOKEN");
+    if (preset != null && !preset.isBlank()) {
+      try {
+        Principals.checkPresetToken(preset);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
     }
     try {
       Files.createDirectories(config.dataDir());

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = TributaryCommand.Version.class,
     description = "Tributary telemetry enrichment gateway.",
-    subcommands = {ServeCommand.class, CheckPluginCommand.class},
+    subcommands = {ServeCommand.class, CheckPluginCommand.class, ResetAdminCommand.class},
     footer = {
       "",
       "Each option can also be set by its environment variable; a flag beats the environment,",

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.tributary.catalog.Catalog;
 import io.tributary.catalog.ChangeRequest;
 import io.tributary.catalog.PipelineRevision;
+import io.tributary.catalog.Principal;
 import io.tributary.server.PipelineService;
 import io.tributary.server.http.Api.Access;
 import java.util.Locale;
@@ -31,11 +32,12 @@ public final class ChangeRequestsController implements Controller {
   @Override
   public void register(Api api) {
     api.get("/api/v1/change-requests", Access.VIEWER,
-        "Change requests, newest first (?status=pending|applied|rejected)", limits.limit(this::list));
-    api.get("/api/v1/change-requests/{id}", Access.VIEWER, "One change request with its diff",
-        limits.limit(this::one));
+        "Change requests, newest first (?status=pending|applied|rejected|superseded)", limits.limit(this::list));
+    api.get("/api/v1/change-requests/{id}", Access.VIEWER,
+        "One change request with its diff and review (every stage in full, secrets masked)", limits.limit(this::one));
     api.post("/api/v1/change-requests/{id}/approve", Access.APPROVER,
-        "Approve and apply (not your own request; fails if the pipeline moved on)",
+        "Approve and apply (a second person: not the requester, not created by or the creator of the requester,"
+            + " not created after the request; 409 once superseded)",
         "{\"reason\": string}", limits.limit(this::approve));
     api.post("/api/v1/change-requests/{id}/reject", Access.APPROVER, "Reject (not your own request)",
         "{\"reason\": string}", this::reject);
@@ -48,10 +50,10 @@ public final class ChangeRequestsController implements Controller {
       try {
         filter = ChangeRequest.Status.valueOf(status.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("status '" + status + "' is not pending, applied or rejected");
+        throw ApiException.badRequest("status '" + status + "' is not pending, applied, rejected or superseded");
       }
     }
-    ctx.json(catalog.changeRequests().list(filter).stream().map(this::view).toList());
+    ctx.json(catalog.changeRequests().list(filter).stream().map(c -> view(catalog, c)).toList());
   }
 
   private long id(Context ctx) {
@@ -59,10 +61,15 @@ public final class ChangeRequestsController implements Controller {
   }
 
   private void one(Context ctx) {
-    ctx.json(view(catalog.changeRequests().get(id(ctx))));
+    ctx.json(view(catalog, catalog.changeRequests().get(id(ctx))));
   }
 
-  private Map<String, Object> view(ChangeRequest request) {
+  /**
+   * A change request as the API shows it: {@code diff} (field by field, as before) and {@code
+   * review}, which names every stage of the base and the proposal with its complete configuration
+   * (secrets as {@code {"set": true}}), so an approver sees all of what they approve.
+   */
+  static Map<String, Object> view(Catalog catalog, ChangeRequest request) {
     PipelineRevision proposed = catalog.pipelines().masked(new PipelineRevision(request.env(),
         request.baseRevision(), request.stages(), request.requester(), request.reason(), request.createdAt(),
         null, request.id()));
@@ -70,20 +77,21 @@ public final class ChangeRequestsController implements Controller {
     m.put("stages", proposed.stages().stream().map(Json::stage).toList());
     PipelineRevision base = catalog.pipelines().masked(catalog.pipelines().revision(request.env(), request.baseRevision()));
     m.put("diff", PipelineDiff.diff(base.stages(), proposed.stages()));
+    m.put("review", PipelineDiff.review(base.stages(), proposed.stages(), request.changedSecrets()));
     return m;
   }
 
   private String reason(Context ctx) {
     String body = ctx.body();
-    return body == null || body.isBlank() ? null : Json.string(Json.body(ctx), "reason", false);
+    return body == null || body.isBlank() ? null : TextInput.reason(Json.string(Json.body(ctx), "reason", false));
   }
 
   private void approve(Context ctx) {
     long id = id(ctx);
     String reason = reason(ctx);
     ChangeRequest request = catalog.changeRequests().get(id);
-    String actor = Api.principal(ctx).name();
-    if (request.status() == ChangeRequest.Status.PENDING && !actor.equals(request.requester())) {
+    Principal actor = Api.principal(ctx);
+    if (request.status() == ChangeRequest.Status.PENDING && !Long.valueOf(actor.id()).equals(request.requesterId())) {
       // The processors on this node may have changed since it was submitted: check again.
       PipelineRevision base = catalog.pipelines().revision(request.env(), request.baseRevision());
       try {
@@ -92,10 +100,12 @@ public final class ChangeRequestsController implements Controller {
         // A secret we cannot see here: the check made when it was submitted stands.
       }
     }
-    ctx.json(view(catalog.changeRequests().approve(id, actor, reason)));
+    ctx.json(view(catalog, catalog.changeRequests().approve(id, actor, reason)));
   }
 
   private void reject(Context ctx) {
-    ctx.json(view(catalog.changeRequests().reject(id(ctx), Api.principal(ctx).name(), reason(ctx))));
+    long id = id(ctx);
+    String reason = reason(ctx);
+    ctx.json(view(catalog, catalog.changeRequests().reject(id, Api.principal(ctx), reason)));
   }
 }

@@ -138,7 +138,7 @@ public final class EnvironmentsController implements Controller {
     if (!(value instanceof Boolean)) {
       throw ApiException.badRequest("'failOpen' is required and must be true or false");
     }
-    String reason = Json.string(body, "reason", false);
+    String reason = TextInput.reason(Json.string(body, "reason", false));
     Environment e = catalog.environments().setFailOpen(env, (Boolean) value, Api.principal(ctx).name(), reason);
     if (env.equals(pipelines.env())) {
       pipelines.refresh(); // apply it on this node now rather than at the next poll
@@ -164,7 +164,7 @@ public final class EnvironmentsController implements Controller {
     Map<String, Object> body = Json.body(ctx);
     long base = Json.number(body, "baseRevision");
     List<StageRecord> stages = candidate(body);
-    String reason = Json.string(body, "reason", false);
+    String reason = TextInput.reason(Json.string(body, "reason", false));
     propose(ctx, env, base, stages, reason);
   }
 
@@ -178,11 +178,9 @@ public final class EnvironmentsController implements Controller {
     String actor = Api.principal(ctx).name();
     boolean isProtected = catalog.environments().get(env).orElseThrow().protectedEnv();
     if (isProtected) {
-      ChangeRequest request = catalog.changeRequests().submit(env, base, stages, actor, reason);
+      ChangeRequest request = catalog.changeRequests().submit(env, base, stages, Api.principal(ctx), reason);
       Map<String, Object> out = new LinkedHashMap<>();
-      Map<String, Object> view = Json.changeRequest(request);
-      view.put("diff", PipelineDiff.diff(catalog.pipelines().masked(current).stages(), request.stages()));
-      out.put("changeRequest", view);
+      out.put("changeRequest", ChangeRequestsController.view(catalog, request));
       out.put("diagnostics", ApiErrors.diagnostics(warnings));
       ctx.status(202).json(out);
       return;
@@ -213,7 +211,7 @@ public final class EnvironmentsController implements Controller {
     String env = env(ctx);
     Map<String, Object> body = Json.body(ctx);
     long target = Json.number(body, "revision");
-    String reason = Json.string(body, "reason", false);
+    String reason = TextInput.reason(Json.string(body, "reason", false));
     PipelineRevision current = catalog.pipelines().current(env);
     long base = body.containsKey("baseRevision") ? Json.number(body, "baseRevision") : current.revision();
     PipelineRevision old = catalog.pipelines().revision(env, target);

@@ -162,8 +162,11 @@ final class Json {
     m.put("status", c.status().name().toLowerCase(Locale.ROOT));
     m.put("stages", c.stages().stream().map(Json::stage).toList());
     m.put("requester", c.requester());
+    m.put("requesterId", c.requesterId());
     m.put("reason", c.reason());
     m.put("decidedBy", c.decidedBy());
+    m.put("decidedById", c.decidedById());
+    m.put("changedSecrets", c.changedSecrets());
     m.put("decisionReason", c.decisionReason());
     m.put("createdAt", c.createdAt().toString());
     m.put("decidedAt", c.decidedAt() == null ? null : c.decidedAt().toString());

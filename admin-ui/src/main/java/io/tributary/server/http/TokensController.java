@@ -25,9 +25,9 @@ public final class TokensController implements Controller {
   public void register(Api api) {
     api.get("/api/v1/tokens", Access.ADMIN, "Every principal (never the token)", this::list);
     api.post("/api/v1/tokens", Access.ADMIN, "Create a principal; the token is in this answer only",
-        "{\"name\": string, \"role\": \"viewer\"|\"operator\"|\"admin\", \"approver\": boolean, \"expiresAt\"?: ISO-8601}",
+        "{\"name\": string (A-Z a-z 0-9 . _ @ -, at most 64, unique ignoring case), \"role\": \"viewer\"|\"operator\"|\"admin\", \"approver\": boolean, \"expiresAt\"?: ISO-8601}",
         this::create);
-    api.delete("/api/v1/tokens/{id}", Access.ADMIN, "Revoke a token", this::revoke);
+    api.delete("/api/v1/tokens/{id}", Access.ADMIN, "Revoke a token (never the last active admin)", this::revoke);
     api.get("/api/v1/me", Access.VIEWER, "The principal this request authenticates as", ctx ->
         ctx.json(principal(Api.principal(ctx))));
   }
@@ -39,6 +39,9 @@ public final class TokensController implements Controller {
     m.put("role", p.role().label());
     m.put("approver", p.approver());
     m.put("createdAt", p.createdAt().toString());
+    m.put("createdBy", p.createdBy());
+    m.put("approverGrantedBy", p.approverGrantedBy());
+    m.put("approverGrantedAt", p.approverGrantedAt() == null ? null : p.approverGrantedAt().toString());
     m.put("expiresAt", p.expiresAt() == null ? null : p.expiresAt().toString());
     m.put("lastUsedAt", p.lastUsedAt() == null ? null : p.lastUsedAt().toString());
     m.put("revokedAt", p.revokedAt() == null ? null : p.revokedAt().toString());
@@ -51,7 +54,7 @@ public final class TokensController implements Controller {
 
   private void create(Context ctx) {
     Map<String, Object> body = Json.body(ctx);
-    String name = Json.string(body, "name", true);
+    String name = TextInput.name(Json.string(body, "name", true));
     Role role;
     try {
       role = Role.parse(Json.string(body, "role", true));
@@ -66,9 +69,13 @@ public final class TokensController implements Controller {
       } catch (DateTimeParseException e) {
         throw ApiException.badRequest("'expiresAt' must be an ISO-8601 instant like 2027-01-31T00:00:00Z");
       }
+      if (!expiresAt.isAfter(Instant.now())) {
+        throw new ApiException(400, "invalid_expiry", "'expiresAt' " + expires + " is in the past: a token must"
+            + " expire in the future");
+      }
     }
     IssuedToken issued = catalog.principals().issue(name, role, Json.bool(body, "approver", false), expiresAt,
-        Api.principal(ctx).name());
+        Api.principal(ctx));
     Map<String, Object> out = principal(issued.principal());
     out.put("token", issued.token());
     ctx.status(201).json(out);

@@ -175,6 +175,10 @@ class AdminUiBrowserTest {
     browser.waitFor(By.id("cr-" + id));
     assertThat(browser.find(By.id("cr-" + id)).getText()).contains("alice").contains("semconv-upgrade")
         .contains("enabled");
+    WebElement changed = browser.find(By.cssSelector("#review-" + id + " [data-stage='semconv-upgrade']"));
+    assertThat(changed.getAttribute("data-change")).isEqualTo("changed");
+    assertThat(changed.findElement(By.cssSelector("tr.changed-value")).getText()).contains("enabled").contains("true")
+        .contains("false");
     browser.find(By.id("decision-reason-" + id)).sendKeys("looks right");
     browser.screenshot("approvals-pending", browser.find(By.id("cr-" + id)));
     browser.click(By.cssSelector("#cr-" + id + " button.approve"));
@@ -183,6 +187,44 @@ class AdminUiBrowserTest {
     JsonNode prod = node.get("/api/v1/environments/prod/pipeline", TestNode.ADMIN_TOKEN).json();
     assertThat(prod.get("revision").asLong()).isEqualTo(2);
     assertThat(prod.get("changeRequest").asLong()).isEqualTo(id);
+  }
+
+  @Test
+  void the_approvals_page_shows_an_added_stage_in_full_and_a_new_secret_only_as_set() throws Exception {
+    String carol = node.token("carol", "operator", true);
+    String dave = node.token("dave", "operator", true);
+    JsonNode prod = node.get("/api/v1/environments/prod/pipeline", carol).json();
+    com.fasterxml.jackson.databind.node.ObjectNode edit = new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode();
+    edit.put("baseRevision", prod.get("revision").asLong());
+    com.fasterxml.jackson.databind.node.ArrayNode stages = prod.get("stages").deepCopy();
+    for (JsonNode s : stages) {
+      if (s.get("name").asText().equals("pii-redaction")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) s).putObject("config").put("hashKey", "browser-secret-key-42")
+            .putObject("actions").put("email", "hash");
+      }
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode added = stages.addObject();
+    added.put("name", "attributes");
+    added.put("processor", "attributes");
+    added.putObject("config").putArray("actions").add("insert team=checkout");
+    edit.set("stages", stages);
+    edit.put("reason", "tag checkout in prod");
+    TestNode.Response proposed = node.call("PUT", "/api/v1/environments/prod/pipeline", carol, edit);
+    assertThat(proposed.status()).as("%s", proposed).isEqualTo(202);
+    long id = proposed.json().get("changeRequest").get("id").asLong();
+
+    logIn(dave, "dave");
+    browser.open("#/approvals");
+    WebElement addedStage = browser.waitFor(By.cssSelector("#review-" + id + " [data-stage='attributes']"));
+    assertThat(addedStage.getAttribute("data-change")).isEqualTo("added");
+    assertThat(addedStage.getText()).contains("new at position 5").contains("insert team=checkout");
+    WebElement pii = browser.find(By.cssSelector("#review-" + id + " [data-stage='pii-redaction']"));
+    assertThat(pii.getText()).contains("config.hashKey").contains("{\"set\":true}").contains("\"set\": true")
+        .contains("\"email\": \"hash\"").doesNotContain("browser-secret-key-42");
+    browser.screenshot("approvals-full-review", browser.find(By.id("cr-" + id)));
+    assertThat(node.call("POST", "/api/v1/change-requests/" + id + "/reject", dave, java.util.Map.of("reason", "not now"))
+        .status()).isEqualTo(200);
   }
 
   @Test

@@ -6,6 +6,9 @@ import io.tributary.catalog.ChangeRequest;
 import io.tributary.catalog.ChangeRequest.Status;
 import io.tributary.catalog.ChangeRequests;
 import io.tributary.catalog.PipelineRevision;
+import io.tributary.catalog.Principal;
+import io.tributary.catalog.Role;
+import io.tributary.catalog.Texts;
 import io.tributary.catalog.StageRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +24,7 @@ public final class ChangeRequestStore implements ChangeRequests {
 
   private static final String COLUMNS =
       "id, env, base_revision, stages, requester, reason, status, decided_by, decision_reason, created_at,"
-          + " decided_at, applied_revision";
+          + " decided_at, applied_revision, requester_id, decided_by_id";
 
   private static final RowMapper<ChangeRequest> STORED =
       (rs, ctx) ->
@@ -37,7 +40,10 @@ public final class ChangeRequestStore implements ChangeRequests {
               rs.getString("decision_reason"),
               Db.instant(rs, "created_at"),
               Db.instant(rs, "decided_at"),
-              Db.nullableLong(rs, "applied_revision"));
+              Db.nullableLong(rs, "applied_revision"),
+              Db.nullableLong(rs, "requester_id"),
+              Db.nullableLong(rs, "decided_by_id"),
+              List.of());
 
   private final Db db;
   private final PipelineStore pipelines;
@@ -49,8 +55,9 @@ public final class ChangeRequestStore implements ChangeRequests {
 
   @Override
   public ChangeRequest submit(
-      String env, long baseRevision, List<StageRecord> stages, String requester, String reason) {
+      String env, long baseRevision, List<StageRecord> stages, Principal requester, String rawReason) {
     Objects.requireNonNull(requester, "requester");
+    String reason = Texts.reason(rawReason);
     Stages.validate(stages);
     return db.write(
         tx -> {
@@ -62,12 +69,14 @@ public final class ChangeRequestStore implements ChangeRequests {
               pipelines.secrets().seal(stages, base.stages(), "revision " + head, secret);
           long id =
               h.createUpdate(
-                      "INSERT INTO change_requests (env, base_revision, stages, requester, reason, status,"
-                          + " created_at) VALUES (:env, :base, :stages, :requester, :reason, 'PENDING', :at)")
+                      "INSERT INTO change_requests (env, base_revision, stages, requester, requester_id, reason,"
+                          + " status, created_at) VALUES (:env, :base, :stages, :requester, :requesterId, :reason,"
+                          + " 'PENDING', :at)")
                   .bind("env", env)
                   .bind("base", baseRevision)
                   .bind("stages", Stages.toJson(sealed))
-                  .bind("requester", requester)
+                  .bind("requester", requester.name())
+                  .bind("requesterId", requester.id())
                   .bind("reason", reason)
                   .bind("at", Db.timestamp(tx.now()))
                   .executeAndReturnGeneratedKeys("id")
@@ -75,13 +84,15 @@ public final class ChangeRequestStore implements ChangeRequests {
                   .one();
           ChangeRequest created =
               new ChangeRequest(
-                  id, env, baseRevision, sealed, requester, reason, Status.PENDING, null, null, tx.now(), null, null);
+                  id, env, baseRevision, sealed, requester.name(), reason, Status.PENDING, null, null, tx.now(), null,
+                  null, requester.id(), null, List.of());
           Map<String, Object> after = new LinkedHashMap<>();
           after.put("changeRequest", id);
           after.put("baseRevision", baseRevision);
+          after.put("requesterId", requester.id());
           after.put("stages", Json.readList(Stages.toJson(SecretFields.mask(sealed, secret))));
           tx.audit(
-              requester,
+              requester.name(),
               "change.submitted",
               "env:" + env,
               PipelineStore.revisionJson(base, secret),
@@ -108,20 +119,18 @@ public final class ChangeRequestStore implements ChangeRequests {
           if (status != null) {
             query.bind("status", status.name());
           }
-          List<ChangeRequest> stored = query.map(STORED).list();
-          Map<String, Set<String>> secret =
-              SecretFields.lookup(h, stored.stream().flatMap(c -> c.stages().stream()).toList());
-          return stored.stream().map(c -> withStages(c, SecretFields.mask(c.stages(), secret))).toList();
+          return query.map(STORED).list().stream().map(c -> masked(h, c)).toList();
         });
   }
 
   @Override
-  public ChangeRequest approve(long id, String approver, String reason) {
+  public ChangeRequest approve(long id, Principal approver, String rawReason) {
     Objects.requireNonNull(approver, "approver");
+    String reason = Texts.reason(rawReason);
     return db.write(
         tx -> {
           Handle h = tx.handle();
-          ChangeRequest request = decidable(h, id, approver, "approve");
+          ChangeRequest request = decidable(tx, id, approver, "approve");
           long head = PipelineStore.lockAtBase(h, request.env(), request.baseRevision());
           PipelineRevision base = PipelineStore.stored(h, request.env(), head).orElseThrow();
           List<StageRecord> content =
@@ -134,63 +143,158 @@ public final class ChangeRequestStore implements ChangeRequests {
                   tx, request.env(), head + 1, content, base, request.requester(), revisionReason, null, id,
                   "pipeline.revised");
           h.createUpdate(
-                  "UPDATE change_requests SET status = 'APPLIED', decided_by = :by, decision_reason = :reason,"
-                      + " decided_at = :at, applied_revision = :revision WHERE id = :id")
-              .bind("by", approver)
+                  "UPDATE change_requests SET status = 'APPLIED', decided_by = :by, decided_by_id = :byId,"
+                      + " decision_reason = :reason, decided_at = :at, applied_revision = :revision WHERE id = :id")
+              .bind("by", approver.name())
+              .bind("byId", approver.id())
               .bind("reason", reason)
               .bind("at", Db.timestamp(tx.now()))
               .bind("revision", applied.revision())
               .bind("id", id)
               .execute();
           tx.audit(
-              approver,
+              approver.name(),
               "change.approved",
               "env:" + request.env(),
               null,
-              Json.write(Map.of("changeRequest", id, "appliedRevision", applied.revision())),
+              Json.write(Map.of("changeRequest", id, "appliedRevision", applied.revision(), "approverId",
+                  approver.id(), "requesterId", request.requesterId() == null ? "unknown" : request.requesterId())),
               reason);
           return masked(h, find(h, id, false));
         });
   }
 
   @Override
-  public ChangeRequest reject(long id, String approver, String reason) {
+  public ChangeRequest reject(long id, Principal approver, String rawReason) {
     Objects.requireNonNull(approver, "approver");
+    String reason = Texts.reason(rawReason);
     return db.write(
         tx -> {
           Handle h = tx.handle();
-          ChangeRequest request = decidable(h, id, approver, "reject");
+          ChangeRequest request = decidable(tx, id, approver, "reject");
           h.createUpdate(
-                  "UPDATE change_requests SET status = 'REJECTED', decided_by = :by, decision_reason = :reason,"
-                      + " decided_at = :at WHERE id = :id")
-              .bind("by", approver)
+                  "UPDATE change_requests SET status = 'REJECTED', decided_by = :by, decided_by_id = :byId,"
+                      + " decision_reason = :reason, decided_at = :at WHERE id = :id")
+              .bind("by", approver.name())
+              .bind("byId", approver.id())
               .bind("reason", reason)
               .bind("at", Db.timestamp(tx.now()))
               .bind("id", id)
               .execute();
           tx.audit(
-              approver,
+              approver.name(),
               "change.rejected",
               "env:" + request.env(),
               null,
-              Json.write(Map.of("changeRequest", id)),
+              Json.write(Map.of("changeRequest", id, "approverId", approver.id())),
               reason);
           return masked(h, find(h, id, false));
         });
   }
 
-  /** Locks the request and checks it may be decided by {@code approver}. */
-  private static ChangeRequest decidable(Handle h, long id, String approver, String verb) {
+  /**
+   * Locks the request and checks that {@code approver} is a second person who may decide it:
+   * compared by principal id, read again from the database (not the caller's copy).
+   */
+  private static ChangeRequest decidable(Tx tx, long id, Principal caller, String verb) {
+    Handle h = tx.handle();
     ChangeRequest request = find(h, id, true);
-    if (request.requester().equals(approver)) {
+    Principal approver = h.createQuery("SELECT " + PrincipalStore.COLUMNS + " FROM principals WHERE id = :id")
+        .bind("id", caller.id())
+        .map(PrincipalStore.ROW)
+        .findOne()
+        .filter(p -> p.isActive(tx.now()))
+        .orElseThrow(() -> new CatalogException(Kind.FORBIDDEN, "principal " + caller.id() + " is not active"));
+    if (!approver.approver() || !approver.role().atLeast(Role.OPERATOR)) {
+      throw new CatalogException(Kind.FORBIDDEN, "'" + approver.name() + "' does not hold the approver right");
+    }
+    boolean sameRequester = request.requesterId() == null
+        ? Texts.nameKey(request.requester()).equals(Texts.nameKey(approver.name()))
+        : request.requesterId() == approver.id();
+    if (sameRequester) {
       throw new CatalogException(
-          Kind.FORBIDDEN, "'" + approver + "' requested change " + id + " and cannot " + verb + " it; ask another approver");
+          Kind.FORBIDDEN, "'" + approver.name() + "' requested change " + id + " and cannot " + verb + " it;"
+              + " ask another approver");
     }
     if (request.status() != Status.PENDING) {
       throw new CatalogException(
-          Kind.CONFLICT, "change request " + id + " is already " + request.status().name().toLowerCase(Locale.ROOT));
+          Kind.CONFLICT, "change request " + id + " is already " + request.status().name().toLowerCase(Locale.ROOT)
+              + (request.status() == Status.SUPERSEDED
+                  ? ": environment '" + request.env() + "' has moved past revision " + request.baseRevision()
+                      + " since it was made; submit the change again on the current revision"
+                  : ""));
+    }
+    Long requester = request.requesterId();
+    // A token is shown to whoever creates it: a creator (or one of theirs) can act as its creation.
+    if (requester != null && lineage(h, approver.id()).contains(requester)) {
+      throw new CatalogException(
+          Kind.FORBIDDEN, "'" + approver.name() + "' was created or given the approver right by the requester of"
+              + " change " + id + " (directly or through principals the requester created) and cannot " + verb
+              + " it: the second person must not be the requester's own creation; ask another approver");
+    }
+    if (requester != null && lineage(h, requester).contains(approver.id())) {
+      throw new CatalogException(
+          Kind.FORBIDDEN, "'" + approver.name() + "' created the requester of change " + id + " (directly or through"
+              + " principals it created), so it was shown the requester's token and cannot " + verb + " it; ask an"
+              + " approver who did not create the requester");
+    }
+    if (approver.createdAt().isAfter(request.createdAt())
+        || (approver.approverGrantedAt() != null && approver.approverGrantedAt().isAfter(request.createdAt()))) {
+      throw new CatalogException(
+          Kind.FORBIDDEN, "'" + approver.name() + "' was created or given the approver right after change " + id
+              + " was requested (" + request.createdAt() + ") and cannot " + verb + " it; ask an approver who"
+              + " existed before the request");
     }
     return request;
+  }
+
+  /**
+   * The principals {@code id} descends from: who created it or granted it the approver right, who
+   * created or granted those, and so on (the system, null, ends a line).
+   */
+  private static Set<Long> lineage(Handle h, long id) {
+    Set<Long> seen = new java.util.HashSet<>();
+    java.util.Deque<Long> next = new java.util.ArrayDeque<>(List.of(id));
+    while (!next.isEmpty()) {
+      long current = next.pop();
+      h.createQuery("SELECT created_by, approver_granted_by FROM principals WHERE id = :id")
+          .bind("id", current)
+          .map((rs, ctx) -> java.util.Arrays.asList(Db.nullableLong(rs, "created_by"),
+              Db.nullableLong(rs, "approver_granted_by")))
+          .findOne()
+          .orElse(List.of())
+          .stream()
+          .filter(Objects::nonNull)
+          .filter(seen::add)
+          .forEach(next::push);
+    }
+    return seen;
+  }
+
+  /**
+   * Marks every pending request of {@code env} whose base is not {@code head} as superseded (but
+   * {@code applying}, the one being approved, if any), audited; called with the environment locked,
+   * whenever its head moves.
+   */
+  static void supersede(Tx tx, String env, long head, Long applying, String actor) {
+    Handle h = tx.handle();
+    List<Map.Entry<Long, Long>> stale = h.createQuery(
+            "SELECT id, base_revision FROM change_requests WHERE env = :env AND status = 'PENDING'"
+                + " AND base_revision <> :head AND id <> :applying ORDER BY id FOR UPDATE")
+        .bind("env", env)
+        .bind("head", head)
+        .bind("applying", applying == null ? -1L : applying)
+        .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getLong("base_revision")))
+        .list();
+    for (Map.Entry<Long, Long> s : stale) {
+      h.createUpdate("UPDATE change_requests SET status = 'SUPERSEDED', decided_at = :at WHERE id = :id")
+          .bind("at", Db.timestamp(tx.now()))
+          .bind("id", s.getKey())
+          .execute();
+      tx.audit(actor, "change.superseded", "env:" + env, null,
+          Json.write(Map.of("changeRequest", s.getKey(), "baseRevision", s.getValue(), "currentRevision", head)),
+          "environment '" + env + "' moved to revision " + head);
+    }
   }
 
   private static ChangeRequest find(Handle h, long id, boolean lock) {
@@ -201,14 +305,29 @@ public final class ChangeRequestStore implements ChangeRequests {
         .orElseThrow(() -> new CatalogException(Kind.NOT_FOUND, "no change request " + id));
   }
 
+  /** The request with secrets masked, and the secrets it changes against its base named. */
   private static ChangeRequest masked(Handle h, ChangeRequest c) {
-    return withStages(c, SecretFields.mask(c.stages(), SecretFields.lookup(h, c.stages())));
-  }
-
-  private static ChangeRequest withStages(ChangeRequest c, List<StageRecord> stages) {
+    List<StageRecord> base =
+        PipelineStore.stored(h, c.env(), c.baseRevision()).map(PipelineRevision::stages).orElse(List.of());
+    Map<String, Set<String>> secret = SecretFields.lookup(h, concat(c.stages(), base));
+    Map<String, StageRecord> baseByName = new java.util.HashMap<>();
+    base.forEach(s -> baseByName.put(s.name(), s));
+    List<String> changed = new java.util.ArrayList<>();
+    for (StageRecord s : c.stages()) {
+      StageRecord before = baseByName.get(s.name());
+      for (Map.Entry<String, Object> e : s.config().entrySet()) {
+        // An unchanged secret keeps its base ciphertext ({"set": true} reuses it), so any difference is a change.
+        if (SecretBox.isEncrypted(e.getValue())
+            && (before == null || !Objects.equals(before.config().get(e.getKey()), e.getValue()))) {
+          changed.add(s.name() + "/" + e.getKey());
+        }
+      }
+    }
+    List<StageRecord> stages = SecretFields.mask(c.stages(), secret);
     return new ChangeRequest(
         c.id(), c.env(), c.baseRevision(), stages, c.requester(), c.reason(), c.status(), c.decidedBy(),
-        c.decisionReason(), c.createdAt(), c.decidedAt(), c.appliedRevision());
+        c.decisionReason(), c.createdAt(), c.decidedAt(), c.appliedRevision(), c.requesterId(), c.decidedById(),
+        changed);
   }
 
   private static List<StageRecord> concat(List<StageRecord> a, List<StageRecord> b) {

@@ -6,6 +6,7 @@ import io.tributary.catalog.Environment;
 import io.tributary.catalog.Environments;
 import io.tributary.catalog.PipelineRevision;
 import io.tributary.catalog.StageRecord;
+import io.tributary.catalog.Texts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +72,9 @@ public final class EnvironmentStore implements Environments {
   }
 
   @Override
-  public Environment setFailOpen(String name, boolean failOpen, String actor, String reason) {
+  public Environment setFailOpen(String name, boolean failOpen, String actor, String rawReason) {
     Objects.requireNonNull(actor, "actor");
+    String reason = Texts.reason(rawReason);
     return db.write(tx -> {
       Handle h = tx.handle();
       if (Db.lockEnvironment(h, name) == null) {

@@ -25,7 +25,7 @@ import org.flywaydb.core.api.resource.LoadableResource;
 public final class Migrations {
 
   static final String LOCATION = "db/migration";
-  static final List<String> FILES = List.of("V1__catalog.sql", "V2__environment_fail_open.sql");
+  static final List<String> FILES = List.of("V1__catalog.sql", "V2__environment_fail_open.sql", "V3__principal_identity.sql");
 
   private Migrations() {}
 

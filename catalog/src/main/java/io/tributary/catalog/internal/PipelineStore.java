@@ -5,6 +5,7 @@ import io.tributary.catalog.CatalogException.Kind;
 import io.tributary.catalog.PipelineRevision;
 import io.tributary.catalog.Pipelines;
 import io.tributary.catalog.StageRecord;
+import io.tributary.catalog.Texts;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +76,9 @@ public final class PipelineStore implements Pipelines {
 
   @Override
   public PipelineRevision write(
-      String env, long baseRevision, List<StageRecord> stages, String actor, String reason) {
+      String env, long baseRevision, List<StageRecord> stages, String actor, String rawReason) {
     Objects.requireNonNull(actor, "actor");
+    String reason = Texts.reason(rawReason);
     Stages.validate(stages);
     return db.write(
         tx -> {
@@ -90,8 +92,9 @@ public final class PipelineStore implements Pipelines {
 
   @Override
   public PipelineRevision rollback(
-      String env, long baseRevision, long target, String actor, String reason) {
+      String env, long baseRevision, long target, String actor, String rawReason) {
     Objects.requireNonNull(actor, "actor");
+    String reason = Texts.reason(rawReason);
     return db.write(
         tx -> {
           Handle h = tx.handle();
@@ -176,6 +179,7 @@ public final class PipelineStore implements Pipelines {
         .bind("revision", number)
         .bind("env", env)
         .execute();
+    ChangeRequestStore.supersede(tx, env, number, changeRequest, actor);
     if (action == null) {
       return created;
     }

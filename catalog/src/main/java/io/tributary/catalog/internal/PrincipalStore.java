@@ -6,6 +6,7 @@ import io.tributary.catalog.IssuedToken;
 import io.tributary.catalog.Principal;
 import io.tributary.catalog.Principals;
 import io.tributary.catalog.Role;
+import io.tributary.catalog.Texts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -36,10 +38,11 @@ public final class PrincipalStore implements Principals {
   /** last_used_at is refreshed at most this often per principal: authentication stays a read. */
   static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
 
-  private static final String COLUMNS =
-      "id, name, role, approver, created_at, expires_at, last_used_at, revoked_at";
+  static final String COLUMNS =
+      "id, name, role, approver, created_at, expires_at, last_used_at, revoked_at, created_by, approver_granted_by,"
+          + " approver_granted_at";
 
-  private static final RowMapper<Principal> ROW =
+  static final RowMapper<Principal> ROW =
       (rs, ctx) ->
           new Principal(
               rs.getLong("id"),
@@ -49,7 +52,10 @@ public final class PrincipalStore implements Principals {
               Db.instant(rs, "created_at"),
               Db.instant(rs, "expires_at"),
               Db.instant(rs, "last_used_at"),
-              Db.instant(rs, "revoked_at"));
+              Db.instant(rs, "revoked_at"),
+              Db.nullableLong(rs, "created_by"),
+              Db.nullableLong(rs, "approver_granted_by"),
+              Db.instant(rs, "approver_granted_at"));
 
   private final Db db;
   private final SecureRandom random = new SecureRandom();
@@ -59,50 +65,66 @@ public final class PrincipalStore implements Principals {
   }
 
   @Override
-  public IssuedToken issue(String name, Role role, boolean approver, Instant expiresAt, String actor) {
-    if (name == null || name.isBlank()) {
-      throw new CatalogException(Kind.INVALID, "a token needs a name");
-    }
+  public IssuedToken issue(String name, Role role, boolean approver, Instant expiresAt, Principal creator) {
+    String clean = Texts.principalName(name);
     Objects.requireNonNull(role, "role");
+    Instant expires = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
+    return db.write(tx -> {
+      if (expires != null && !expires.isAfter(tx.now())) {
+        throw new CatalogException(Kind.INVALID, "expiresAt " + expires + " is not in the future");
+      }
+      Long creatorId = creator == null ? null : creator.id();
+      String actor = creator == null ? EnvironmentStore.SYSTEM : creator.name();
+      return insert(tx, clean, role, approver, expires, newToken(), creatorId, actor, null, "token.created");
+    });
+  }
+
+  @Override
+  public IssuedToken resetAdmin(String name, String actor, String reason) {
+    String clean = Texts.principalName(name);
     Objects.requireNonNull(actor, "actor");
-    String clean = name.trim();
-    if (clean.length() > 200) {
-      throw new CatalogException(Kind.INVALID, "a token name may have at most 200 characters");
-    }
-    Instant expires = expiresAt == null ? null : expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-    return db.write(tx -> insert(tx, clean, role, approver, expires, newToken(), actor, null));
+    String why = Texts.reason(reason);
+    return db.write(tx -> insert(tx, clean, Role.ADMIN, false, null, newToken(), null, actor, why, "admin.reset"));
   }
 
   private IssuedToken insert(
-      Tx tx, String name, Role role, boolean approver, Instant expiresAt, String token, String actor, String reason) {
+      Tx tx, String name, Role role, boolean approver, Instant expiresAt, String token, Long creatorId, String actor,
+      String reason, String action) {
     Handle h = tx.handle();
+    // Case-insensitive: 'Admin' next to 'admin' is one person's name twice.
     boolean taken =
         h.createQuery(
-                "SELECT COUNT(*) FROM principals WHERE name = :name AND revoked_at IS NULL"
+                "SELECT COUNT(*) FROM principals WHERE LOWER(name) = :key AND revoked_at IS NULL"
                     + " AND (expires_at IS NULL OR expires_at > :now)")
-            .bind("name", name)
+            .bind("key", Texts.nameKey(name))
             .bind("now", Db.timestamp(tx.now()))
             .mapTo(Long.class)
             .one()
             > 0;
     if (taken) {
-      throw new CatalogException(Kind.CONFLICT, "an active token named '" + name + "' exists; revoke it first");
+      throw new CatalogException(Kind.CONFLICT, "an active token named '" + name + "' exists (names are compared"
+          + " ignoring letter case); revoke it first or choose another name");
     }
     long id =
         h.createUpdate(
-                "INSERT INTO principals (name, role, approver, token_hash, created_at, expires_at)"
-                    + " VALUES (:name, :role, :approver, :hash, :at, :expires)")
+                "INSERT INTO principals (name, role, approver, token_hash, created_at, expires_at, created_by,"
+                    + " approver_granted_by, approver_granted_at)"
+                    + " VALUES (:name, :role, :approver, :hash, :at, :expires, :createdBy, :grantedBy, :grantedAt)")
             .bind("name", name)
             .bind("role", role.label())
             .bind("approver", approver)
             .bind("hash", sha256Hex(token))
             .bind("at", Db.timestamp(tx.now()))
             .bind("expires", Db.timestamp(expiresAt))
+            .bind("createdBy", creatorId)
+            .bind("grantedBy", approver ? creatorId : null)
+            .bind("grantedAt", Db.timestamp(approver ? tx.now() : null))
             .executeAndReturnGeneratedKeys("id")
             .mapTo(Long.class)
             .one();
-    Principal principal = new Principal(id, name, role, approver, tx.now(), expiresAt, null, null);
-    tx.audit(actor, "token.created", "token:" + id, null, Json.write(view(principal)), reason);
+    Principal principal = new Principal(id, name, role, approver, tx.now(), expiresAt, null, null, creatorId,
+        approver ? creatorId : null, approver ? tx.now() : null);
+    tx.audit(actor, action, "token:" + id, null, Json.write(view(principal)), reason);
     return new IssuedToken(principal, token);
   }
 
@@ -136,7 +158,8 @@ public final class PrincipalStore implements Principals {
             .bind("id", p.id())
             .execute());
     return Optional.of(
-        new Principal(p.id(), p.name(), p.role(), p.approver(), p.createdAt(), p.expiresAt(), now, p.revokedAt()));
+        new Principal(p.id(), p.name(), p.role(), p.approver(), p.createdAt(), p.expiresAt(), now, p.revokedAt(),
+            p.createdBy(), p.approverGrantedBy(), p.approverGrantedAt()));
   }
 
   @Override
@@ -160,13 +183,32 @@ public final class PrincipalStore implements Principals {
           if (p.revokedAt() != null) {
             return p;
           }
+          if (p.role() == Role.ADMIN && p.isActive(tx.now())) {
+            // Every admin row is locked, so two concurrent revocations cannot each leave the other one.
+            long otherAdmins = h.createQuery("SELECT id, revoked_at, expires_at FROM principals WHERE role = :admin"
+                    + " AND id <> :id FOR UPDATE")
+                .bind("admin", Role.ADMIN.label())
+                .bind("id", id)
+                .map((rs, ctx) -> (Boolean) (Db.instant(rs, "revoked_at") == null
+                    && (Db.instant(rs, "expires_at") == null || Db.instant(rs, "expires_at").isAfter(tx.now()))))
+                .list()
+                .stream()
+                .filter(Boolean::booleanValue)
+                .count();
+            if (otherAdmins == 0) {
+              throw new CatalogException(Kind.CONFLICT, "'" + p.name() + "' is the last active admin: revoking it"
+                  + " would leave nobody able to manage tokens and environments; create another admin first (if"
+                  + " every admin token is lost, stop the node and run 'tributary reset-admin')");
+            }
+          }
           h.createUpdate("UPDATE principals SET revoked_at = :now WHERE id = :id")
               .bind("now", Db.timestamp(tx.now()))
               .bind("id", id)
               .execute();
           Principal revoked =
               new Principal(
-                  p.id(), p.name(), p.role(), p.approver(), p.createdAt(), p.expiresAt(), p.lastUsedAt(), tx.now());
+                  p.id(), p.name(), p.role(), p.approver(), p.createdAt(), p.expiresAt(), p.lastUsedAt(), tx.now(),
+                  p.createdBy(), p.approverGrantedBy(), p.approverGrantedAt());
           tx.audit(actor, "token.revoked", "token:" + id, Json.write(view(p)), Json.write(view(revoked)), null);
           return revoked;
         });
@@ -175,7 +217,9 @@ public final class PrincipalStore implements Principals {
   @Override
   public Optional<Path> bootstrap(String presetToken, Path tokenFile) {
     boolean preset = presetToken != null && !presetToken.isBlank();
-    if (!preset) {
+    if (preset) {
+      Principals.checkPresetToken(presetToken);
+    } else {
       Objects.requireNonNull(tokenFile, "tokenFile");
     }
     return db.write(
@@ -186,8 +230,9 @@ public final class PrincipalStore implements Principals {
           }
           String token = preset ? presetToken.trim() : newToken();
           insert(
-              tx, BOOTSTRAP_NAME, Role.ADMIN, true, null, token, EnvironmentStore.SYSTEM,
-              preset ? "first start: admin token from TRIBUTARY_ADMIN_TOKEN" : "first start: generated admin token");
+              tx, BOOTSTRAP_NAME, Role.ADMIN, true, null, token, null, EnvironmentStore.SYSTEM,
+              preset ? "first start: admin token from TRIBUTARY_ADMIN_TOKEN" : "first start: generated admin token",
+              "token.created");
           if (preset) {
             return Optional.<Path>empty();
           }
@@ -228,6 +273,7 @@ public final class PrincipalStore implements Principals {
     m.put("name", p.name());
     m.put("role", p.role().label());
     m.put("approver", p.approver());
+    m.put("createdBy", p.createdBy());
     m.put("expiresAt", p.expiresAt() == null ? null : p.expiresAt().toString());
     m.put("revokedAt", p.revokedAt() == null ? null : p.revokedAt().toString());
     return m;
