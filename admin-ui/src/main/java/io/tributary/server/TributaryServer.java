@@ -9,6 +9,7 @@ import io.tributary.server.http.ApiErrors;
 import io.tributary.server.http.Authenticator;
 import io.tributary.server.http.Controller;
 import io.tributary.server.http.HealthController;
+import io.tributary.server.http.RequestJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,6 +136,8 @@ public final class TributaryServer {
   private void configure(JavalinConfig cfg, List<Controller> controllers) {
     cfg.startup.showJavalinBanner = false;
     cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+    // Strict on what it reads: a hostile body is a 400 naming the problem, never a 500.
+    cfg.jsonMapper(RequestJson.javalinMapper());
     cfg.jetty.modifyServer(
         server -> {
           // A positive stop timeout lets requests in flight finish before their connections are
