@@ -10,6 +10,7 @@ import io.tributary.server.http.Authenticator;
 import io.tributary.server.http.Controller;
 import io.tributary.server.http.HealthController;
 import io.tributary.server.http.RequestJson;
+import io.tributary.server.http.SecurityHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,6 +159,7 @@ public final class TributaryServer {
     });
     // uPlot for the timing charts, from its webjar under /webjars/uplot/<version>/.
     cfg.staticFiles.enableWebjars();
+    cfg.routes.before(SecurityHeaders::apply);
     ApiErrors.register(cfg.routes);
     Api api = new Api(cfg.routes, authenticator);
     controllers.forEach(controller -> controller.register(api));
