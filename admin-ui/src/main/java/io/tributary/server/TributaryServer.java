@@ -96,14 +96,21 @@ public final class TributaryServer {
     controllers.add(new HealthController(buildInfo.version(), config.env(), clock, pipelineHealth));
     controllers.addAll(extraControllers);
     Javalin javalin = Javalin.create(cfg -> configure(cfg, controllers));
-    javalin.start(config.adminPort());
+    String host = ServerConfig.listenHost(config.adminBind());
+    if (host == null) {
+      javalin.start(config.adminPort());
+    } else {
+      javalin.start(host, config.adminPort());
+    }
     admin = javalin;
     // Registered last, so closed first: stop taking requests before closing what they use.
     lifecycle.register("admin HTTP listener", javalin::stop);
     LOG.info(
-        "Tributary {} (env {}) admin API listening on http://localhost:{}/",
+        "Tributary {} (env {}) admin API listening on {} port {} (http://localhost:{}/)",
         buildInfo.version(),
         config.env(),
+        host == null ? "every interface" : host,
+        adminPort(),
         adminPort());
     return this;
   }
