@@ -133,7 +133,7 @@ public final class Node implements AutoCloseable {
         new ChangeRequestsController(catalog, pipelines, limits),
         new AuditController(catalog),
         new TokensController(catalog),
-        new SessionController(catalog, sessions, tokens),
+        new SessionController(catalog, sessions, tokens, config.secureCookies(), options.clock()),
         new MetricsController(meters),
         new GatewayController(catalog, gateway),
         new OpenApiController(buildInfo.version(), () -> self.get().routes())));
