@@ -140,7 +140,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** The first value of a response header (case-insensitive name), or null. */
-    String header(String name) {
+    public String header(String name) {
       for (var e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
           return e.getValue().get(0);
