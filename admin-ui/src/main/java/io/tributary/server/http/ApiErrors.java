@@ -79,13 +79,14 @@ public final class ApiErrors {
 
   /**
    * A client's mistake is worth one line (no stack trace: the trace would be ours, not theirs);
-   * refused credentials and unknown paths only at debug level, as scanners send them by the thousand.
+   * refused credentials, unknown paths and throttled requests only at debug level, as scanners
+   * and retry loops send them by the thousand.
    */
   private static void logClientError(Context ctx, int status, String message) {
     if (status < 400 || status >= 500) {
       return;
     }
-    if (status == 401 || status == 403 || status == 404) {
+    if (status == 401 || status == 403 || status == 404 || status == 429) {
       if (LOG.isDebugEnabled()) {
         LOG.debug("{} on {} {} from {}: {}", status, ctx.method(), oneLine(ctx.path()), ctx.ip(), oneLine(message));
       }
