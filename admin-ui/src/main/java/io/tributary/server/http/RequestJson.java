@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.json.JavalinJackson;
 import java.util.Locale;
@@ -75,18 +76,43 @@ public final class RequestJson {
       what = e.getOriginalMessage().toLowerCase(Locale.ROOT).contains("nesting")
           ? "The body nests deeper than " + MAX_NESTING_DEPTH + " levels"
           : "The body has a value beyond the allowed size: " + firstSentence(e.getOriginalMessage());
-    } else if (e instanceof InputCoercionException) {
+    } else if (e instanceof InputCoercionException || e.getCause() instanceof InputCoercionException) {
       what = "A number is out of range for its field";
     } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
       what = "The body has a duplicate key: " + e.getOriginalMessage().substring("Duplicate field ".length());
+    } else if (e instanceof MismatchedInputException m && String.valueOf(m.getOriginalMessage()).startsWith("Trailing token")) {
+      what = "The body has more after its JSON value";
+    } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      what = "expected " + expected(m.getTargetType());
     } else if (e instanceof JsonMappingException) {
-      what = "The body does not have the expected shape: " + firstSentence(e.getOriginalMessage());
+      // Jackson's own words would name our classes: say what is wrong, not how we bind it.
+      what = "The body does not have the expected shape";
     } else {
       what = "The body is not valid JSON: " + firstSentence(e.getOriginalMessage());
     }
     String at = e.getLocation() == null ? ""
         : " (at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     return (field == null ? what : "'" + field + "': " + what) + at;
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == int.class || type == long.class || type == short.class || type == Integer.class
+        || type == Long.class || type == Short.class || type == java.math.BigInteger.class) {
+      return "an integer";
+    }
+    if (type == double.class || type == float.class || Number.class.isAssignableFrom(type)) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (CharSequence.class.isAssignableFrom(type) || type.isEnum()) {
+      return "a string";
+    }
+    if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "an object";
   }
 
   private static String firstSentence(String message) {
