@@ -1,8 +1,6 @@
 import {h, fill, table, when, show, download} from '../dom.js';
 import {api, errorBox} from '../app.js';
 
-const COLUMNS = ['id', 'at', 'actor', 'action', 'target', 'reason', 'before', 'after', 'hash'];
-
 export async function render(view, {query}) {
   const inputs = {
     env: h('input', {id: 'audit-env', type: 'text', value: query.get('env') || ''}),
@@ -15,11 +13,13 @@ export async function render(view, {query}) {
   const chain = h('div', {id: 'chain-status', 'aria-live': 'polite'});
   const results = h('div', {id: 'audit-results', 'aria-live': 'polite'});
   let events = [];
+  let shown = new URLSearchParams();
 
   async function load() {
     const q = new URLSearchParams();
     for (const k of ['env', 'actor', 'action', 'limit']) if (inputs[k].value.trim()) q.set(k, inputs[k].value.trim());
     for (const k of ['since', 'until']) if (inputs[k].value) q.set(k, new Date(inputs[k].value).toISOString());
+    shown = q;
     try {
       events = (await api('/audit?' + q)).body;
       fill(results, h('p', {class: 'muted'}, events.length + ' event(s), newest first'),
@@ -38,9 +38,12 @@ export async function render(view, {query}) {
     } catch (e) { fill(chain, errorBox(e)); }
   }
 
-  function csv() {
-    const cell = v => { const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v); return '"' + s.replace(/"/g, '""') + '"'; };
-    return [COLUMNS.join(','), ...events.map(e => COLUMNS.map(c => cell(e[c])).join(','))].join('\r\n') + '\r\n';
+  // The server writes the CSV (the events shown, same filters), with formula-like cells neutralised.
+  function exportCsv() {
+    const a = h('a', {href: '/api/v1/audit/export.csv?' + shown, download: 'tributary-audit.csv'});
+    document.body.append(a);
+    a.click();
+    a.remove();
   }
 
   fill(view,
@@ -52,7 +55,7 @@ export async function render(view, {query}) {
       h('label', {}, 'Until ', inputs.until), h('label', {}, 'Limit ', inputs.limit),
       h('button', {type: 'submit', id: 'audit-filter'}, 'Filter')),
     h('p', {class: 'buttons'},
-      h('button', {type: 'button', id: 'export-csv', onclick: () => download('tributary-audit.csv', 'text/csv', csv())}, 'Export CSV'), ' ',
+      h('button', {type: 'button', id: 'export-csv', onclick: exportCsv}, 'Export CSV'), ' ',
       h('button', {type: 'button', id: 'export-json', onclick: () => download('tributary-audit.json', 'application/json', JSON.stringify(events, null, 2))}, 'Export JSON')),
     results);
   await load();

@@ -134,7 +134,7 @@ public final class Node implements AutoCloseable {
         new ChangeRequestsController(catalog, pipelines, limits),
         new AuditController(catalog),
         new TokensController(catalog),
-        new SessionController(catalog, sessions, tokens),
+        new SessionController(catalog, sessions, tokens, config.secureCookies(), options.clock()),
         new MetricsController(meters),
         new GatewayController(catalog, gateway),
         new OpenApiController(buildInfo.version(), () -> self.get().routes())));
@@ -181,7 +181,8 @@ public final class Node implements AutoCloseable {
       node.server.start();
       // Registered after the admin listener, so closed first: stop receiving, then drain the gateway.
       node.receiver = node.server.lifecycle().register("OTLP/HTTP listener",
-          OtlpReceiver.start(node.gateway, config.otlpPort(), TributaryServer.DEFAULT_DRAIN_TIMEOUT));
+          OtlpReceiver.start(node.gateway, ServerConfig.listenHost(config.otlpBind()), config.otlpPort(),
+              TributaryServer.DEFAULT_DRAIN_TIMEOUT));
     } catch (RuntimeException e) {
       node.close();
       throw e;

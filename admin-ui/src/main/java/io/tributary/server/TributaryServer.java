@@ -9,6 +9,8 @@ import io.tributary.server.http.ApiErrors;
 import io.tributary.server.http.Authenticator;
 import io.tributary.server.http.Controller;
 import io.tributary.server.http.HealthController;
+import io.tributary.server.http.RequestJson;
+import io.tributary.server.http.SecurityHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,14 +103,21 @@ public final class TributaryServer {
         outputHealth));
     controllers.addAll(extraControllers);
     Javalin javalin = Javalin.create(cfg -> configure(cfg, controllers));
-    javalin.start(config.adminPort());
+    String host = ServerConfig.listenHost(config.adminBind());
+    if (host == null) {
+      javalin.start(config.adminPort());
+    } else {
+      javalin.start(host, config.adminPort());
+    }
     admin = javalin;
     // Registered last, so closed first: stop taking requests before closing what they use.
     lifecycle.register("admin HTTP listener", javalin::stop);
     LOG.info(
-        "Tributary {} (env {}) admin API listening on http://localhost:{}/",
+        "Tributary {} (env {}) admin API listening on {} port {} (http://localhost:{}/)",
         buildInfo.version(),
         config.env(),
+        host == null ? "every interface" : host,
+        adminPort(),
         adminPort());
     return this;
   }
@@ -142,6 +151,8 @@ public final class TributaryServer {
   private void configure(JavalinConfig cfg, List<Controller> controllers) {
     cfg.startup.showJavalinBanner = false;
     cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+    // Strict on what it reads: a hostile body is a 400 naming the problem, never a 500.
+    cfg.jsonMapper(RequestJson.javalinMapper());
     cfg.jetty.modifyServer(
         server -> {
           // A positive stop timeout lets requests in flight finish before their connections are
@@ -162,6 +173,7 @@ public final class TributaryServer {
     });
     // uPlot for the timing charts, from its webjar under /webjars/uplot/<version>/.
     cfg.staticFiles.enableWebjars();
+    cfg.routes.before(SecurityHeaders::apply);
     ApiErrors.register(cfg.routes);
     Api api = new Api(cfg.routes, authenticator);
     controllers.forEach(controller -> controller.register(api));

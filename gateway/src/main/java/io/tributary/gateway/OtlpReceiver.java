@@ -49,8 +49,13 @@ public final class OtlpReceiver implements AutoCloseable {
     this.javalin = javalin;
   }
 
-  /** Starts listening on {@code port} (0 = any free port). */
+  /** Starts listening on {@code port} (0 = any free port) of every interface. */
   public static OtlpReceiver start(Gateway gateway, int port, Duration drainTimeout) {
+    return start(gateway, null, port, drainTimeout);
+  }
+
+  /** Starts listening on {@code port} (0 = any free port) of {@code host} (null: every interface). */
+  public static OtlpReceiver start(Gateway gateway, String host, int port, Duration drainTimeout) {
     Objects.requireNonNull(gateway, "gateway");
     OtlpReceiver[] self = new OtlpReceiver[1];
     Javalin javalin = Javalin.create(cfg -> {
@@ -65,7 +70,11 @@ public final class OtlpReceiver implements AutoCloseable {
       }
     });
     self[0] = new OtlpReceiver(gateway, javalin);
-    javalin.start(port);
+    if (host == null) {
+      javalin.start(port);
+    } else {
+      javalin.start(host, port);
+    }
     LOG.info("OTLP/HTTP receiver listening on http://localhost:{}/ (/v1/traces, /v1/logs, /v1/metrics)", javalin.port());
     return self[0];
   }

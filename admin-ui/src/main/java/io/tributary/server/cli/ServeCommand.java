@@ -119,11 +119,19 @@ public final class ServeCommand implements Callable<Integer> {
                     + Setting.ADMIN_PORT.flag()
                     + " "
                     + config.adminPort()
-                    + " or "
+                    + " ("
+                    + Setting.ADMIN_BIND.flag()
+                    + " "
+                    + config.adminBind()
+                    + ") or "
                     + Setting.OTLP_PORT.flag()
                     + " "
                     + config.otlpPort()
-                    + ": "
+                    + " ("
+                    + Setting.OTLP_BIND.flag()
+                    + " "
+                    + config.otlpBind()
+                    + "): "
                     + e.getMessage());
         return 1;
       }

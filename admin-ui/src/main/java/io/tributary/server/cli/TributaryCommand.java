@@ -115,6 +115,40 @@ public final class TributaryCommand implements Runnable {
           + " or GiB. Env TRIBUTARY_LOOKUP_MAX_FILE_SIZE. Default: 64MiB.")
   String lookupMaxFileSize;
 
+  @Option(
+      names = "--bind",
+      paramLabel = "<address>",
+      scope = ScopeType.INHERIT,
+      description = "Address both listeners bind to: an IP address of this machine, localhost,"
+          + " or 0.0.0.0 for every interface. Env TRIBUTARY_BIND. Default: 0.0.0.0.")
+  String bind;
+
+  @Option(
+      names = "--admin-bind",
+      paramLabel = "<address>",
+      scope = ScopeType.INHERIT,
+      description = "Address of the admin UI and REST API listener, overriding --bind."
+          + " Env TRIBUTARY_ADMIN_BIND. Default: the --bind address.")
+  String adminBind;
+
+  @Option(
+      names = "--otlp-bind",
+      paramLabel = "<address>",
+      scope = ScopeType.INHERIT,
+      description = "Address of the OTLP/HTTP receiver, overriding --bind."
+          + " Env TRIBUTARY_OTLP_BIND. Default: the --bind address.")
+  String otlpBind;
+
+  @Option(
+      names = "--secure-cookies",
+      paramLabel = "<true|false>",
+      arity = "0..1",
+      fallbackValue = "true",
+      scope = ScopeType.INHERIT,
+      description = "Always mark the session cookie Secure (behind a proxy that ends TLS);"
+          + " otherwise it is Secure on HTTPS requests only. Env TRIBUTARY_SECURE_COOKIES. Default: false.")
+  String secureCookies;
+
   /** The options given on the command line; absent keys were not given. */
   Map<Setting, String> givenFlags() {
     Map<Setting, String> flags = new EnumMap<>(Setting.class);
@@ -128,6 +162,10 @@ public final class TributaryCommand implements Runnable {
     putIfGiven(flags, Setting.LINEAGE, lineage);
     putIfGiven(flags, Setting.LOOKUP_DIR, lookupDir);
     putIfGiven(flags, Setting.LOOKUP_MAX_FILE_SIZE, lookupMaxFileSize);
+    putIfGiven(flags, Setting.BIND, bind);
+    putIfGiven(flags, Setting.ADMIN_BIND, adminBind);
+    putIfGiven(flags, Setting.OTLP_BIND, otlpBind);
+    putIfGiven(flags, Setting.SECURE_COOKIES, secureCookies);
     return flags;
   }
 

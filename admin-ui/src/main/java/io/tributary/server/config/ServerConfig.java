@@ -24,10 +24,23 @@ import java.util.regex.Pattern;
  *     {@code tributary.lineage}
  * @param lookupDir the only directory processor configuration may name files in
  * @param lookupMaxFileSize the largest such file read, in bytes
+ * @param adminBind the address the admin listener binds to: an IP address of this machine,
+ *     {@code localhost}, or {@value #DEFAULT_BIND} for every interface
+ * @param otlpBind the address the OTLP/HTTP receiver binds to, as {@code adminBind}
+ * @param secureCookies whether the session cookie always carries {@code Secure} (behind a proxy
+ *     that ends TLS, the server itself sees plain HTTP)
  */
 public record ServerConfig(
     int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
-    List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize) {
+    List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize,
+    String adminBind, String otlpBind, boolean secureCookies) {
+
+  /** Every interface (the default bind address), no forced {@code Secure} cookie flag. */
+  public ServerConfig(int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
+      List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize) {
+    this(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir, lookupMaxFileSize,
+        DEFAULT_BIND, DEFAULT_BIND, false);
+  }
 
   /** The default exporters (JSONL files) and lineage on. */
   public ServerConfig(int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl) {
@@ -53,6 +66,8 @@ public record ServerConfig(
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final String DEFAULT_PLUGINS_DIR = "./plugins";
   public static final String DEFAULT_ENV = "dev";
+  /** The default bind address of both listeners: every interface. */
+  public static final String DEFAULT_BIND = "0.0.0.0";
 
   private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
@@ -64,6 +79,8 @@ public record ServerConfig(
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(dbUrl, "dbUrl");
     Objects.requireNonNull(lookupDir, "lookupDir");
+    adminBind = checkBind(Setting.ADMIN_BIND, adminBind);
+    otlpBind = checkBind(Setting.OTLP_BIND, otlpBind);
     if (lookupMaxFileSize < 1) {
       throw new InvalidConfigException(Setting.LOOKUP_MAX_FILE_SIZE, "Invalid value for option '"
           + Setting.LOOKUP_MAX_FILE_SIZE.flag() + "': " + lookupMaxFileSize + " is not a positive size");
@@ -114,7 +131,86 @@ public record ServerConfig(
         resolver.exporters(),
         resolver.bool(Setting.LINEAGE, true),
         resolver.path(Setting.LOOKUP_DIR, dataDir.resolve(DEFAULT_LOOKUP_DIR).toString()),
-        resolver.size(Setting.LOOKUP_MAX_FILE_SIZE, DEFAULT_LOOKUP_MAX_FILE_SIZE));
+        resolver.size(Setting.LOOKUP_MAX_FILE_SIZE, DEFAULT_LOOKUP_MAX_FILE_SIZE),
+        resolver.bind(Setting.ADMIN_BIND),
+        resolver.bind(Setting.OTLP_BIND),
+        resolver.bool(Setting.SECURE_COOKIES, false));
+  }
+
+  /**
+   * The host to hand to a listener for a bind address: null for every interface (0.0.0.0 or ::),
+   * so the listener takes the wildcard of both IPv4 and IPv6 as it does by default.
+   */
+  public static String listenHost(String bind) {
+    try {
+      return bindAddress(bind).isAnyLocalAddress() ? null : bind;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The bind address without brackets or spaces ({@code [::1]} becomes {@code ::1}); refused if unusable. */
+  private static String checkBind(Setting setting, String bind) {
+    Objects.requireNonNull(bind, setting.name());
+    try {
+      bindAddress(bind);
+      String text = bind.strip();
+      return text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(setting, "Invalid value for option '" + setting.flag() + "': '" + bind
+          + "' " + e.getMessage());
+    }
+  }
+
+  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+  /**
+   * A bind address: an IPv4 or IPv6 literal, or {@code localhost}; never a DNS name (a listener
+   * must not depend on a resolver at start), and an address of this machine.
+   *
+   * @throws IllegalArgumentException saying why not, to follow the quoted value
+   */
+  static java.net.InetAddress bindAddress(String bind) {
+    String text = bind.strip();
+    if (text.startsWith("[") && text.endsWith("]")) {
+      text = text.substring(1, text.length() - 1);
+    }
+    if (!text.equalsIgnoreCase("localhost") && !IPV4.matcher(text).matches() && !IPV6.matcher(text).matches()) {
+      throw new IllegalArgumentException("is not an IP address (e.g. 127.0.0.1, 0.0.0.0 for every interface, ::1)"
+          + " or localhost");
+    }
+    java.net.InetAddress address;
+    try {
+      address = text.equalsIgnoreCase("localhost") ? java.net.InetAddress.getLoopbackAddress()
+          : java.net.InetAddress.getByName(text);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("is not an IP address (e.g. 127.0.0.1, 0.0.0.0 for every interface, ::1)");
+    }
+    if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+      return address;
+    }
+    try {
+      if (java.net.NetworkInterface.getByInetAddress(address) == null) {
+        throw new IllegalArgumentException("is not an address of this machine (a listener can bind only to one"
+            + " of its own addresses, or 0.0.0.0 for every interface)");
+      }
+    } catch (java.net.SocketException e) {
+      throw new IllegalArgumentException("cannot be checked against this machine's interfaces: " + e.getMessage());
+    }
+    return address;
+  }
+
+  /** This configuration with other bind addresses for the admin listener and the OTLP receiver. */
+  public ServerConfig withBind(String admin, String otlp) {
+    return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
+        lookupMaxFileSize, admin, otlp, secureCookies);
+  }
+
+  /** This configuration with the {@code Secure} cookie flag forced on or not. */
+  public ServerConfig withSecureCookies(boolean secure) {
+    return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
+        lookupMaxFileSize, adminBind, otlpBind, secure);
   }
 
   /** Whether the catalog lives in the embedded H2 database under {@link #dataDir()}. */
@@ -236,6 +332,21 @@ public record ServerConfig(
             + " is out of range (1 byte to 2 GiB; one file is read into memory whole)");
       }
       return bytes;
+    }
+
+    /** A listener's own setting if given, else {@code --bind}, else every interface. */
+    String bind(Setting listener) {
+      Optional<Value> value = value(listener).or(() -> value(Setting.BIND));
+      if (value.isEmpty()) {
+        return DEFAULT_BIND;
+      }
+      String text = value.get().text();
+      try {
+        bindAddress(text);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException(value.get().setting(), value.get().describe() + " " + e.getMessage());
+      }
+      return text;
     }
 
     boolean bool(Setting setting, boolean defaultValue) {

@@ -15,7 +15,11 @@ public enum Setting {
   EXPORTER("--exporter", "TRIBUTARY_EXPORTER"),
   LINEAGE("--lineage", "TRIBUTARY_LINEAGE"),
   LOOKUP_DIR("--lookup-dir", "TRIBUTARY_LOOKUP_DIR"),
-  LOOKUP_MAX_FILE_SIZE("--lookup-max-file-size", "TRIBUTARY_LOOKUP_MAX_FILE_SIZE");
+  LOOKUP_MAX_FILE_SIZE("--lookup-max-file-size", "TRIBUTARY_LOOKUP_MAX_FILE_SIZE"),
+  BIND("--bind", "TRIBUTARY_BIND"),
+  ADMIN_BIND("--admin-bind", "TRIBUTARY_ADMIN_BIND"),
+  OTLP_BIND("--otlp-bind", "TRIBUTARY_OTLP_BIND"),
+  SECURE_COOKIES("--secure-cookies", "TRIBUTARY_SECURE_COOKIES");
 
   private final String flag;
   private final String envVar;

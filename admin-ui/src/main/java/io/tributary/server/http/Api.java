@@ -46,9 +46,12 @@ public final class Api {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
   }
 
+  /** A GET route; HEAD on the same path answers as GET would, behind the same check. */
   public void get(String path, Access access, String summary, Handler handler) {
     documented.add(new Route("GET", path, access, summary, null));
-    routes.get(path, guarded(access, handler));
+    Handler guarded = guarded(access, handler);
+    routes.get(path, guarded);
+    routes.head(path, guarded);
   }
 
   public void post(String path, Access access, String summary, String request, Handler handler) {

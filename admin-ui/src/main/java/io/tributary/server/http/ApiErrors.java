@@ -45,10 +45,12 @@ public final class ApiErrors {
         (e, ctx) -> respond(ctx, e.getStatus(), e.getMessage()));
     routes.exception(
         IllegalArgumentException.class, (e, ctx) -> respond(ctx, 400, e.getMessage()));
+    // Everything else is a bug of ours, whatever its type (a Jackson error while writing an
+    // answer, a NullPointerException, ...): 500 with a short body, its stack trace logged once.
     routes.exception(
         Exception.class,
         (e, ctx) -> {
-          LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+          LOG.error("Unhandled error on {} {}", ctx.method(), oneLine(ctx.path()), e);
           respond(ctx, 500, "Unexpected server error; see the server log.");
         });
     // Unknown routes never reach an exception handler: Javalin only sets the status.
@@ -62,15 +64,51 @@ public final class ApiErrors {
   }
 
   private static void respond(Context ctx, int status, String message) {
+    logClientError(ctx, status, message);
     ctx.status(status).json(new ErrorBody(code(status), message == null ? "" : message));
   }
 
   private static void respond(Context ctx, int status, String code, String message, Map<String, Object> details) {
+    logClientError(ctx, status, message);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", code);
     body.put("message", message == null ? "" : message);
     body.putAll(details);
     ctx.status(status).json(body);
+  }
+
+  /**
+   * A client's mistake is worth one line (no stack trace: the trace would be ours, not theirs);
+   * refused credentials, unknown paths and throttled requests only at debug level, as scanners
+   * and retry loops send them by the thousand.
+   */
+  private static void logClientError(Context ctx, int status, String message) {
+    if (status < 400 || status >= 500) {
+      return;
+    }
+    if (status == 401 || status == 403 || status == 404 || status == 429) {
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{} on {} {} from {}: {}", status, ctx.method(), oneLine(ctx.path()), ctx.ip(), oneLine(message));
+      }
+    } else if (LOG.isInfoEnabled()) {
+      LOG.info("{} on {} {} from {}: {}", status, ctx.method(), oneLine(ctx.path()), ctx.ip(), oneLine(message));
+    }
+  }
+
+  /** Text from a request, safe for a log line: control characters (CR, LF, NUL) escaped, at most 300 chars. */
+  static String oneLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    text.codePoints().limit(300).forEach(c -> {
+      if (Character.isISOControl(c)) {
+        out.append(String.format(Locale.ROOT, "\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return text.length() > 300 ? out + "…" : out.toString();
   }
 
   private static int status(CatalogException.Kind kind) {

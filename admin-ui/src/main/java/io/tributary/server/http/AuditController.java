@@ -25,19 +25,31 @@ public final class AuditController implements Controller {
   public void register(Api api) {
     api.get("/api/v1/audit", Access.VIEWER,
         "Audit events, newest first (?env, actor, action, since, until as ISO-8601, limit ≤ 1000, offset)", this::list);
+    api.get("/api/v1/audit/export.csv", Access.VIEWER,
+        "The same events as CSV for a spreadsheet (same filters); formula-like cells are prefixed with '",
+        this::exportCsv);
     api.get("/api/v1/audit/verify", Access.VIEWER,
         "Check the hash chain: valid, how many events, the first broken one", this::verify);
   }
 
   private void list(Context ctx) {
-    AuditQuery query;
+    ctx.json(catalog.audit().query(query(ctx)).stream().map(AuditController::event).toList());
+  }
+
+  private void exportCsv(Context ctx) {
+    String csv = AuditCsv.write(catalog.audit().query(query(ctx)));
+    ctx.contentType("text/csv; charset=utf-8")
+        .header("Content-Disposition", "attachment; filename=\"tributary-audit.csv\"")
+        .result(csv);
+  }
+
+  private static AuditQuery query(Context ctx) {
     try {
-      query = new AuditQuery(ctx.queryParam("env"), ctx.queryParam("actor"), ctx.queryParam("action"),
+      return new AuditQuery(ctx.queryParam("env"), ctx.queryParam("actor"), ctx.queryParam("action"),
           instant(ctx, "since"), instant(ctx, "until"), integer(ctx, "limit", 100), integer(ctx, "offset", 0));
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    ctx.json(catalog.audit().query(query).stream().map(AuditController::event).toList());
   }
 
   static Map<String, Object> event(AuditEvent e) {

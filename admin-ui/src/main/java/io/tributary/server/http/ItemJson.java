@@ -36,15 +36,15 @@ public final class ItemJson {
         case "traceId": item.traceId(string(v, at)); break;
         case "spanId": item.spanId(string(v, at)); break;
         case "parentSpanId": item.parentSpanId(string(v, at)); break;
-        case "traceFlags": item.traceFlags((int) number(v, at)); break;
+        case "traceFlags": item.traceFlags((int) number(v, at, 0, 0xFFFF_FFFFL)); break;
         case "traceState": item.traceState(string(v, at)); break;
         case "baggage": item.baggage(string(v, at)); break;
         case "body": item.body(string(v, at)); break;
-        case "severityNumber": item.severityNumber((int) number(v, at)); break;
+        case "severityNumber": item.severityNumber((int) number(v, at, 0, Integer.MAX_VALUE)); break;
         case "severityText": item.severityText(string(v, at)); break;
-        case "timeUnixNano": item.timeUnixNano(number(v, at)); break;
-        case "endTimeUnixNano": item.endTimeUnixNano(number(v, at)); break;
-        case "observedTimeUnixNano": item.observedTimeUnixNano(number(v, at)); break;
+        case "timeUnixNano": item.timeUnixNano(number(v, at, 0, Long.MAX_VALUE)); break;
+        case "endTimeUnixNano": item.endTimeUnixNano(number(v, at, 0, Long.MAX_VALUE)); break;
+        case "observedTimeUnixNano": item.observedTimeUnixNano(number(v, at, 0, Long.MAX_VALUE)); break;
         case "schemaUrl": item.schemaUrl(string(v, at)); break;
         case "scopeName": item.scopeName(string(v, at)); break;
         case "scopeVersion": item.scopeVersion(string(v, at)); break;
@@ -110,13 +110,13 @@ public final class ItemJson {
     throw ApiException.badRequest(at + " must be a string");
   }
 
-  private static long number(Object v, String at) {
+  private static long number(Object v, String at, long min, long max) {
     if (v instanceof Number) {
-      return ((Number) v).longValue();
+      return Json.wholeNumber(v, at, min, max);
     }
-    if (v instanceof String) {
+    if (v instanceof String && ((String) v).length() <= 40) {
       try {
-        return Long.parseLong((String) v);
+        return Json.wholeNumber(new java.math.BigDecimal(((String) v).trim()), at, min, max);
       } catch (NumberFormatException e) {
         // fall through
       }

@@ -20,23 +20,43 @@ final class Json {
 
   private Json() {}
 
-  /** The request body as a JSON object; 400 naming the problem otherwise. */
+  /**
+   * The request body as a JSON object; 400 naming the problem otherwise: not JSON, a duplicate
+   * key, nesting too deep, a number too long, or a NUL character in a string or key (PostgreSQL
+   * cannot store one, and no name, reason or value needs one).
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Object> body(Context ctx) {
     String text = ctx.body();
     if (text == null || text.isBlank()) {
       throw ApiException.badRequest("The request needs a JSON body");
     }
-    Object parsed;
-    try {
-      parsed = ctx.jsonMapper().fromJsonString(text, Object.class);
-    } catch (RuntimeException e) {
-      throw ApiException.badRequest("The body is not valid JSON: " + firstLine(e.getMessage()));
-    }
+    Object parsed = RequestJson.read(text, Object.class);
     if (!(parsed instanceof Map)) {
       throw ApiException.badRequest("The body must be a JSON object");
     }
+    refuseNul(parsed, "");
     return (Map<String, Object>) parsed;
+  }
+
+  private static void refuseNul(Object value, String at) {
+    if (value instanceof String s && s.indexOf('\0') >= 0) {
+      throw ApiException.badRequest("'" + at + "' contains a NUL character");
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String key = String.valueOf(e.getKey());
+        String path = at.isEmpty() ? key : at + "." + key;
+        if (key.indexOf('\0') >= 0) {
+          throw ApiException.badRequest("A key in '" + (at.isEmpty() ? "the body" : at) + "' contains a NUL character");
+        }
+        refuseNul(e.getValue(), path);
+      }
+    } else if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        refuseNul(list.get(i), at + "[" + i + "]");
+      }
+    }
   }
 
   /** A numeric path parameter; 400 naming {@code what} if it is not a number. */
@@ -62,12 +82,31 @@ final class Json {
     return (String) v;
   }
 
+  /** A whole number that fits a long; 400 naming {@code key} otherwise (never a wrapped value). */
   static long number(Map<String, Object> body, String key) {
     Object v = body.get(key);
-    if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
+    if (!(v instanceof Number)) {
       throw ApiException.badRequest("'" + key + "' is required and must be an integer");
     }
-    return ((Number) v).longValue();
+    return wholeNumber(v, "'" + key + "'", Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * A JSON number as a whole number in {@code [min, max]}; 400 naming {@code what} if it has a
+   * fraction or is out of range. A big or exponent-written number is never truncated or wrapped.
+   */
+  static long wholeNumber(Object v, String what, long min, long max) {
+    if (v instanceof Double d && (d.isNaN() || d.isInfinite())) {
+      throw ApiException.badRequest(what + " is out of range (" + min + " to " + max + ")");
+    }
+    java.math.BigDecimal exact = v instanceof java.math.BigDecimal b ? b : new java.math.BigDecimal(v.toString());
+    if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
+      throw ApiException.badRequest(what + " must be an integer");
+    }
+    if (exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0 || exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+      throw ApiException.badRequest(what + " is out of range (" + min + " to " + max + ")");
+    }
+    return exact.longValue();
   }
 
   static boolean bool(Map<String, Object> body, String key, boolean otherwise) {
@@ -172,13 +211,5 @@ final class Json {
     m.put("decidedAt", c.decidedAt() == null ? null : c.decidedAt().toString());
     m.put("appliedRevision", c.appliedRevision());
     return m;
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,6 +26,12 @@ public final class Sessions {
   public static final Duration DEFAULT_LIFETIME = Duration.ofHours(12);
 
   private static final int MAX_SESSIONS = 10_000;
+  /**
+   * Live sessions per principal. A login past this is refused, as Grafana refuses a login once
+   * its session quota is reached: no session in use is ended behind its user's back, and a login
+   * loop cannot pile up sessions. Logging out, or the oldest session expiring, frees a place.
+   */
+  public static final int MAX_SESSIONS_PER_PRINCIPAL = 10;
 
   /** One session. */
   public record Session(String id, long principalId, Instant expiresAt) {}
@@ -42,11 +50,24 @@ public final class Sessions {
     return lifetime;
   }
 
-  /** Starts a session for {@code principalId}. */
-  public Session create(long principalId) {
+  /**
+   * Starts a session for {@code principalId}, unless it has {@link #MAX_SESSIONS_PER_PRINCIPAL}
+   * live ones already.
+   *
+   * @throws ApiException 403 {@code session_limit}, saying when the oldest session expires
+   */
+  public synchronized Session create(long principalId) {
     Instant now = clock.instant();
     if (byId.size() >= MAX_SESSIONS) {
       byId.values().removeIf(s -> !now.isBefore(s.expiresAt()));
+    }
+    List<Session> live = byId.values().stream()
+        .filter(s -> s.principalId() == principalId && now.isBefore(s.expiresAt()))
+        .sorted(Comparator.comparing(Session::expiresAt)).toList();
+    if (live.size() >= MAX_SESSIONS_PER_PRINCIPAL) {
+      throw new ApiException(403, "session_limit", "This token already has " + live.size()
+          + " browser sessions, the most one token may have: log out of one, or wait until the oldest expires at "
+          + live.get(0).expiresAt());
     }
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);

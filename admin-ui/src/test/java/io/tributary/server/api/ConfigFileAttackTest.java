@@ -105,6 +105,13 @@ class ConfigFileAttackTest {
               .doesNotContain("root:").doesNotContain("TRIBUTARY_").doesNotContain("PATH=");
         }
         assertThat(millis).as("check of %s took %d ms", name, millis).isLessThan(5_000);
+        if (name.indexOf('\0') >= 0) {
+          // A NUL in any string of a request body is refused at the door, before any file is named.
+          assertThat(check.status()).as("%s: %s", name, check).isEqualTo(400);
+          assertThat(check.json().get("message").asText()).contains("csvFile").contains("NUL");
+          assertThat(simulate.status()).isEqualTo(400);
+          continue;
+        }
         assertThat(check.status()).as("%s: %s", name, check).isEqualTo(200);
         assertThat(check.json().get("compiles").asBoolean()).as("%s", name).isFalse();
         String message = check.json().get("diagnostics").toString();
@@ -136,8 +143,9 @@ class ConfigFileAttackTest {
       assertThat(checked.get(0).get("actor").asText()).isEqualTo("otto");
       assertThat(checked.get(0).get("target").asText()).isEqualTo("env:dev");
       assertThat(checked.get(0).get("after").toString()).contains("candidateSha256").contains("lookup");
+      // (The name with a NUL was refused as a body before anything was compiled.)
       assertThat(node.get("/api/v1/audit?action=pipeline.simulated&limit=1000", TestNode.ADMIN_TOKEN).json().size())
-          .isGreaterThanOrEqualTo(names.size());
+          .isGreaterThanOrEqualTo(names.size() - 1);
       assertThat(node.get("/api/v1/audit?limit=1000", TestNode.ADMIN_TOKEN).body()).doesNotContain(ADMIN_SECRET);
       // The viewer's refused attempts reached nothing: no candidate of vera's was compiled.
       assertThat(node.get("/api/v1/audit?action=pipeline.checked&actor=vera", TestNode.ADMIN_TOKEN).body())

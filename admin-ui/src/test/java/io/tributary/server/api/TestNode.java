@@ -44,9 +44,12 @@ public final class TestNode implements AutoCloseable {
 
   private TestNode(Path dataDir, String env, List<ExporterSpec> exporters, Gateway.Settings gateway,
       Path plugins, Duration pluginCallLimit) throws IOException {
+    this(dataDir, new ServerConfig(0, 0, dataDir, Files.createDirectories(plugins), env, "", exporters, true),
+        gateway, pluginCallLimit);
+  }
+
+  private TestNode(Path dataDir, ServerConfig config, Gateway.Settings gateway, Duration pluginCallLimit) {
     this.dataDir = dataDir;
-    Files.createDirectories(plugins);
-    ServerConfig config = new ServerConfig(0, 0, dataDir, plugins, env, "", exporters, true);
     this.node = Node.start(config, new BuildInfo("test"),
         new Node.Options(Duration.ofMillis(200), Duration.ofMillis(100), ADMIN_TOKEN, Clock.systemUTC(), gateway,
             pluginCallLimit));
@@ -60,6 +63,13 @@ public final class TestNode implements AutoCloseable {
   static TestNode start(Path dataDir, String env, List<ExporterSpec> exporters, Path plugins,
       Duration pluginCallLimit) throws IOException {
     return new TestNode(dataDir, env, exporters, null, plugins, pluginCallLimit);
+  }
+
+  /** A node in {@code dev} whose configuration is adjusted by {@code adjust} (bind addresses, cookies, ...). */
+  static TestNode start(Path dataDir, java.util.function.UnaryOperator<ServerConfig> adjust) throws IOException {
+    ServerConfig config = new ServerConfig(0, 0, dataDir, Files.createDirectories(dataDir.resolve("no-plugins")),
+        "dev", "", ExporterSpec.DEFAULT, true);
+    return new TestNode(dataDir, adjust.apply(config), null, null);
   }
 
   public static TestNode start(Path dataDir) throws IOException {
@@ -130,7 +140,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** The first value of a response header (case-insensitive name), or null. */
-    String header(String name) {
+    public String header(String name) {
       for (var e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
           return e.getValue().get(0);

@@ -37,6 +37,8 @@ final class Browser implements AutoCloseable {
   final String base;
   private final ChromeDriverService service;
   private final Path profile;
+  /** Where the browser saves downloads. */
+  final Path downloads;
 
   Browser(String base) throws IOException {
     for (Path binary : new Path[] {CHROMIUM, CHROMEDRIVER}) {
@@ -47,12 +49,17 @@ final class Browser implements AutoCloseable {
     }
     this.base = base;
     this.profile = Files.createTempDirectory("tributary-chromium-");
+    this.downloads = Files.createDirectories(profile.resolve("downloads"));
     Files.createDirectories(SCREENSHOTS);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--window-size=1280,800", "--user-data-dir=" + profile);
+    options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory", downloads.toString(),
+        "download.prompt_for_download", false));
+    // The console (CSP violations are reported there), read through consoleMessages().
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     this.service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort().build();
     this.driver = new ChromeDriver(service, options);
@@ -95,6 +102,12 @@ final class Browser implements AutoCloseable {
 
   void size(int width, int height) {
     driver.manage().window().setSize(new Dimension(width, height));
+  }
+
+  /** The console messages since the last call (each is read once). */
+  java.util.List<String> consoleMessages() {
+    return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .map(e -> e.getLevel() + " " + e.getMessage()).toList();
   }
 
   WebDriver driver() {
