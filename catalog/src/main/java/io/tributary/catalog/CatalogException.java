@@ -42,7 +42,10 @@ public class CatalogException extends RuntimeException {
     return kind;
   }
 
-  /** For {@link Kind#STALE_REVISION}: the environment's current revision. */
+  /**
+   * For {@link Kind#STALE_REVISION}: the environment's current revision; for {@link Kind#TAMPERED}
+   * of a pipeline revision: that revision's number.
+   */
   public Long currentRevision() {
     return currentRevision;
   }

@@ -26,7 +26,9 @@ public final class AuditController implements Controller {
     api.get("/api/v1/audit", Access.VIEWER,
         "Audit events, newest first (?env, actor, action, since, until as ISO-8601, limit ≤ 1000, offset)", this::list);
     api.get("/api/v1/audit/verify", Access.VIEWER,
-        "Check the hash chain: valid, how many events, the first broken one", this::verify);
+        "Check the audit trail: the hash chain, its sealed head (truncation), this node's high-water mark"
+            + " (rollback) and every pipeline revision's seal: valid, how many events, the first problem"
+            + " (firstBroken, problem, kind)", this::verify);
   }
 
   private void list(Context ctx) {
@@ -59,9 +61,10 @@ public final class AuditController implements Controller {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("valid", v.valid());
     m.put("events", v.events());
-    if (v.firstBroken() != null) {
+    if (!v.valid()) {
       m.put("firstBroken", v.firstBroken());
       m.put("problem", v.problem());
+      m.put("kind", v.kind());
     }
     ctx.json(m);
   }
