@@ -65,9 +65,11 @@ import org.slf4j.LoggerFactory;
  * database is refused with {@link CatalogException.Kind#TAMPERED} before anything compiles it. A
  * running node then keeps its last good pipeline; a starting node fails closed — it refuses
  * telemetry even where the environment fails open, since fail-open is for a pipeline that does not
- * compile, not for one an attacker may have written. Either way {@link #status()} reports the
- * revision as {@code tampered}, the node logs it once and audits it once ({@code
- * pipeline.tampered}), and it waits for a new, intact revision.
+ * compile, not for one an attacker may have written. The stored copy of the running revision is
+ * checked again about once a second, so an edit of it shows now rather than at the next start
+ * (the pipeline already loaded keeps running). Either way {@link #status()} reports the revision
+ * as {@code tampered}, the node logs it once and audits it once ({@code pipeline.tampered}), and
+ * it waits for a new, intact revision.
  */
 public final class PipelineService implements AutoCloseable {
 
@@ -86,6 +88,9 @@ public final class PipelineService implements AutoCloseable {
   private volatile long runningRevision = -1;
   /** What is wrong with the newest revision on this node, or null if it runs as stored. */
   private volatile Problem problem;
+  private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** When the running revision's stored copy was last checked (guarded by refreshLock). */
+  private long lastRecheck = System.nanoTime();
   /** The last revision reported as tampered (logged and audited once), or -1. */
   private volatile long reportedTampered = -1;
   /** The processors changed: try the failed revision again, and re-check the running one. */
@@ -357,8 +362,28 @@ public final class PipelineService implements AutoCloseable {
             + reason, missing(revision.stages()));
         LOG.error("Environment {}: {}", env, problem.reason());
       }
+    } else if (head == runningRevision && recheckDue()) {
+      // The stored copy of the running revision is what a restart (or another node) would run:
+      // notice an edit of it now rather than at the next start (this throws TAMPERED).
+      catalog.pipelines().revision(env, runningRevision);
+      Problem p = problem;
+      if (p != null && p.tampered() && p.revision() == runningRevision) {
+        problem = null;
+        reportedTampered = -1;
+        LOG.info("Environment {}: the stored copy of revision {} matches its seal again", env, runningRevision);
+      }
     }
     applyFailMode(false);
+  }
+
+  /** Whether to check the running revision's stored copy again (at most once a second). */
+  private boolean recheckDue() {
+    long now = System.nanoTime();
+    if (now - lastRecheck < RECHECK_NANOS) {
+      return false;
+    }
+    lastRecheck = now;
+    return true;
   }
 
   /**

@@ -279,6 +279,33 @@ class TamperedRevisionTest {
   }
 
   @Test
+  void editing_the_running_revision_in_place_is_reported_at_once_and_a_restart_fails_closed() throws Exception {
+    start();
+    await("revision 1 runs", () -> health().get("pipeline").get("runningRevision").asLong() == 1);
+    disableRedactionIn(1);
+
+    await("the edit is reported", () -> health().get("pipeline").has("problem"));
+    JsonNode p = health().get("pipeline");
+    assertThat(p.get("runningRevision").asLong()).isEqualTo(1);
+    assertThat(p.get("problem").get("tampered").asBoolean()).isTrue();
+    assertThat(p.get("problem").get("running").asBoolean()).isTrue();
+    assertThat(p.get("problem").get("reason").asText()).contains("keeps running as it was loaded before");
+    assertThat(health().get("status").asText()).isEqualTo("DEGRADED");
+    // What runs is what was loaded before the edit: still redacted.
+    assertThat(sendSpan("loaded-before").statusCode()).isEqualTo(200);
+    await("the span arrives", () -> !named("loaded-before").isEmpty());
+    assertThat(named("loaded-before").get(0).toString()).doesNotContain(EMAIL);
+    assertThat(node.get("/api/v1/audit?action=pipeline.tampered", TestNode.ADMIN_TOKEN).json()).hasSize(1);
+
+    stop();
+    start();
+    assertThat(sendSpan("after-restart").statusCode()).isEqualTo(503);
+    assertThat(health().get("status").asText()).isEqualTo("REFUSING_TELEMETRY");
+    Thread.sleep(500);
+    assertThat(named("after-restart")).isEmpty();
+  }
+
+  @Test
   void cutting_the_audit_tail_and_moving_the_head_back_is_named_by_verify() throws Exception {
     start();
     rewriteDev("one", 1);
