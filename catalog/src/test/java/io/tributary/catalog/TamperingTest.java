@@ -151,6 +151,14 @@ class TamperingTest extends StoreTest {
   }
 
   @Test
+  void stages_that_do_not_even_parse_are_refused_as_tampered_not_as_an_error() throws Exception {
+    sql("UPDATE pipeline_revisions SET stages = 'not json' WHERE env = 'dev' AND revision = 3");
+    assertThat(catchThrowableOfType(CatalogException.class, () -> catalog.pipelines().current("dev")).kind())
+        .isEqualTo(Kind.TAMPERED);
+    assertThat(catalog.audit().verify().problem()).contains("revision 3 of 'dev' does not match its seal");
+  }
+
+  @Test
   void deleting_the_newest_revision_and_moving_the_environment_back_is_named() throws Exception {
     sql("DELETE FROM pipeline_revisions WHERE env = 'dev' AND revision = 3");
     sql("UPDATE environments SET head_revision = 2 WHERE name = 'dev'");

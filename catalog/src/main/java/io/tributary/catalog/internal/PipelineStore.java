@@ -48,14 +48,24 @@ public final class PipelineStore implements Pipelines {
     }
   }
 
+  /**
+   * Maps a row; stages text that does not parse (only an edit in the database writes such) maps to
+   * no stages, so the seal check, which reads the text, refuses it rather than the read failing.
+   */
   static final RowMapper<Stored> ROW =
       (rs, ctx) -> {
         String stages = rs.getString("stages");
+        List<StageRecord> parsed;
+        try {
+          parsed = Stages.fromJson(stages);
+        } catch (RuntimeException unreadable) {
+          parsed = List.of();
+        }
         return new Stored(
             new PipelineRevision(
                 rs.getString("env"),
                 rs.getLong("revision"),
-                Stages.fromJson(stages),
+                parsed,
                 rs.getString("author"),
                 rs.getString("reason"),
                 Db.instant(rs, "created_at"),
