@@ -272,7 +272,7 @@ public final class EnvironmentsController implements Controller {
     String env = env(ctx);
     List<StageRecord> stages = candidate(Json.body(ctx));
     auditCandidate(ctx, "pipeline.checked", env, stages, null);
-    PipelineRevision current = catalog.pipelines().current(env);
+    PipelineRevision current = writableHead(env);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("baseRevision", current.revision());
     out.put("diff", PipelineDiff.diff(catalog.pipelines().masked(current).stages(), stages));

@@ -259,6 +259,9 @@ class TamperedRevisionTest {
     JsonNode v = verify();
     assertThat(v.get("valid").asBoolean()).isFalse();
     assertThat(v.get("problem").asText()).contains("revision 1 of 'dev'");
+    // The rest of the API keeps working: the catalog of processors leaves the tampered revision out.
+    TestNode.Response processors = node.get("/api/v1/processors", TestNode.ADMIN_TOKEN);
+    assertThat(processors.status()).as(processors.toString()).isEqualTo(200);
     Thread.sleep(1_000);
     assertThat(received).as("nothing forwarded while the only revision is tampered").isEmpty();
 
