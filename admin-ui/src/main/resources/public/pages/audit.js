@@ -34,7 +34,9 @@ export async function render(view, {query}) {
       const v = (await api('/audit/verify')).body;
       fill(chain, v.valid
         ? h('p', {class: 'ok'}, '✔ Chain intact: all ' + v.events + ' events verify.')
-        : h('p', {class: 'error', role: 'alert'}, '✘ Chain broken at event #' + v.firstBroken + ': ' + v.problem));
+        : h('p', {class: 'error', role: 'alert'}, v.firstBroken == null
+            ? '✘ Audit trail not intact: ' + v.problem
+            : '✘ Chain broken at event #' + v.firstBroken + ': ' + v.problem));
     } catch (e) { fill(chain, errorBox(e)); }
   }
 

@@ -190,19 +190,26 @@ public final class Node implements AutoCloseable {
     return node;
   }
 
-  /** One scan's plugin events: each audited, then the catalog brought in step once. */
+  /**
+   * One scan's plugin events: each audited, then the catalog brought in step once. The pipeline
+   * hears of the change even if the audit trail refuses the events (its head fails its seal).
+   */
   private void onPluginEvents(List<PluginEvent> events) {
     for (PluginEvent event : events) {
       String target = "plugin:" + event.file().file();
-      switch (event.type()) {
-        case LOADED:
-          catalog.audit().append("system", "plugin.loaded", target, null, event.detail(), null);
-          break;
-        case FAILED:
-          catalog.audit().append("system", "plugin.failed", target, null, null, event.detail());
-          break;
-        default:
-          catalog.audit().append("system", "plugin.removed", target, event.detail(), null, null);
+      try {
+        switch (event.type()) {
+          case LOADED:
+            catalog.audit().append("system", "plugin.loaded", target, null, event.detail(), null);
+            break;
+          case FAILED:
+            catalog.audit().append("system", "plugin.failed", target, null, null, event.detail());
+            break;
+          default:
+            catalog.audit().append("system", "plugin.removed", target, event.detail(), null, null);
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Recording {} of {} in the audit trail failed: {}", event.type(), target, e.getMessage());
       }
     }
     synchronizeCatalog();

@@ -6,6 +6,7 @@ import io.tributary.api.ConfigFiles;
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.api.ProcessorFactory;
 import io.tributary.catalog.Catalog;
+import io.tributary.catalog.CatalogException;
 import io.tributary.catalog.PipelineRevision;
 import io.tributary.catalog.StageRecord;
 import io.tributary.runtime.CompiledPipeline;
@@ -58,6 +59,17 @@ import org.slf4j.LoggerFactory;
  * revision would no longer compile (its jar removed or broken), leaves the running pipeline in
  * place (its classes stay loaded), and {@link #status()} says that the newest revision is not
  * running, or would not compile again, and why.
+ *
+ * <p><b>Never run a tampered revision.</b> The catalog hands out a revision only if it matches its
+ * seal (an HMAC with the audit key, which the database does not hold); a revision edited in the
+ * database is refused with {@link CatalogException.Kind#TAMPERED} before anything compiles it. A
+ * running node then keeps its last good pipeline; a starting node fails closed — it refuses
+ * telemetry even where the environment fails open, since fail-open is for a pipeline that does not
+ * compile, not for one an attacker may have written. The stored copy of the running revision is
+ * checked again about once a second, so an edit of it shows now rather than at the next start
+ * (the pipeline already loaded keeps running). Either way {@link #status()} reports the revision
+ * as {@code tampered}, the node logs it once and audits it once ({@code pipeline.tampered}), and
+ * it waits for a new, intact revision.
  */
 public final class PipelineService implements AutoCloseable {
 
@@ -76,6 +88,11 @@ public final class PipelineService implements AutoCloseable {
   private volatile long runningRevision = -1;
   /** What is wrong with the newest revision on this node, or null if it runs as stored. */
   private volatile Problem problem;
+  private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** When the running revision's stored copy was last checked (guarded by refreshLock). */
+  private long lastRecheck = System.nanoTime();
+  /** The last revision reported as tampered (logged and audited once), or -1. */
+  private volatile long reportedTampered = -1;
   /** The processors changed: try the failed revision again, and re-check the running one. */
   private volatile boolean processorsChanged;
   private volatile boolean failingOpen;
@@ -90,8 +107,15 @@ public final class PipelineService implements AutoCloseable {
    * @param reason the compiler's findings
    * @param missing processors the revision needs that this node lacks ({@code id@version}, or
    *     {@code id} when the stage takes the newest version)
+   * @param tampered the revision fails its integrity check (edited in the database): it is never
+   *     run, and fail-open does not apply
    */
-  public record Problem(long revision, boolean running, String reason, List<String> missing) {}
+  public record Problem(long revision, boolean running, String reason, List<String> missing, boolean tampered) {
+
+    public Problem(long revision, boolean running, String reason, List<String> missing) {
+      this(revision, running, reason, missing, false);
+    }
+  }
 
   /**
    * This node's pipeline, as health and stats show it.
@@ -122,6 +146,9 @@ public final class PipelineService implements AutoCloseable {
         p.put("running", problem.running());
         p.put("reason", problem.reason());
         p.put("missingProcessors", problem.missing());
+        if (problem.tampered()) {
+          p.put("tampered", true);
+        }
         m.put("problem", p);
       }
       return m;
@@ -163,7 +190,18 @@ public final class PipelineService implements AutoCloseable {
    * {@link #status()} says why.
    */
   public synchronized PipelineHolder start() {
-    PipelineRevision current = catalog.pipelines().current(env);
+    PipelineRevision current;
+    try {
+      current = catalog.pipelines().current(env);
+    } catch (CatalogException e) {
+      if (e.kind() != CatalogException.Kind.TAMPERED) {
+        throw e;
+      }
+      refuseTampered(e, false);
+      holder = new PipelineHolder(env, compiler.compile(env, 0, PipelineSpec.empty()));
+      applyFailMode(true);
+      return holder;
+    }
     try {
       CompiledPipeline pipeline = compiler.compile(env, current.revision(), toSpec(current.stages()));
       LOG.info("Environment {} runs revision {}: {}", env, current.revision(), describe(pipeline));
@@ -186,15 +224,24 @@ public final class PipelineService implements AutoCloseable {
     if (runningRevision >= 0) {
       return;
     }
-    boolean open = catalog.environments().get(env).map(e -> e.failOpen() && !e.protectedEnv()).orElse(false);
     Problem p = problem;
-    String why = p == null ? "no revision compiled" : "revision " + p.revision() + " does not compile on this node"
-        + (p.missing().isEmpty() ? "" : " (missing " + String.join(", ", p.missing()) + ")");
+    boolean tampered = p != null && p.tampered();
+    boolean open = !tampered
+        && catalog.environments().get(env).map(e -> e.failOpen() && !e.protectedEnv()).orElse(false);
+    String why = p == null ? "no revision compiled"
+        : tampered ? "revision " + p.revision() + " fails its integrity check (edited in the database)"
+        : "revision " + p.revision() + " does not compile on this node"
+            + (p.missing().isEmpty() ? "" : " (missing " + String.join(", ", p.missing()) + ")");
     if (open) {
       holder.accept();
       if (always || !failingOpen) {
         LOG.warn("{} of {}; failOpen is set for {}: passing telemetry through UNPROCESSED until a revision "
             + "compiles: {}", why, env, env, p == null ? "" : p.reason());
+      }
+    } else if (tampered) {
+      holder.refuse("the pipeline of " + env + " is refused on this node: " + why);
+      if (always || failingOpen) {
+        LOG.error("{} of {}; refusing all telemetry (503) until an intact revision is written", why, env);
       }
     } else {
       holder.refuse("the pipeline of " + env + " does not compile on this node: " + why);
@@ -261,6 +308,13 @@ public final class PipelineService implements AutoCloseable {
     synchronized (refreshLock) {
       try {
         refreshLocked();
+      } catch (CatalogException e) {
+        if (e.kind() != CatalogException.Kind.TAMPERED) {
+          LOG.warn("Checking the catalog for a new revision of {} failed: {}", env, e.toString());
+          return;
+        }
+        refuseTampered(e, runningRevision >= 0);
+        applyFailMode(false);
       } catch (RuntimeException e) {
         LOG.warn("Checking the catalog for a new revision of {} failed: {}", env, e.toString());
       }
@@ -308,8 +362,58 @@ public final class PipelineService implements AutoCloseable {
             + reason, missing(revision.stages()));
         LOG.error("Environment {}: {}", env, problem.reason());
       }
+    } else if (head == runningRevision && recheckDue()) {
+      // The stored copy of the running revision is what a restart (or another node) would run:
+      // notice an edit of it now rather than at the next start (this throws TAMPERED).
+      catalog.pipelines().revision(env, runningRevision);
+      Problem p = problem;
+      if (p != null && p.tampered() && p.revision() == runningRevision) {
+        problem = null;
+        reportedTampered = -1;
+        LOG.info("Environment {}: the stored copy of revision {} matches its seal again", env, runningRevision);
+      }
     }
     applyFailMode(false);
+  }
+
+  /** Whether to check the running revision's stored copy again (at most once a second). */
+  private boolean recheckDue() {
+    long now = System.nanoTime();
+    if (now - lastRecheck < RECHECK_NANOS) {
+      return false;
+    }
+    lastRecheck = now;
+    return true;
+  }
+
+  /**
+   * The catalog refused a revision of this environment as tampered: never run it. Records it as
+   * the problem (the running pipeline, if any, stays), and logs and audits it once per revision.
+   */
+  private void refuseTampered(CatalogException e, boolean keepsRunning) {
+    long revision = e.currentRevision() == null ? -1 : e.currentRevision();
+    long running = runningRevision;
+    boolean isRunning = keepsRunning && revision == running;
+    String reason = isRunning
+        ? "revision " + revision + " keeps running as it was loaded before, but its stored copy was edited in the "
+            + "database: a restart (or another node) refuses it. " + e.getMessage()
+        : keepsRunning
+            ? "revision " + revision + " is refused, never run; keeping revision " + running + ": " + e.getMessage()
+            : "revision " + revision + " is refused, never run; no pipeline runs: " + e.getMessage();
+    failedRevision = revision;
+    problem = new Problem(revision, isRunning, reason, List.of(), true);
+    if (reportedTampered == revision) {
+      return;
+    }
+    reportedTampered = revision;
+    LOG.error("Environment {}: TAMPERED revision: {}", env, reason);
+    try {
+      catalog.audit().append("system", "pipeline.tampered", "env:" + env, null,
+          "{\"revision\":" + revision + ",\"runningRevision\":" + (running < 0 ? "null" : running) + "}", reason);
+    } catch (RuntimeException auditFailed) {
+      LOG.error("Environment {}: recording the tampered revision {} in the audit trail failed too: {}", env,
+          revision, auditFailed.getMessage());
+    }
   }
 
   /**

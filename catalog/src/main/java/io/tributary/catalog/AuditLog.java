@@ -14,6 +14,10 @@ public interface AuditLog {
 
   List<AuditEvent> query(AuditQuery query);
 
-  /** Checks the whole chain; names the first broken event. */
+  /**
+   * Checks the whole chain, the keyed head (so deleting the newest events shows), this node's
+   * record of the newest event it knew (so putting back an older head shows), and every pipeline
+   * revision against its seal and the event that recorded it; names the first problem.
+   */
   AuditVerification verify();
 }

@@ -17,7 +17,12 @@ public class CatalogException extends RuntimeException {
     /** The actor may not do this, e.g. approve their own request (403). */
     FORBIDDEN,
     /** The input is invalid (400/422). */
-    INVALID
+    INVALID,
+    /**
+     * What is stored fails its integrity check (a seal made with the audit key does not match): it
+     * was edited in the database, not through Tributary, and is not used (409).
+     */
+    TAMPERED
   }
 
   private final Kind kind;
@@ -37,7 +42,10 @@ public class CatalogException extends RuntimeException {
     return kind;
   }
 
-  /** For {@link Kind#STALE_REVISION}: the environment's current revision. */
+  /**
+   * For {@link Kind#STALE_REVISION}: the environment's current revision; for {@link Kind#TAMPERED}
+   * of a pipeline revision: that revision's number.
+   */
   public Long currentRevision() {
     return currentRevision;
   }

@@ -13,13 +13,27 @@ import java.util.Map;
  * masked} views replace each set secret with {@code {"set": true}}, for the API. When a write
  * carries {@code {"set": true}} for a secret, the value of the base revision's stage of the same
  * name is kept.
+ *
+ * <p>Every revision is sealed when written (an HMAC with the audit key, which the database does not
+ * hold) and its seal recorded in the audit trail. {@link #current}, {@link #revision} and the
+ * content a {@link #rollback} restores are checked against it: a revision edited in the database
+ * throws {@link CatalogException.Kind#TAMPERED} (with its number as {@link
+ * CatalogException#currentRevision()}) and is never handed out to be compiled or run.
  */
 public interface Pipelines {
 
-  /** The current revision of {@code env}, secrets decrypted. @throws CatalogException NOT_FOUND */
+  /**
+   * The current revision of {@code env}, secrets decrypted.
+   *
+   * @throws CatalogException NOT_FOUND, TAMPERED
+   */
   PipelineRevision current(String env);
 
-  /** Revision {@code n} of {@code env}, secrets decrypted. @throws CatalogException NOT_FOUND */
+  /**
+   * Revision {@code n} of {@code env}, secrets decrypted.
+   *
+   * @throws CatalogException NOT_FOUND, TAMPERED
+   */
   PipelineRevision revision(String env, long n);
 
   /** The same, with secrets masked. */
@@ -38,7 +52,7 @@ public interface Pipelines {
   /**
    * Writes a new revision with the content of revision {@code target}.
    *
-   * @throws CatalogException STALE_REVISION, NOT_FOUND
+   * @throws CatalogException STALE_REVISION, NOT_FOUND, TAMPERED (the target was edited)
    */
   PipelineRevision rollback(String env, long baseRevision, long target, String actor, String reason);
 

@@ -34,7 +34,8 @@ public final class ApiErrors {
     routes.exception(CatalogException.class, (e, ctx) -> {
       Map<String, Object> details = new LinkedHashMap<>();
       if (e.currentRevision() != null) {
-        details.put("currentRevision", e.currentRevision());
+        // For TAMPERED it is the revision that failed its integrity check, not the current one.
+        details.put(e.kind() == CatalogException.Kind.TAMPERED ? "revision" : "currentRevision", e.currentRevision());
       }
       respond(ctx, status(e.kind()), e.kind().name().toLowerCase(Locale.ROOT), e.getMessage(), details);
     });
@@ -115,7 +116,8 @@ public final class ApiErrors {
     switch (kind) {
       case NOT_FOUND: return 404;
       case STALE_REVISION:
-      case CONFLICT: return 409;
+      case CONFLICT:
+      case TAMPERED: return 409;
       case FORBIDDEN: return 403;
       default: return 422;
     }

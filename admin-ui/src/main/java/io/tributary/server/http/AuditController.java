@@ -29,7 +29,9 @@ public final class AuditController implements Controller {
         "The same events as CSV for a spreadsheet (same filters); formula-like cells are prefixed with '",
         this::exportCsv);
     api.get("/api/v1/audit/verify", Access.VIEWER,
-        "Check the hash chain: valid, how many events, the first broken one", this::verify);
+        "Check the audit trail: the hash chain, its sealed head (truncation), this node's high-water mark"
+            + " (rollback) and every pipeline revision's seal: valid, how many events, the first problem"
+            + " (firstBroken, problem, kind)", this::verify);
   }
 
   private void list(Context ctx) {
@@ -71,9 +73,10 @@ public final class AuditController implements Controller {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("valid", v.valid());
     m.put("events", v.events());
-    if (v.firstBroken() != null) {
+    if (!v.valid()) {
       m.put("firstBroken", v.firstBroken());
       m.put("problem", v.problem());
+      m.put("kind", v.kind());
     }
     ctx.json(m);
   }

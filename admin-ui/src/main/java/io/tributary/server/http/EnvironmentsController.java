@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.tributary.api.Item;
 import io.tributary.catalog.Catalog;
+import io.tributary.catalog.CatalogException;
 import io.tributary.catalog.ChangeRequest;
 import io.tributary.catalog.DescriptorJson;
 import io.tributary.catalog.Environment;
@@ -168,9 +169,26 @@ public final class EnvironmentsController implements Controller {
     propose(ctx, env, base, stages, reason);
   }
 
+  /**
+   * The current revision to write on top of. One that fails its integrity check (edited in the
+   * database) stands in with its number and no stages: writing a new revision or rolling back to an
+   * intact one is the way out, and keeps none of its secrets.
+   */
+  private PipelineRevision writableHead(String env) {
+    try {
+      return catalog.pipelines().current(env);
+    } catch (CatalogException e) {
+      if (e.kind() != CatalogException.Kind.TAMPERED || e.currentRevision() == null) {
+        throw e;
+      }
+      return new PipelineRevision(env, e.currentRevision(), List.of(), "unknown", null, java.time.Instant.EPOCH,
+          null, null);
+    }
+  }
+
   /** Checks, then writes (200) or, for a protected environment, submits a change request (202). */
   private void propose(Context ctx, String env, long base, List<StageRecord> stages, String reason) {
-    PipelineRevision current = catalog.pipelines().current(env);
+    PipelineRevision current = writableHead(env);
     if (base != current.revision()) {
       throw stale(env, base, current.revision());
     }
@@ -212,7 +230,7 @@ public final class EnvironmentsController implements Controller {
     Map<String, Object> body = Json.body(ctx);
     long target = Json.number(body, "revision");
     String reason = TextInput.reason(Json.string(body, "reason", false));
-    PipelineRevision current = catalog.pipelines().current(env);
+    PipelineRevision current = writableHead(env);
     long base = body.containsKey("baseRevision") ? Json.number(body, "baseRevision") : current.revision();
     PipelineRevision old = catalog.pipelines().revision(env, target);
     boolean isProtected = catalog.environments().get(env).orElseThrow().protectedEnv();
@@ -259,7 +277,7 @@ public final class EnvironmentsController implements Controller {
     String env = env(ctx);
     List<StageRecord> stages = candidate(Json.body(ctx));
     auditCandidate(ctx, "pipeline.checked", env, stages, null);
-    PipelineRevision current = catalog.pipelines().current(env);
+    PipelineRevision current = writableHead(env);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("baseRevision", current.revision());
     out.put("diff", PipelineDiff.diff(catalog.pipelines().masked(current).stages(), stages));

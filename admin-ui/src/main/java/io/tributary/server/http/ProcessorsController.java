@@ -2,6 +2,7 @@ package io.tributary.server.http;
 
 import io.javalin.http.Context;
 import io.tributary.catalog.Catalog;
+import io.tributary.catalog.CatalogException;
 import io.tributary.catalog.CatalogProcessor;
 import io.tributary.catalog.ContractDiff;
 import io.tributary.catalog.PipelineRevision;
@@ -85,7 +86,15 @@ public final class ProcessorsController implements Controller {
   private Map<String, List<Map<String, Object>>> usage() {
     Map<String, List<Map<String, Object>>> usage = new TreeMap<>();
     for (var env : catalog.environments().list()) {
-      PipelineRevision current = catalog.pipelines().current(env.name());
+      PipelineRevision current;
+      try {
+        current = catalog.pipelines().current(env.name());
+      } catch (CatalogException e) {
+        if (e.kind() != CatalogException.Kind.TAMPERED) {
+          throw e;
+        }
+        continue; // edited in the database: not used anywhere (the node and verify report it)
+      }
       for (StageRecord s : current.stages()) {
         Map<String, Object> u = new LinkedHashMap<>();
         u.put("env", env.name());

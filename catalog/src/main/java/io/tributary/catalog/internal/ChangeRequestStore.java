@@ -63,10 +63,16 @@ public final class ChangeRequestStore implements ChangeRequests {
         tx -> {
           Handle h = tx.handle();
           long head = PipelineStore.lockAtBase(h, env, baseRevision);
-          PipelineRevision base = PipelineStore.stored(h, env, head).orElseThrow();
+          PipelineStore.Stored stored = PipelineStore.storedRow(h, env, head).orElseThrow();
+          PipelineRevision base = stored.revision();
           Map<String, Set<String>> secret = SecretFields.lookup(h, concat(stages, base.stages()));
+          // A base edited in the database lends none of its secrets to the request.
           List<StageRecord> sealed =
-              pipelines.secrets().seal(stages, base.stages(), "revision " + head, secret);
+              stored.intact(tx.auditKey())
+                  ? pipelines.secrets().seal(stages, base.stages(), "revision " + head, secret)
+                  : pipelines.secrets().seal(
+                      stages, List.of(), "revision " + head + " (it fails its integrity check, so none of its"
+                          + " secrets are kept)", secret);
           long id =
               h.createUpdate(
                       "INSERT INTO change_requests (env, base_revision, stages, requester, requester_id, reason,"
@@ -132,7 +138,7 @@ public final class ChangeRequestStore implements ChangeRequests {
           Handle h = tx.handle();
           ChangeRequest request = decidable(tx, id, approver, "approve");
           long head = PipelineStore.lockAtBase(h, request.env(), request.baseRevision());
-          PipelineRevision base = PipelineStore.stored(h, request.env(), head).orElseThrow();
+          PipelineStore.Stored base = PipelineStore.storedRow(h, request.env(), head).orElseThrow();
           List<StageRecord> content =
               pipelines.secrets().open(request.stages(), "change request " + id);
           String revisionReason = request.reason() == null
@@ -308,7 +314,7 @@ public final class ChangeRequestStore implements ChangeRequests {
   /** The request with secrets masked, and the secrets it changes against its base named. */
   private static ChangeRequest masked(Handle h, ChangeRequest c) {
     List<StageRecord> base =
-        PipelineStore.stored(h, c.env(), c.baseRevision()).map(PipelineRevision::stages).orElse(List.of());
+        PipelineStore.storedRow(h, c.env(), c.baseRevision()).map(s -> s.revision().stages()).orElse(List.of());
     Map<String, Set<String>> secret = SecretFields.lookup(h, concat(c.stages(), base));
     Map<String, StageRecord> baseByName = new java.util.HashMap<>();
     base.forEach(s -> baseByName.put(s.name(), s));

@@ -1,5 +1,6 @@
 package io.tributary.catalog.internal;
 
+import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -31,11 +32,13 @@ public final class Db {
   private final Jdbi jdbi;
   private final Clock clock;
   private final Keys keys;
+  private final HighWaterMark highWater;
 
-  public Db(Jdbi jdbi, Clock clock, Keys keys) {
+  public Db(Jdbi jdbi, Clock clock, Keys keys, Path dataDir) {
     this.jdbi = jdbi;
     this.clock = clock;
     this.keys = keys;
+    this.highWater = new HighWaterMark(dataDir);
   }
 
   public <T> T read(HandleCallback<T, RuntimeException> work) {
@@ -47,13 +50,37 @@ public final class Db {
     return jdbi.withHandle(work);
   }
 
-  /** Runs {@code work} in one transaction (retried on serialization failures); all or nothing. */
+  /**
+   * Runs {@code work} in one transaction (retried on serialization failures); all or nothing.
+   *
+   * @throws io.tributary.catalog.CatalogException TAMPERED if the audit chain head is not sealed
+   *     with the audit key (see {@link Tx})
+   */
   public <T> T write(Function<Tx, T> work) {
+    return write(work, true);
+  }
+
+  /** As {@link #write(Function)}, without checking the head's seal: only for opening the catalog. */
+  <T> T writeUnchecked(Function<Tx, T> work) {
+    return write(work, false);
+  }
+
+  private <T> T write(Function<Tx, T> work, boolean checkHead) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return jdbi.inTransaction(
-            TransactionIsolationLevel.READ_COMMITTED,
-            handle -> work.apply(Tx.begin(handle, now(), keys.auditKey())));
+        Tx[] last = new Tx[1];
+        T result =
+            jdbi.inTransaction(
+                TransactionIsolationLevel.READ_COMMITTED,
+                handle -> {
+                  last[0] = Tx.begin(handle, now(), keys.auditKey(), checkHead);
+                  return work.apply(last[0]);
+                });
+        if (last[0].appended()) {
+          Tx tx = last[0];
+          highWater.advanceAfterWrite(tx.startId(), tx.startHash(), tx.lastId(), tx.lastHash());
+        }
+        return result;
       } catch (RuntimeException e) {
         if (attempt >= ATTEMPTS || !isRetryable(e)) {
           throw e;
@@ -70,6 +97,11 @@ public final class Db {
 
   Keys keys() {
     return keys;
+  }
+
+  /** The newest audit event this node has written or verified (kept outside the database). */
+  HighWaterMark highWater() {
+    return highWater;
   }
 
   static boolean isRetryable(Throwable e) {

@@ -117,7 +117,11 @@ public final class EnvironmentStore implements Environments {
     Map<String, Object> after = new LinkedHashMap<>();
     after.put("name", name);
     after.put("protected", protectedEnv);
-    after.put("pipeline", Json.readMap(PipelineStore.revisionJson(first, SecretFields.lookup(h, first.stages()))));
+    after.put(
+        "pipeline",
+        Json.readMap(
+            PipelineStore.revisionJson(
+                first, SecretFields.lookup(h, first.stages()), PipelineStore.sealOf(tx.auditKey(), first))));
     tx.audit(actor, "environment.created", "env:" + name, null, Json.write(after), reason);
     return new Environment(name, protectedEnv, tx.now());
   }

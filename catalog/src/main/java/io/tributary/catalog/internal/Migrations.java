@@ -25,7 +25,8 @@ import org.flywaydb.core.api.resource.LoadableResource;
 public final class Migrations {
 
   static final String LOCATION = "db/migration";
-  static final List<String> FILES = List.of("V1__catalog.sql", "V2__environment_fail_open.sql", "V3__principal_identity.sql");
+  static final List<String> FILES = List.of("V1__catalog.sql", "V2__environment_fail_open.sql",
+      "V3__principal_identity.sql", "V4__audit_head_and_revision_seals.sql");
 
   private Migrations() {}
 

@@ -15,22 +15,68 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** Pipeline revisions: optimistic concurrency on the environment row, secrets sealed at rest. */
+/**
+ * Pipeline revisions: optimistic concurrency on the environment row, secrets sealed at rest.
+ *
+ * <p><b>Revision seals.</b> Every revision is written with a seal, an HMAC under the audit key
+ * (which lives outside the database) over its stored content: environment, number, the exact
+ * stages text (secret values encrypted), author, reason, time and links (see {@link
+ * AuditChain#revisionSeal}). The seal is also recorded in the revision's audit event, so the
+ * chain covers it. The reads that hand a revision to be run or edited ({@link #current}, {@link
+ * #revision}, the content a rollback restores) check the seal first and throw {@link
+ * CatalogException.Kind#TAMPERED} for a revision edited in the database: it is never compiled.
+ * A write on top of such a revision keeps none of its secrets ({@code {"set": true}} is refused:
+ * the value must be given again). {@link #history} still lists it (masked) so people can see it.
+ *
+ * <p>Revisions written before seals existed are sealed once, as they are, on the first start
+ * after the upgrade, and that is audited ({@code audit.migrated}); see {@link Stores}.
+ */
 public final class PipelineStore implements Pipelines {
 
-  static final RowMapper<PipelineRevision> STORED =
-      (rs, ctx) ->
-          new PipelineRevision(
-              rs.getString("env"),
-              rs.getLong("revision"),
-              Stages.fromJson(rs.getString("stages")),
-              rs.getString("author"),
-              rs.getString("reason"),
-              Db.instant(rs, "created_at"),
-              Db.nullableLong(rs, "rolled_back_from"),
-              Db.nullableLong(rs, "change_request"));
+  /** A revision as stored: its exact stages text and seal, to check before it is used. */
+  record Stored(PipelineRevision revision, String stagesJson, String seal) {
 
-  private static final String COLUMNS =
+    /** Whether the content matches its seal under {@code auditKey}. */
+    boolean intact(byte[] auditKey) {
+      return AuditChain.same(seal, expectedSeal(auditKey));
+    }
+
+    String expectedSeal(byte[] auditKey) {
+      PipelineRevision r = revision;
+      return AuditChain.revisionSeal(
+          auditKey, r.env(), r.revision(), stagesJson, r.author(), r.reason(), r.createdAt(), r.rolledBackFrom(),
+          r.changeRequest());
+    }
+  }
+
+  /**
+   * Maps a row; stages text that does not parse (only an edit in the database writes such) maps to
+   * no stages, so the seal check, which reads the text, refuses it rather than the read failing.
+   */
+  static final RowMapper<Stored> ROW =
+      (rs, ctx) -> {
+        String stages = rs.getString("stages");
+        List<StageRecord> parsed;
+        try {
+          parsed = Stages.fromJson(stages);
+        } catch (RuntimeException unreadable) {
+          parsed = List.of();
+        }
+        return new Stored(
+            new PipelineRevision(
+                rs.getString("env"),
+                rs.getLong("revision"),
+                parsed,
+                rs.getString("author"),
+                rs.getString("reason"),
+                Db.instant(rs, "created_at"),
+                Db.nullableLong(rs, "rolled_back_from"),
+                Db.nullableLong(rs, "change_request")),
+            stages,
+            rs.getString("seal"));
+      };
+
+  static final String COLUMNS =
       "env, revision, stages, author, reason, created_at, rolled_back_from, change_request";
 
   private final Db db;
@@ -41,15 +87,34 @@ public final class PipelineStore implements Pipelines {
     this.secrets = new SecretFields(box);
   }
 
+  /** @throws CatalogException TAMPERED if the revision does not match its seal */
   @Override
   public PipelineRevision current(String env) {
-    return db.read(h -> open(storedCurrent(h, env)));
+    return db.read(h -> open(checked(storedCurrent(h, env)).revision()));
   }
 
+  /** @throws CatalogException TAMPERED if the revision does not match its seal */
   @Override
   public PipelineRevision revision(String env, long n) {
     return db.read(
-        h -> open(stored(h, env, n).orElseThrow(() -> notFound(h, env, n))));
+        h -> open(checked(storedRow(h, env, n).orElseThrow(() -> notFound(h, env, n))).revision()));
+  }
+
+  /** {@code stored} if it matches its seal. @throws CatalogException TAMPERED naming it otherwise */
+  Stored checked(Stored stored) {
+    if (!stored.intact(db.keys().auditKey())) {
+      throw tampered(stored.revision());
+    }
+    return stored;
+  }
+
+  static CatalogException tampered(PipelineRevision r) {
+    return new CatalogException(
+        Kind.TAMPERED,
+        "revision " + r.revision() + " of '" + r.env() + "' does not match its seal: it was edited in the"
+            + " database, not through Tributary, and is not used; write a new revision or roll back to an"
+            + " intact one",
+        r.revision());
   }
 
   @Override
@@ -64,9 +129,10 @@ public final class PipelineStore implements Pipelines {
         h -> {
           requireEnvironment(h, env);
           List<PipelineRevision> stored =
-              h.createQuery("SELECT " + COLUMNS + " FROM pipeline_revisions WHERE env = :env ORDER BY revision DESC")
+              h.createQuery("SELECT " + COLUMNS + ", seal FROM pipeline_revisions WHERE env = :env ORDER BY revision DESC")
                   .bind("env", env)
-                  .map(STORED)
+                  .map(ROW)
+                  .map(Stored::revision)
                   .list();
           Map<String, Set<String>> secret =
               SecretFields.lookup(h, stored.stream().flatMap(r -> r.stages().stream()).toList());
@@ -84,7 +150,7 @@ public final class PipelineStore implements Pipelines {
         tx -> {
           Handle h = tx.handle();
           long head = lockAtBase(h, env, baseRevision);
-          PipelineRevision base = stored(h, env, head).orElseThrow();
+          Stored base = storedRow(h, env, head).orElseThrow();
           PipelineRevision created = insert(tx, env, head + 1, stages, base, actor, reason, null, null, "pipeline.revised");
           return open(created);
         });
@@ -99,8 +165,9 @@ public final class PipelineStore implements Pipelines {
         tx -> {
           Handle h = tx.handle();
           long head = lockAtBase(h, env, baseRevision);
-          PipelineRevision restored = stored(h, env, target).orElseThrow(() -> notFound(h, env, target));
-          PipelineRevision base = stored(h, env, head).orElseThrow();
+          PipelineRevision restored =
+              checked(storedRow(h, env, target).orElseThrow(() -> notFound(h, env, target))).revision();
+          Stored base = storedRow(h, env, head).orElseThrow();
           List<StageRecord> content = secrets.open(restored.stages(), "env '" + env + "' revision " + target);
           return open(insert(tx, env, head + 1, content, base, actor, reason, target, null, "pipeline.rolled_back"));
         });
@@ -140,27 +207,36 @@ public final class PipelineStore implements Pipelines {
 
   /**
    * Inserts revision {@code number} (the environment must be locked at {@code number - 1}) with
-   * {@code stages} sealed against {@code base}, moves the head and audits it as {@code action}
-   * (null: the caller audits).
+   * {@code stages} sealed against {@code base} (whose secrets are kept only if it is intact), seals
+   * it, moves the head and audits it as {@code action} (null: the caller audits, recording {@link
+   * #revisionJson(PipelineRevision, Map, String)} with the seal).
    */
   PipelineRevision insert(
-      Tx tx, String env, long number, List<StageRecord> stages, PipelineRevision base, String actor,
+      Tx tx, String env, long number, List<StageRecord> stages, Stored base, String actor,
       String reason, Long rolledBackFrom, Long changeRequest, String action) {
     Stages.validate(stages);
     Handle h = tx.handle();
-    Map<String, Set<String>> secret =
-        SecretFields.lookup(h, concat(stages, base == null ? List.of() : base.stages()));
+    List<StageRecord> baseStages = base == null ? List.of() : base.revision().stages();
+    boolean baseIntact = base == null || base.intact(tx.auditKey());
+    Map<String, Set<String>> secret = SecretFields.lookup(h, concat(stages, baseStages));
     List<StageRecord> sealed =
-        secrets.seal(stages, base == null ? List.of() : base.stages(), "revision " + (number - 1), secret);
+        baseIntact
+            ? secrets.seal(stages, baseStages, "revision " + (number - 1), secret)
+            : secrets.seal(
+                stages, List.of(), "revision " + (number - 1) + " (it fails its integrity check, so none of its"
+                    + " secrets are kept)", secret);
     PipelineRevision created =
         new PipelineRevision(env, number, sealed, actor, reason, tx.now(), rolledBackFrom, changeRequest);
+    String stagesJson = Stages.toJson(sealed);
+    String seal = sealOf(tx.auditKey(), created);
     try {
       h.createUpdate(
-              "INSERT INTO pipeline_revisions (" + COLUMNS + ") VALUES (:env, :revision, :stages, :author,"
-                  + " :reason, :createdAt, :rolledBackFrom, :changeRequest)")
+              "INSERT INTO pipeline_revisions (" + COLUMNS + ", seal) VALUES (:env, :revision, :stages, :author,"
+                  + " :reason, :createdAt, :rolledBackFrom, :changeRequest, :seal)")
           .bind("env", env)
           .bind("revision", number)
-          .bind("stages", Stages.toJson(sealed))
+          .bind("stages", stagesJson)
+          .bind("seal", seal)
           .bind("author", actor)
           .bind("reason", reason)
           .bind("createdAt", Db.timestamp(tx.now()))
@@ -183,18 +259,33 @@ public final class PipelineStore implements Pipelines {
     if (action == null) {
       return created;
     }
-    tx.audit(
-        actor,
-        action,
-        "env:" + env,
-        base == null ? null : revisionJson(base, secret),
-        revisionJson(created, secret),
-        reason);
+    String before = null;
+    if (base != null) {
+      Map<String, Object> b = Json.readMap(revisionJson(base.revision(), secret));
+      if (!baseIntact) {
+        b.put("tampered", true);
+      }
+      before = Json.write(b);
+    }
+    tx.audit(actor, action, "env:" + env, before, revisionJson(created, secret, seal), reason);
     return created;
+  }
+
+  /** The seal of a revision in its stored form (secrets encrypted), as {@link #insert} writes it. */
+  static String sealOf(byte[] auditKey, PipelineRevision stored) {
+    return new Stored(stored, Stages.toJson(stored.stages()), null).expectedSeal(auditKey);
   }
 
   /** Revision JSON for audit diffs: always masked. */
   static String revisionJson(PipelineRevision r, Map<String, Set<String>> secret) {
+    return revisionJson(r, secret, null);
+  }
+
+  /**
+   * Revision JSON for audit diffs, always masked, with the revision's seal when it is the one
+   * written: that puts the seal, and with it the revision's exact content, under the chain.
+   */
+  static String revisionJson(PipelineRevision r, Map<String, Set<String>> secret, String seal) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("revision", r.revision());
     if (r.rolledBackFrom() != null) {
@@ -204,24 +295,27 @@ public final class PipelineStore implements Pipelines {
       m.put("changeRequest", r.changeRequest());
     }
     m.put("stages", Json.readList(Stages.toJson(SecretFields.mask(r.stages(), secret))));
+    if (seal != null) {
+      m.put("seal", seal);
+    }
     return Json.write(m);
   }
 
-  static Optional<PipelineRevision> stored(Handle h, String env, long n) {
-    return h.createQuery("SELECT " + COLUMNS + " FROM pipeline_revisions WHERE env = :env AND revision = :n")
+  static Optional<Stored> storedRow(Handle h, String env, long n) {
+    return h.createQuery("SELECT " + COLUMNS + ", seal FROM pipeline_revisions WHERE env = :env AND revision = :n")
         .bind("env", env)
         .bind("n", n)
-        .map(STORED)
+        .map(ROW)
         .findOne();
   }
 
-  static PipelineRevision storedCurrent(Handle h, String env) {
+  static Stored storedCurrent(Handle h, String env) {
     return h.createQuery(
             "SELECT r.env, r.revision, r.stages, r.author, r.reason, r.created_at, r.rolled_back_from,"
-                + " r.change_request FROM environments e JOIN pipeline_revisions r"
+                + " r.change_request, r.seal FROM environments e JOIN pipeline_revisions r"
                 + " ON r.env = e.name AND r.revision = e.head_revision WHERE e.name = :env")
         .bind("env", env)
-        .map(STORED)
+        .map(ROW)
         .findOne()
         .orElseThrow(() -> new CatalogException(Kind.NOT_FOUND, "no environment '" + env + "'"));
   }
