@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.api.Item;
 import io.tributary.runtime.Batch;
 import io.tributary.runtime.CompiledPipeline;
+import io.tributary.runtime.GuardedFactory;
 import io.tributary.runtime.PipelineSpec;
 import io.tributary.runtime.StageSpec;
 import io.tributary.runtime.plugins.ProcessorEntry;
@@ -136,7 +137,9 @@ class EnrichmentEquivalenceTest {
       List<ProcessorEntry> entries = s.plugins.entries(id);
       assertThat(entries).as(id).hasSize(1);
       assertThat(entries.get(0).source()).as(id).isEqualTo(ProcessorEntry.Source.PLUGIN);
-      assertThat(entries.get(0).factory().getClass().getClassLoader())
+      // A plugin's factory is handed out behind the guard that times its calls.
+      assertThat(entries.get(0).factory()).as(id).isInstanceOf(GuardedFactory.class);
+      assertThat(((GuardedFactory) entries.get(0).factory()).delegate().getClass().getClassLoader())
           .as(id + " is loaded by its plugin's class loader")
           .isNotSameAs(EnrichmentEquivalenceTest.class.getClassLoader());
     }
