@@ -109,6 +109,7 @@ public final class IngestLoad {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final List<byte[]> bodies = Bodies.build(64, SPANS_PER_BATCH, 42);
+  private GcLog gcLog;
 
   IngestLoad(Path launcher, Phases phases) {
     this.launcher = launcher;
@@ -126,6 +127,11 @@ public final class IngestLoad {
         "--admin-port", String.valueOf(adminPort), "--otlp-port", String.valueOf(otlpPort), "--env", "dev",
         "--exporter", "otlp=http://localhost:" + sink.getAddress().getPort())
         .redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
+    // The server's own JVM options (JAVA_OPTS of the caller, e.g. a collector to compare), plus a
+    // GC log to read its pauses from.
+    gcLog = new GcLog(data.resolve("gc.log"));
+    String javaOpts = System.getenv().getOrDefault("JAVA_OPTS", "");
+    pb.environment().put("JAVA_OPTS", (javaOpts + " " + gcLog.option()).trim());
     Process server = pb.start();
     ObjectNode root = JSON.createObjectNode();
     try {
@@ -187,8 +193,12 @@ public final class IngestLoad {
     stages.forEach(s -> ids.add(s.path("processor").asText(s.path("id").asText())));
     node.set("stages", JSON.valueToTree(ids));
     closedLoop(traces, pid, phases.warmupSeconds()); // JIT warm-up, discarded
+    long gcMark = gcLog.mark();
     Saturation sat = closedLoop(traces, pid, phases.saturationSeconds());
     ObjectNode s = node.putObject("saturation");
+    s.put("rss_mib", Math.round(ProcStat.rssMib(pid)));
+    s.put("peak_rss_mib", Math.round(ProcStat.peakRssMib(pid)));
+    putPauses(s, gcLog.since(gcMark));
     s.put("items_per_sec", Math.round(sat.itemsPerSecond()));
     s.put("requests", sat.requests());
     s.put("non_200", sat.non200());
@@ -198,8 +208,11 @@ public final class IngestLoad {
     node.set("wrk", wrk(traces, pid, phases.saturationSeconds()));
     for (double share : new double[] {0.5, 0.8}) {
       drain.await();
+      long mark = gcLog.mark();
       OpenLoop o = openLoop(traces, pid, sat.itemsPerSecond() * share, phases.openSeconds());
       ObjectNode n = node.putObject(share == 0.5 ? "half_load" : "load_80");
+      n.put("rss_mib", Math.round(ProcStat.rssMib(pid)));
+      putPauses(n, gcLog.since(mark));
       n.put("target_items_per_sec", Math.round(o.targetItemsPerSecond()));
       n.put("achieved_items_per_sec", Math.round(o.achievedItemsPerSecond()));
       n.put("requests", o.requests());
@@ -211,6 +224,12 @@ public final class IngestLoad {
       n.put("cpu_us_per_item", round(o.cpuSeconds() * 1e6 / Math.max(1, o.requests() * SPANS_PER_BATCH)));
     }
     return node;
+  }
+
+  private static void putPauses(ObjectNode node, GcLog.Pauses pauses) {
+    node.put("gc_pauses", pauses.count());
+    node.put("max_gc_pause_ms", round(pauses.maxMs()));
+    node.put("gc_pause_ms_total", round(pauses.totalMs()));
   }
 
   /**

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time of a process, from Linux's {@code /proc/<pid>/stat}. */
+/** CPU time and resident memory of a process, from Linux's {@code /proc/<pid>/stat} and {@code status}. */
 final class ProcStat {
 
   /** Clock ticks per second of utime and stime; 100 on every Linux this runs on (USER_HZ). */
@@ -35,5 +35,33 @@ final class ProcStat {
     // fields[0] is field 3 (state), so field n is fields[n - 3].
     long ticks = Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  /** Resident set size of process {@code pid} now ({@code VmRSS}), in MiB. */
+  static double rssMib(long pid) {
+    return statusKib(pid, "VmRSS:") / 1024.0;
+  }
+
+  /** The largest resident set size process {@code pid} has had ({@code VmHWM}), in MiB. */
+  static double peakRssMib(long pid) {
+    return statusKib(pid, "VmHWM:") / 1024.0;
+  }
+
+  private static long statusKib(long pid, String field) {
+    try {
+      return statusField(Files.readString(Path.of("/proc", String.valueOf(pid), "status")), field);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the memory of process " + pid, e);
+    }
+  }
+
+  /** A {@code kB} field of a {@code /proc/<pid>/status} text, e.g. {@code VmRSS:   123456 kB}. */
+  static long statusField(String status, String field) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith(field)) {
+        return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
+      }
+    }
+    throw new IllegalArgumentException("no " + field + " in /proc/<pid>/status");
   }
 }

@@ -32,6 +32,22 @@ class IngestLoadTest {
   }
 
   @Test
+  void gc_pauses_and_resident_memory_are_read_from_their_log_lines() {
+    String log = "[1.002s][info][gc] Using G1\n"
+        + "[2.345s][info][gc] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 3.456ms\n"
+        + "[2.900s][info][gc] GC(4) Pause Young (Concurrent Start) (G1 Humongous Allocation) 40M->9M(256M) 12.5ms\n"
+        + "[3.100s][info][gc] GC(4) Concurrent Mark Cycle 20.000ms\n"
+        + "[4.000s][info][gc] GC(5) Pause Remark 30M->30M(256M) 1.000ms\n";
+    GcLog.Pauses pauses = GcLog.parse(log);
+    assertThat(pauses.count()).isEqualTo(3);
+    assertThat(pauses.maxMs()).isEqualTo(12.5);
+    assertThat(pauses.totalMs()).isEqualTo(16.956, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(ProcStat.statusField("Name:\tjava\nVmHWM:\t  524288 kB\nVmRSS:\t  262144 kB\n", "VmRSS:"))
+        .isEqualTo(262144);
+    assertThatThrownBy(() -> ProcStat.statusField("Name: java\n", "VmRSS:")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void cpu_time_is_read_after_the_command_name_even_when_it_holds_spaces_and_parentheses() {
     String stat = "4242 (java (x) y) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 30 0 100 0";
     assertThat(ProcStat.parse(stat)).isEqualTo(300 * 10_000_000L);
