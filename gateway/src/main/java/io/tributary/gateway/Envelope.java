@@ -13,7 +13,10 @@ import java.util.List;
  * (so the OTLP structure can be rebuilt), then — once enriched — the request to export, the rendered
  * lines and the dead letters.
  *
- * <p>Handed from one stage thread to the next through blocking queues, which publish its fields.
+ * <p>Enriched on the thread that received it, then handed to the export thread through a blocking
+ * queue, which publishes its fields. Once enriched it {@linkplain #release() lets go} of the items
+ * and the decoded request, so what waits in the queue is the encoding (and the JSON lines, when an
+ * exporter writes them), not a tree of objects per span.
  */
 final class Envelope {
 
@@ -28,29 +31,45 @@ final class Envelope {
   /**
    * An enriched item as one JSONL line, with its lineage. The JSON is built on first use: only the
    * JSONL and stdout exporters, export dead letters and the recent-items endpoint need it, and
-   * building it costs more than enriching the item.
+   * building it costs more than enriching the item. Once built it is kept as text, one string,
+   * rather than as a tree of nodes or the item it came from.
    */
   static final class Line {
     private final String lineage;
     private java.util.function.Supplier<ObjectNode> source;
-    private ObjectNode json;
+    private String text;
 
     Line(String lineage, java.util.function.Supplier<ObjectNode> source) {
       this.lineage = lineage;
       this.source = source;
     }
 
+    /** A line already rendered. */
+    Line(String lineage, String text) {
+      this.lineage = lineage;
+      this.text = text;
+    }
+
     String lineage() {
       return lineage;
     }
 
-    /** The item in OTLP/JSON with its signal, resource and scope; shared, do not modify. */
-    synchronized ObjectNode json() {
-      if (json == null) {
-        json = source.get();
+    /** The item in OTLP/JSON with its signal, resource and scope, as one line of text. */
+    synchronized String text() {
+      if (text == null) {
+        text = source.get().toString();
         source = null;
       }
-      return json;
+      return text;
+    }
+
+    /** {@link #text()} as a tree of its own, which the caller may change. */
+    ObjectNode json() {
+      try {
+        return (ObjectNode) OtlpJson.MAPPER.readTree(text());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("the gateway rendered a line that is not JSON", e);
+      }
     }
   }
 
@@ -58,15 +77,18 @@ final class Envelope {
   record DeadLetter(ObjectNode json, String reason) {}
 
   final Signal signal;
-  final List<Item> items;
-  final List<Origin> origins;
-  final List<PassThrough> passThrough;
+  /** The request's items; null once {@linkplain #release() released}. */
+  List<Item> items;
+  List<Origin> origins;
+  List<PassThrough> passThrough;
   final long rejected;
   /**
    * The request's protobuf encoding, where each span's origin knows its range ({@code wireOffset},
    * {@code wireLength}); null when the spans cannot be written from it (JSON, other signals).
    */
-  final byte[] wire;
+  byte[] wire;
+  /** Items plus pass-through data points, counted when the request came in. */
+  private final int size;
   final String rejectionMessage;
   /** Queue capacity this envelope holds until it is exported. */
   int permits;
@@ -89,6 +111,22 @@ final class Envelope {
     this.passThrough = passThrough;
     this.rejected = rejected;
     this.rejectionMessage = rejectionMessage;
+    this.size = items.size() + passThrough.size();
+  }
+
+  /**
+   * Drops what only enrichment needed: the items, their origins and the request's bytes, and the
+   * request as a message when it is also encoded ({@link #request()} decodes it again if a dead
+   * letter needs it).
+   */
+  void release() {
+    items = null;
+    origins = null;
+    passThrough = null;
+    wire = null;
+    if (encoded != null) {
+      request = null;
+    }
   }
 
   /** True once enriched into something to export. */
@@ -115,6 +153,6 @@ final class Envelope {
 
   /** Items, plus one for each pass-through metric. */
   int size() {
-    return items.size() + passThrough.size();
+    return size;
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Where enriched telemetry goes. {@link #export} is called by the gateway's single export thread
  * with the enriched envelopes waiting (all of one signal); it may block (retrying) but must give up
- * once {@code context.giveUp()} says so. {@link #prepare} is called on the enrich workers, several
+ * once {@code context.giveUp()} says so. {@link #prepare} is called on the threads that received the requests, several
  * at once, each with its own envelope.
  */
 interface Exporter extends AutoCloseable {

@@ -36,9 +36,12 @@ import org.slf4j.LoggerFactory;
  * destinations. When no permits are left, {@link #submit} says {@link Admission#FULL} and the
  * receiver answers 429 — nothing is dropped and nothing grows without bound. Before refusing, a
  * request waits up to {@link Settings#admissionWait()} for room: a client that retries at once
- * would otherwise spend the CPU the queue is waiting for on refusals. A pool of enrich workers runs
- * each request's items as one batch through the environment's current pipeline and encodes the
- * result for the exporters; one export thread hands every exporter the envelopes waiting for it
+ * would otherwise spend the CPU the queue is waiting for on refusals. The thread that received a
+ * request runs its items as one batch through the environment's current pipeline and encodes the
+ * result for the exporters before it answers — no hand-off, and what waits in the queue is the
+ * encoded request (plus one line of text per item when an exporter writes lines), not the items
+ * and the decoded messages, so the live set the collector has to copy stays small. One export
+ * thread hands every exporter the envelopes waiting for it
  * together (of one signal, up to {@link #MAX_GROUP_ITEMS} items), so a downstream sees few large
  * requests rather than one per incoming batch. Items a stage dead-letters, and items an exporter
  * finally failed to deliver, are written to the dead-letter sink with the reason.
@@ -47,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * Exporter.ExportException#unavailable() unavailable} (a full disk, a closed stream), or the
  * dead-letter sink itself — is not a reason to drop or dead-letter anything: the export thread
  * holds the items and tries again (backing off to {@link #MAX_RETRY_PAUSE}), the queue fills and the
- * receiver answers 429, and {@link #failingOutputs()} (health, {@code
+ * receiver answers 429, and {@link #failingOutputs(boolean)} (health, {@code
  * tributary.gateway.output.failing}) says which output fails and since when; the log says so once
  * when it starts failing and once when it recovers. Counters count what happened: an item is
  * counted exported or dead-lettered once it was written, never before. Only when the node stops
@@ -75,32 +78,31 @@ public final class Gateway implements AutoCloseable {
   static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
 
   /** How much the gateway holds and how it drains. */
-  public record Settings(int queueCapacity, int workers, boolean lineageAttribute, int recentSize,
-      Duration drainTimeout, Duration exportRetryTime, long maxFileBytes, Duration admissionWait) {
+  public record Settings(int queueCapacity, boolean lineageAttribute, int recentSize, Duration drainTimeout,
+      Duration exportRetryTime, long maxFileBytes, Duration admissionWait) {
 
     /**
-     * 50,000 items in flight, up to 4 enrich workers, lineage on, 100 recent items, 64 MiB files,
-     * a request waits up to 100 ms for room before it is refused.
+     * 50,000 items in flight, lineage on, 100 recent items, 64 MiB files, a request waits up to
+     * 100 ms for room before it is refused.
      */
     public static Settings defaults(boolean lineageAttribute) {
-      return new Settings(50_000, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-          lineageAttribute, 100, Duration.ofSeconds(20), OtlpHttpExporter.MAX_RETRY_TIME, 64L << 20,
-          Duration.ofMillis(100));
+      return new Settings(50_000, lineageAttribute, 100, Duration.ofSeconds(20), OtlpHttpExporter.MAX_RETRY_TIME,
+          64L << 20, Duration.ofMillis(100));
     }
 
     public Settings withQueueCapacity(int capacity) {
-      return new Settings(capacity, workers, lineageAttribute, recentSize, drainTimeout, exportRetryTime, maxFileBytes,
+      return new Settings(capacity, lineageAttribute, recentSize, drainTimeout, exportRetryTime, maxFileBytes,
           admissionWait);
     }
 
     public Settings withExportRetryTime(Duration retry) {
-      return new Settings(queueCapacity, workers, lineageAttribute, recentSize, drainTimeout, retry, maxFileBytes,
+      return new Settings(queueCapacity, lineageAttribute, recentSize, drainTimeout, retry, maxFileBytes,
           admissionWait);
     }
 
     public Settings withAdmissionWait(Duration wait) {
-      return new Settings(queueCapacity, workers, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
-          maxFileBytes, wait);
+      return new Settings(queueCapacity, lineageAttribute, recentSize, drainTimeout, exportRetryTime, maxFileBytes,
+          wait);
     }
   }
 
@@ -135,7 +137,6 @@ public final class Gateway implements AutoCloseable {
   private final RotatingJsonlFile deadLetterFile;
   private final Clock clock;
   private final Semaphore permits;
-  private final BlockingQueue<Envelope> enrichQueue = new LinkedBlockingQueue<>();
   private final BlockingQueue<Envelope> exportQueue = new LinkedBlockingQueue<>();
   private final List<Thread> threads = new ArrayList<>();
   private final ArrayDeque<Line> recent = new ArrayDeque<>();
@@ -240,9 +241,6 @@ public final class Gateway implements AutoCloseable {
     this.deadLetterSink = new Output("dead-letter", meters);
     Gauge.builder("tributary.gateway.queued", permits, p -> settings.queueCapacity() - p.availablePermits())
         .description("Items accepted and not yet exported").tag("env", env).register(meters);
-    for (int i = 0; i < settings.workers(); i++) {
-      threads.add(start("tributary-enrich-" + i, this::enrichLoop));
-    }
     threads.add(start("tributary-export", this::exportLoop));
   }
 
@@ -266,8 +264,7 @@ public final class Gateway implements AutoCloseable {
           exporters.add(new OtlpHttpExporter(spec.url(), settings.exportRetryTime()));
       }
     }
-    LOG.info("Gateway for {}: exporting to {}, queue of {} items, {} enrich worker(s)", env, specs,
-        settings.queueCapacity(), settings.workers());
+    LOG.info("Gateway for {}: exporting to {}, queue of {} items", env, specs, settings.queueCapacity());
     return new Gateway(env, pipeline, settings, exporters,
         new RotatingJsonlFile(dataDir.resolve("dead-letter"), "dead-letter", settings.maxFileBytes(), clock),
         meters, clock);
@@ -326,8 +323,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Counts a request's items and queues the valid ones, if there is room within the admission
-   * wait. Blocks up to that wait.
+   * Counts a request's items and, if there is room within the admission wait, enriches the valid
+   * ones on the calling thread and queues the result for export. Blocks up to that wait, then for
+   * the enrichment.
    */
   Admission submit(Envelope envelope) {
     Counts c = counts.get(envelope.signal);
@@ -351,7 +349,8 @@ public final class Gateway implements AutoCloseable {
       envelope.permits = wanted;
       c.received.increment(size + envelope.rejected);
       c.rejected.increment(envelope.rejected);
-      enrichQueue.add(envelope);
+      enrich(envelope);
+      exportQueue.add(envelope);
       return Admission.ACCEPTED;
     }
     // Too large is final (the sender must split the batch); full or closing asks it to retry.
@@ -359,42 +358,45 @@ public final class Gateway implements AutoCloseable {
     return verdict;
   }
 
-  private void enrichLoop() {
-    while (running) {
-      Envelope e;
-      try {
-        e = enrichQueue.poll(100, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException ie) {
-        return;
+  /**
+   * Runs the envelope's items through the current pipeline as one batch and encodes the result
+   * for the exporters; then lets go of everything but what the exporters read. Items the pipeline
+   * cannot handle at all are dead-lettered.
+   */
+  private void enrich(Envelope e) {
+    try {
+      Batch batch = Batch.of(e.items);
+      if (!e.items.isEmpty()) {
+        pipeline.get().run(batch);
       }
-      if (e == null) {
-        continue;
+      OtlpItems.rebuild(e, batch, settings.lineageAttribute(), encodeFromWire);
+      for (Exporter exporter : exporters) {
+        exporter.prepare(e);
       }
-      try {
-        Batch batch = Batch.of(e.items);
-        if (!e.items.isEmpty()) {
-          pipeline.get().run(batch);
-        }
-        OtlpItems.rebuild(e, batch, settings.lineageAttribute(), encodeFromWire);
-        for (Exporter exporter : exporters) {
-          exporter.prepare(e);
-        }
-      } catch (RuntimeException failure) {
-        LOG.error("Enriching {} {} item(s) failed; dead-lettering them", e.items.size(), e.signal.label(), failure);
-        List<DeadLetter> dead = new ArrayList<>();
-        for (Item item : e.items) {
-          ObjectNode json = OtlpJson.MAPPER.createObjectNode().put("signal", e.signal.label())
-              .put("item", item.toString());
-          dead.add(new DeadLetter(json, "enrichment failed: " + failure));
-        }
-        e.request = null;
-        e.encoded = null;
+      remember(e.lines);
+      if (encodeFromWire) {
+        // No exporter writes lines; the recent items have theirs, and an export dead letter is
+        // written from the encoded request.
         e.lines = List.of();
-        e.deadLetters = dead;
-        e.delivered = 0;
+      } else {
+        // Rendered now, so a queued line is one string, not the item it came from.
+        e.lines.forEach(Line::text);
       }
-      exportQueue.add(e);
+    } catch (RuntimeException failure) {
+      LOG.error("Enriching {} {} item(s) failed; dead-lettering them", e.items.size(), e.signal.label(), failure);
+      List<DeadLetter> dead = new ArrayList<>();
+      for (Item item : e.items) {
+        ObjectNode json = OtlpJson.MAPPER.createObjectNode().put("signal", e.signal.label())
+            .put("item", item.toString());
+        dead.add(new DeadLetter(json, "enrichment failed: " + failure));
+      }
+      e.request = null;
+      e.encoded = null;
+      e.lines = List.of();
+      e.deadLetters = dead;
+      e.delivered = 0;
     }
+    e.release();
   }
 
   private void exportLoop() {
@@ -456,9 +458,6 @@ public final class Gateway implements AutoCloseable {
         exportTo(exporter, exportable, delivered, c, context);
       }
     }
-    for (Envelope e : group) {
-      remember(e.lines);
-    }
   }
 
   /**
@@ -499,7 +498,8 @@ public final class Gateway implements AutoCloseable {
       List<DeadLetter> dead = new ArrayList<>();
       for (Envelope e : failed) {
         lost += e.delivered;
-        for (Line line : e.lines) {
+        List<Line> lines = e.lines.isEmpty() && e.delivered > 0 ? OtlpItems.lines(e.signal, e.request()) : e.lines;
+        for (Line line : lines) {
           dead.add(new DeadLetter(line.json(), "exporter " + exporter.name() + ": " + reason));
         }
       }
@@ -596,7 +596,7 @@ public final class Gateway implements AutoCloseable {
     for (Line line : lines) {
       ObjectNode json = OtlpJson.MAPPER.createObjectNode();
       json.put("lineage", line.lineage());
-      json.setAll(line.json().deepCopy());
+      json.setAll(line.json());
       out.add(json);
     }
     return out;

@@ -41,7 +41,7 @@ final class JsonlExporter implements Exporter {
   public void export(List<Envelope> envelopes, Context context) throws ExportException {
     List<String> lines = new ArrayList<>();
     for (Envelope envelope : envelopes) {
-      envelope.lines.forEach(l -> lines.add(l.json().toString()));
+      envelope.lines.forEach(l -> lines.add(l.text()));
     }
     if (lines.isEmpty()) {
       return;

@@ -46,7 +46,7 @@ final class OtlpHttpExporter implements Exporter {
     return "otlp";
   }
 
-  /** Encodes the request on the enrich worker, so the export thread only concatenates and sends. */
+  /** Encodes the request where it was enriched, so the export thread only concatenates and sends. */
   @Override
   public void prepare(Envelope envelope) {
     if (envelope.encoded == null && envelope.request != null && envelope.delivered > 0) {
@@ -65,7 +65,7 @@ final class OtlpHttpExporter implements Exporter {
     List<Envelope> sendable = new ArrayList<>(envelopes.size());
     for (Envelope e : envelopes) {
       if (e.delivered > 0) {
-        prepare(e); // a no-op when the enrich worker or the wire path encoded it already
+        prepare(e); // a no-op when enrichment or the wire path encoded it already
         sendable.add(e);
       }
     }

@@ -522,20 +522,91 @@ final class OtlpItems {
     }
   }
 
-  /** One enriched item as a JSONL line: signal, resource, scope and the item in OTLP/JSON. */
-  private static ObjectNode line(Signal signal, Applied a) {
+  /**
+   * One line per item of an enriched export request, as {@link #rebuild} renders them: for when
+   * the lines were not kept (an export dead letter of a request the gateway holds only encoded).
+   * A metric passed through whole (a histogram, a summary) is one line.
+   */
+  static List<Line> lines(Signal signal, Message request) {
+    List<Line> out = new ArrayList<>();
+    switch (signal) {
+      case TRACES:
+        for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
+          ResourceKey resource = new ResourceKey(rs.getResource(), rs.getSchemaUrl());
+          for (ScopeSpans ss : rs.getScopeSpansList()) {
+            ScopeKey scope = new ScopeKey(ss.getScope(), ss.getSchemaUrl());
+            for (Span span : ss.getSpansList()) {
+              out.add(rendered(signal, new Applied(resource, scope, span, null, 0), span.getAttributesList()));
+            }
+          }
+        }
+        break;
+      case LOGS:
+        for (ResourceLogs rl : ((ExportLogsServiceRequest) request).getResourceLogsList()) {
+          ResourceKey resource = new ResourceKey(rl.getResource(), rl.getSchemaUrl());
+          for (ScopeLogs sl : rl.getScopeLogsList()) {
+            ScopeKey scope = new ScopeKey(sl.getScope(), sl.getSchemaUrl());
+            for (LogRecord log : sl.getLogRecordsList()) {
+              out.add(rendered(signal, new Applied(resource, scope, log, null, 0), log.getAttributesList()));
+            }
+          }
+        }
+        break;
+      default:
+        for (ResourceMetrics rm : ((ExportMetricsServiceRequest) request).getResourceMetricsList()) {
+          ResourceKey resource = new ResourceKey(rm.getResource(), rm.getSchemaUrl());
+          for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+            ScopeKey scope = new ScopeKey(sm.getScope(), sm.getSchemaUrl());
+            for (Metric m : sm.getMetricsList()) {
+              List<NumberDataPoint> points = m.hasGauge() ? m.getGauge().getDataPointsList()
+                  : m.hasSum() ? m.getSum().getDataPointsList() : null;
+              if (points == null) {
+                ObjectNode line = header(signal, resource, scope);
+                line.set("metric", OtlpJson.toJson(m));
+                out.add(new Line("", line.toString()));
+                continue;
+              }
+              Metric bare = m.hasGauge() ? m.toBuilder().setGauge(m.getGauge().toBuilder().clearDataPoints()).build()
+                  : m.toBuilder().setSum(m.getSum().toBuilder().clearDataPoints()).build();
+              for (NumberDataPoint point : points) {
+                out.add(rendered(signal, new Applied(resource, scope, point, bare, 0), List.of()));
+              }
+            }
+          }
+        }
+    }
+    return out;
+  }
+
+  private static Line rendered(Signal signal, Applied applied, List<KeyValue> attributes) {
+    String lineage = "";
+    for (KeyValue kv : attributes) {
+      if (kv.getKey().equals(LINEAGE_ATTRIBUTE)) {
+        lineage = kv.getValue().getStringValue();
+      }
+    }
+    return new Line(lineage, line(signal, applied).toString());
+  }
+
+  private static ObjectNode header(Signal signal, ResourceKey r, ScopeKey s) {
     ObjectNode line = JsonNodeFactory.instance.objectNode();
     line.put("signal", signal.label());
-    ObjectNode resource = OtlpJson.toJson(a.resource().resource());
-    if (!a.resource().schemaUrl().isEmpty()) {
-      resource.put("schemaUrl", a.resource().schemaUrl());
+    ObjectNode resource = OtlpJson.toJson(r.resource());
+    if (!r.schemaUrl().isEmpty()) {
+      resource.put("schemaUrl", r.schemaUrl());
     }
     line.set("resource", resource);
-    ObjectNode scope = OtlpJson.toJson(a.scope().scope());
-    if (!a.scope().schemaUrl().isEmpty()) {
-      scope.put("schemaUrl", a.scope().schemaUrl());
+    ObjectNode scope = OtlpJson.toJson(s.scope());
+    if (!s.schemaUrl().isEmpty()) {
+      scope.put("schemaUrl", s.schemaUrl());
     }
     line.set("scope", scope);
+    return line;
+  }
+
+  /** One enriched item as a JSONL line: signal, resource, scope and the item in OTLP/JSON. */
+  private static ObjectNode line(Signal signal, Applied a) {
+    ObjectNode line = header(signal, a.resource(), a.scope());
     switch (signal) {
       case TRACES: line.set("span", OtlpJson.toJson(a.message())); break;
       case LOGS: line.set("logRecord", OtlpJson.toJson(a.message())); break;

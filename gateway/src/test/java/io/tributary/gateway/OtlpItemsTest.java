@@ -174,6 +174,14 @@ class OtlpItemsTest {
     return e;
   }
 
+  private static List<String> texts(List<Envelope.Line> lines) {
+    List<String> out = new ArrayList<>();
+    for (Envelope.Line line : lines) {
+      out.add(line.lineage() + " " + line.text());
+    }
+    return out;
+  }
+
   @Test
   void spans_written_from_the_request_bytes_equal_spans_rebuilt_through_builders() {
     SplittableRandom random = new SplittableRandom(7);
@@ -192,6 +200,10 @@ class OtlpItemsTest {
         assertThat(byWire.lines.get(i).json()).isEqualTo(byBuilders.lines.get(i).json());
         assertThat(byWire.lines.get(i).lineage()).isEqualTo(byBuilders.lines.get(i).lineage()).startsWith("dev#7");
       }
+      // An export dead letter of a request held only encoded: its lines come from the request,
+      // the same lines (in the request's order, which groups by resource and scope).
+      assertThat(texts(OtlpItems.lines(Signal.TRACES, byWire.request())))
+          .containsExactlyInAnyOrderElementsOf(texts(byBuilders.lines));
       assertThat(byWire.deadLetters).hasSameSizeAs(byBuilders.deadLetters);
       for (int i = 0; i < byWire.deadLetters.size(); i++) {
         assertThat(byWire.deadLetters.get(i)).isEqualTo(byBuilders.deadLetters.get(i));
