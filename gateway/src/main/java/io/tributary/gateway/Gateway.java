@@ -317,6 +317,11 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** How long a request may wait for room before it hears 429. */
+  Duration admissionWait() {
+    return settings.admissionWait();
+  }
+
   /** Counts a request refused by {@link #precheck} before its items were counted. */
   void throttledUndecoded(Signal signal) {
     counts.get(signal).throttledRequests.increment();

@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +29,25 @@ import org.slf4j.LoggerFactory;
  * #MAX_BODY_BYTES}, 415 for another content type, 429 (queue full) or 503 (stopping) with {@code
  * Retry-After}. Errors carry a {@code google.rpc.Status} in the request's encoding. The response
  * is sent once the items are queued, not once exported.
+ *
+ * <p>Memory is bounded in bytes before the queue as well as in it: the request bodies being read,
+ * decoded and enriched at once may hold at most {@link #MAX_IN_FLIGHT_BYTES} (counted as they are
+ * read, inflated bodies included); a request that finds no room within the gateway's admission
+ * wait hears 429 before it is read further. At most {@link #MAX_CONNECTIONS} connections are open
+ * at once; further ones wait in the operating system's accept queue.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpReceiver.class);
   /** The largest body accepted, compressed or not (a gzip body is also limited after inflating). */
   public static final int MAX_BODY_BYTES = 8 << 20;
+  /**
+   * The most bytes of request bodies (compressed and inflated) held by requests being read,
+   * decoded or enriched at once. Decoded, a body takes several times its size on the heap.
+   */
+  public static final long MAX_IN_FLIGHT_BYTES = 32L << 20;
+  /** The most connections open at once. */
+  public static final int MAX_CONNECTIONS = 512;
   /** Seconds a throttled client is asked to wait. */
   static final int RETRY_AFTER_SECONDS = 1;
   private static final String PROTOBUF = "application/x-protobuf";
@@ -43,6 +59,8 @@ public final class OtlpReceiver implements AutoCloseable {
 
   private final Gateway gateway;
   private final Javalin javalin;
+  /** {@link #MAX_IN_FLIGHT_BYTES} in KiB. */
+  private final Semaphore inFlight = new Semaphore((int) (MAX_IN_FLIGHT_BYTES >> 10));
 
   private OtlpReceiver(Gateway gateway, Javalin javalin) {
     this.gateway = gateway;
@@ -64,6 +82,7 @@ public final class OtlpReceiver implements AutoCloseable {
       cfg.jetty.modifyServer(server -> {
         server.setHandler(new GracefulHandler());
         server.setStopTimeout(drainTimeout.toMillis());
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
       });
       for (Signal signal : Signal.values()) {
         cfg.routes.post(signal.path(), ctx -> self[0].handle(signal, ctx));
@@ -85,6 +104,12 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   private void handle(Signal signal, Context ctx) throws IOException {
+    try (Reservation reservation = new Reservation()) {
+      handle(signal, ctx, reservation);
+    }
+  }
+
+  private void handle(Signal signal, Context ctx, Reservation reservation) throws IOException {
     String type = mediaType(ctx.header("Content-Type"));
     boolean json = JSON.equals(type);
     if (!json && !PROTOBUF.equals(type)) {
@@ -99,15 +124,19 @@ public final class OtlpReceiver implements AutoCloseable {
     }
     byte[] body;
     try {
-      body = read(ctx.req().getInputStream(), declared);
+      body = read(ctx.req().getInputStream(), declared, reservation, 0);
       String encoding = ctx.header("Content-Encoding");
       if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
         if (!"gzip".equalsIgnoreCase(encoding.strip())) {
           error(ctx, json, 415, INVALID_ARGUMENT, "Content-Encoding '" + encoding + "' is not supported (gzip is)");
           return;
         }
-        body = read(new GZIPInputStream(new java.io.ByteArrayInputStream(body)), -1);
+        body = read(new GZIPInputStream(new java.io.ByteArrayInputStream(body)), -1, reservation, body.length);
       }
+    } catch (Busy e) {
+      gateway.throttledUndecoded(signal);
+      askToRetry(ctx, json, Gateway.Admission.FULL);
+      return;
     } catch (TooLarge e) {
       error(ctx, json, 413, INVALID_ARGUMENT, "Body is over the limit of " + MAX_BODY_BYTES + " bytes");
       return;
@@ -186,10 +215,51 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** Reads a body of {@code declared} bytes (its Content-Length), or of unknown length when negative. */
-  private static byte[] read(InputStream in, long declared) throws IOException {
+  /** No room for the body within the admission wait. */
+  private static final class Busy extends IOException {
+    Busy() {
+      super("busy");
+    }
+  }
+
+  /** One request's share of {@link #MAX_IN_FLIGHT_BYTES}, given back when the request is answered. */
+  private final class Reservation implements AutoCloseable {
+    private int kib;
+
+    /** Makes sure {@code bytes} are reserved, waiting up to the admission wait for room. */
+    void cover(long bytes) throws Busy {
+      int more = (int) ((bytes + 1023) >> 10) - kib;
+      if (more <= 0) {
+        return;
+      }
+      try {
+        if (!inFlight.tryAcquire(more) && !inFlight.tryAcquire(more, gateway.admissionWait().toNanos(),
+            TimeUnit.NANOSECONDS)) {
+          throw new Busy();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Busy();
+      }
+      kib += more;
+    }
+
+    @Override
+    public void close() {
+      inFlight.release(kib);
+      kib = 0;
+    }
+  }
+
+  /**
+   * Reads a body of {@code declared} bytes (its Content-Length), or of unknown length when negative,
+   * reserving its bytes (beyond {@code alreadyHeld}, which the caller holds too) as they come.
+   */
+  private static byte[] read(InputStream in, long declared, Reservation reservation, long alreadyHeld)
+      throws IOException {
     try (in) {
       if (declared >= 0) {
+        reservation.cover(alreadyHeld + declared);
         // Read straight into an array of the right size: no growing, no copying.
         byte[] body = in.readNBytes((int) declared);
         if (body.length < declared) {
@@ -204,6 +274,8 @@ public final class OtlpReceiver implements AutoCloseable {
         if (out.size() + n > MAX_BODY_BYTES) {
           throw new TooLarge();
         }
+        // The stream's buffer may hold up to twice what it was given.
+        reservation.cover(alreadyHeld + 2L * (out.size() + n));
         out.write(buffer, 0, n);
       }
       return out.toByteArray();

@@ -300,6 +300,43 @@ class OtlpReceiverTest {
   }
 
   @Test
+  void bodies_held_at_once_are_bounded_in_bytes_slow_senders_of_big_bodies_included() throws Exception {
+    start(100);
+    // The attack: connections that announce the largest body allowed and send it slowly. Each
+    // holds its share of the in-flight budget while it is read.
+    int fit = (int) (OtlpReceiver.MAX_IN_FLIGHT_BYTES / OtlpReceiver.MAX_BODY_BYTES);
+    List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < fit; i++) {
+        java.net.Socket socket = new java.net.Socket("localhost", receiver.port());
+        socket.getOutputStream().write(("POST /v1/traces HTTP/1.1\r\nHost: localhost\r\n"
+            + "Content-Type: application/x-protobuf\r\nContent-Length: " + OtlpReceiver.MAX_BODY_BYTES
+            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(new byte[1024]);
+        socket.getOutputStream().flush();
+        slow.add(socket);
+      }
+      Thread.sleep(300);
+      // The budget is spent: a small, valid request hears 429 with Retry-After after the
+      // admission wait, instead of adding to the heap.
+      HttpResponse<byte[]> refused = post("/v1/traces", "application/x-protobuf", null, traces(span("a")).toByteArray());
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    } finally {
+      for (java.net.Socket socket : slow) {
+        socket.close();
+      }
+    }
+    // The slow senders gone, their share comes back.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int status;
+    do {
+      status = post("/v1/traces", "application/x-protobuf", null, traces(span("b")).toByteArray()).statusCode();
+    } while (status == 429 && System.nanoTime() < deadline);
+    assertThat(status).isEqualTo(200);
+  }
+
+  @Test
   void wrong_or_missing_content_type_gets_415() throws Exception {
     start(100);
 
