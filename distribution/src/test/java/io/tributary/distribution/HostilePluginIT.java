@@ -1,11 +1,13 @@
 package io.tributary.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.tributary.distribution.ServerProcesses.awaitHealth;
+import static io.tributary.distribution.ServerProcesses.freePort;
+import static io.tributary.distribution.ServerProcesses.readQuietly;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.tributary.testing.TestJars;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -133,37 +135,6 @@ class HostilePluginIT {
         .header("Authorization", "Bearer " + ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void awaitHealth(Process server, int port, Path log, Duration timeout) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/health"))
-        .timeout(Duration.ofSeconds(2)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!server.isAlive()) {
-        fail("server exited with %d before answering; log:%n%s", server.exitValue(), readQuietly(log));
-      }
-      try {
-        http.send(request, HttpResponse.BodyHandlers.ofString());
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    fail("no answer on /api/v1/health within %s; log:%n%s", timeout, readQuietly(log));
-  }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    }
-  }
 
-  private static String readQuietly(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
 }

@@ -1,0 +1,58 @@
+package io.tributary.distribution;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What the *IT tests do with a server process they started: wait for it, pick ports, read its log. */
+final class ServerProcesses {
+
+  private ServerProcesses() {}
+
+  /**
+   * Waits until the server answers {@code /api/v1/health} on {@code port}; fails with its log if
+   * it exits first or does not answer within {@code timeout}.
+   */
+  static HttpResponse<String> awaitHealth(Process server, int port, Path log, Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/health"))
+        .timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        fail("server exited with %d before answering; log:%n%s", server.exitValue(), readQuietly(log));
+      }
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    return fail("no answer on /api/v1/health within %s; log:%n%s", timeout, readQuietly(log));
+  }
+
+  /** A port free just now. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The log's text, or a note saying why there is none. */
+  static String readQuietly(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+}
