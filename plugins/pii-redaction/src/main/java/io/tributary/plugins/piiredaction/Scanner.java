@@ -1199,11 +1199,12 @@ final class Scanner {
     if (p < end && (s.charAt(p) == '>' || (s.charAt(i) == ':' && s.charAt(p) == '='))) {
       p++; // "=>" and ":="
     }
+    int afterSeparator = p;
     while (p < end && p - i <= 8 && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) {
       p++;
     }
-    if (p >= end) {
-      return NONE;
+    if (p >= end || (p > afterSeparator && nextIsKey(s, p, end))) {
+      return NONE; // "password= user=bob": the value is empty
     }
     char q = s.charAt(p);
     boolean escapedQuote = false;
@@ -1258,6 +1259,15 @@ final class Scanner {
       }
     }
     return match(kind, vs, ve);
+  }
+
+  /** Whether a key and its separator start at {@code p} ({@code user=}, {@code token:}). */
+  private static boolean nextIsKey(String s, int p, int end) {
+    int q = p;
+    while (q < end && q - p <= MAX_KEY && isKeyChar(s.charAt(q))) {
+      q++;
+    }
+    return q > p && q < end && (s.charAt(q) == '=' || s.charAt(q) == ':');
   }
 
   private static boolean endsValue(char c, boolean quoted, char q) {
