@@ -57,11 +57,18 @@ final class JsonValues {
     int redactFrom = -1; // a whole object or array under a sensitive key, from here
     int redactDepth = -1;
     int redactKind = 0;
+    boolean needSeparator = false; // a value or key was just read: ',', ':' or a closing bracket must follow
     int p = 0;
     while (p < end) {
       char c = s.charAt(p);
       switch (c) {
         case ' ': case '\t': case '\n': case '\r': case ',': case ':':
+          if (c == ',' || c == ':') {
+            if (!needSeparator) {
+              return NOT_JSON;
+            }
+            needSeparator = false;
+          }
           if (c == ',') {
             expectKey = depth > 0 && isObject(objects0, objects1, depth - 1);
             pending = KeyRules.SCAN;
@@ -71,7 +78,7 @@ final class JsonValues {
           p++;
           break;
         case '{': case '[': {
-          if (depth == MAX_DEPTH) {
+          if (depth == MAX_DEPTH || needSeparator) {
             return NOT_JSON;
           }
           if (redactFrom < 0 && pending != KeyRules.SCAN) {
@@ -105,6 +112,7 @@ final class JsonValues {
           }
           depth--;
           p++;
+          needSeparator = true;
           if (redactFrom >= 0 && depth == redactDepth) {
             spans = Spans.add(spans, redactKind | Spans.QUOTE, redactFrom, p);
             redactFrom = -1;
@@ -123,9 +131,10 @@ final class JsonValues {
             }
             q += x == '\\' ? 2 : 1;
           }
-          if (q >= end) {
+          if (q >= end || needSeparator) {
             return NOT_JSON;
           }
+          needSeparator = true;
           if (redactFrom < 0) {
             if (expectKey) {
               pending = keys.classifyInner(s, cs, q);
@@ -144,9 +153,10 @@ final class JsonValues {
           while (q < end && isLiteralChar(s.charAt(q))) {
             q++;
           }
-          if (q == p || expectKey || !isLiteral(s, p, q)) {
+          if (q == p || expectKey || needSeparator || !isLiteral(s, p, q)) {
             return NOT_JSON;
           }
+          needSeparator = true;
           if (redactFrom < 0) {
             spans = value(s, p, q, pending, true, spans, scanner, customs);
           }

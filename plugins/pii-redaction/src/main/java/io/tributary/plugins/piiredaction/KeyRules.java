@@ -10,11 +10,12 @@ import java.util.Set;
  * Decides per attribute key: never touch it (allow-listed), redact its whole value (its name says
  * it holds a secret), or scan its value. Immutable and thread-safe.
  *
- * <p>A key name matches as a whole segment of the key, case-insensitively: segments are separated
- * by any character that is not an ASCII letter or digit, and by a lower-to-upper case change
- * ({@code userPassword}). Separators inside a configured name match any separator, so {@code
+ * <p>A key name matches as the last whole segments of the key, case-insensitively: segments are
+ * separated by any character that is not an ASCII letter or digit, and by a lower-to-upper case
+ * change ({@code userPassword}). Separators inside a configured name match any separator, so {@code
  * api_key} matches {@code x-api-key}, {@code API_KEY} and {@code api.key}; {@code token} matches
- * {@code access_token} and {@code authToken} but not {@code tokens}.
+ * {@code access_token} and {@code authToken} but not {@code tokens}, {@code token_count} or {@code
+ * gen_ai.token.type} (a name in the middle of a key usually qualifies something else).
  *
  * <p>Keys repeat from item to item, so verdicts are remembered in a small direct-mapped cache of
  * immutable entries (a racy but safe publication: a reader sees no entry, an old one or a complete
@@ -201,12 +202,7 @@ final class KeyRules {
         return false;
       }
     }
-    int end = at + name.length;
-    if (end == n) {
-      return true;
-    }
-    char next = key.charAt(end);
-    return !Scanner.isAlnum(next) || (isUpper(next) && !isUpper(key.charAt(end - 1)));
+    return at + name.length == n; // the last segments: "token_count" and "gen_ai.token.type" are no secrets
   }
 
   private static boolean isUpper(char c) {

@@ -44,7 +44,8 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
 
   static final List<String> DEFAULT_KEY_NAMES = List.of(
       "password", "passwd", "secret", "authorization", "cookie", "set-cookie", "api_key", "apikey",
-      "token", "private_key", "credit_card", "card_number", "cvv", "ssn");
+      "token", "private_key", "access_key", "secret_key", "credit_card", "card_number", "cvv",
+      "ssn");
 
   /**
    * Words after which, followed by {@code =} or {@code :}, a value in free text is a credential.
@@ -91,10 +92,10 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
           + "value that is JSON text (how the gateway passes an OTLP map or nested array, and "
           + "how JSON log lines look) is scanned value by value: each string on its own, object "
           + "keys checked like attribute keys, the text kept valid JSON. By key (`key_name`): an "
-          + "attribute or JSON key that contains one of "
-          + "`keyNames` as a whole segment, case-insensitively (`token` matches `access_token`, "
-          + "`x-auth-token` and `authToken`, not `tokens`), has its whole value redacted, "
-          + "whatever its type.",
+          + "attribute or JSON key that ends with one of "
+          + "`keyNames` as whole segments, case-insensitively (`token` matches `access_token`, "
+          + "`x-auth-token` and `authToken`, not `tokens`, `token_count` or "
+          + "`gen_ai.token.type`), has its whole value redacted, whatever its type.",
       "",
       "**Custom detectors**, without a plugin: name a detector in `customPatterns` (a pattern), "
           + "`customKeys` (comma-separated key names) or both, and optionally in "
@@ -167,8 +168,8 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
           ConfigField.stringList(KEY_NAMES)
               .withDefault(DEFAULT_KEY_NAMES)
               .doc("Key names whose whole value is redacted (type key_name), matched "
-                  + "case-insensitively as a whole segment of the key; '.', '_', '-' and ' ' "
-                  + "inside a name match any separator."),
+                  + "case-insensitively as the last whole segments of the key; '.', '_', '-' and "
+                  + "' ' inside a name match any separator."),
           ConfigField.stringList(ALLOW_KEYS)
               .withDefault(DEFAULT_ALLOW_KEYS)
               .doc("Attribute keys never touched: exact keys, or prefixes ending in '*' "

@@ -987,7 +987,18 @@ final class Scanner {
     while (p > start && s.charAt(p - 1) == '.') {
       p--; // a full stop ending a sentence
     }
-    return p - start >= 8 ? match(PiiType.BEARER, start, p) : NONE;
+    return p - start >= 8 && !plainWord(s, start, p) ? match(PiiType.BEARER, start, p) : NONE;
+  }
+
+  /** Whether {@code s[from, to)} is only lower-case letters, or a capital and then lower case: prose. */
+  private static boolean plainWord(String s, int from, int to) {
+    for (int k = from; k < to; k++) {
+      char c = s.charAt(k);
+      if (!(c >= 'a' && c <= 'z') && !(k == from && isUpper(c))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private long apiKey(String s, int i, int end, char c) {

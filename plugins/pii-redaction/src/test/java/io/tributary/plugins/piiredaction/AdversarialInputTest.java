@@ -61,7 +61,7 @@ class AdversarialInputTest {
             v -> assertThat(v).startsWith("[REDACTED:jwt]")),
         changed("one API key body runs on", "sk_live_" + repeat("a"),
             v -> assertThat(v).isEqualTo("[REDACTED:api_key]")),
-        changed("one bearer token runs on", "Bearer " + repeat("a"),
+        changed("one bearer token runs on", "Bearer " + repeat("a1"),
             v -> assertThat(v).isEqualTo("Bearer [REDACTED:bearer]")),
         changed("IPv4 addresses back to back", repeat("10.0.0.1 "),
             v -> assertThat(v).doesNotContain("10.0").contains("[REDACTED:ipv4]")),
