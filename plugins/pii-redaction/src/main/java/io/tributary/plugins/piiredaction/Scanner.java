@@ -119,6 +119,12 @@ final class Scanner {
   private final boolean cardIinCheck;
   private final boolean anySpecial;
   private final int[] dispatch = new int[128];
+  /** What the main loop does at each ASCII character: one of the ACT_ values. */
+  private final byte[] act = new byte[128];
+  private static final byte ACT_NONE = 0;
+  private static final byte ACT_WORD = 1; // a word no detector starts with: skip it
+  private static final byte ACT_CHECK = 2; // a word some detector may start with
+  private static final byte ACT_SPECIAL = 3;
   /**
    * For each first character of a word, a 128-bit set of the second characters that can continue
    * an enabled detector (two longs per first character); a word failing it costs one more read.
@@ -128,6 +134,8 @@ final class Scanner {
   /** Credential words and custom detectors' keys, by their last character (lower case). */
   private final char[][][] namesByLast = new char[128][][];
   private final int[][] kindsByLast = new int[128][];
+  /** For each last character, the 128-bit set of characters that can come before it in a name. */
+  private final long[] beforeLast = new long[256];
   /** Custom detectors with keys, by kind index minus the built-in kinds; null when there are none. */
   private final CustomDetector[] customs;
   /** Custom detectors without keys (patterns looked for everywhere), by their first character. */
@@ -254,6 +262,17 @@ final class Scanner {
         }
       }
     }
+    fillActions();
+  }
+
+  private void fillActions() {
+    for (char c = 0; c < 128; c++) {
+      if (CLASS[c] == WORD) {
+        act[c] = dispatch[c] != 0 ? ACT_CHECK : ACT_WORD;
+      } else if (CLASS[c] == SPECIAL && anySpecial) {
+        act[c] = ACT_SPECIAL;
+      }
+    }
   }
 
   private void addName(String name, int kind) {
@@ -266,6 +285,17 @@ final class Scanner {
   }
 
   private void addNameUnder(char c, String name, int kind) {
+    if (name.length() == 1) {
+      beforeLast[c * 2] = beforeLast[c * 2 + 1] = -1L;
+    } else {
+      char b = name.charAt(name.length() - 2);
+      for (char x = 0; x < 128; x++) {
+        boolean ok = b == '_' ? !isAlnum(x) : (x == b || x == Character.toUpperCase(b));
+        if (ok) {
+          beforeLast[c * 2 + (x >> 6)] |= 1L << (x & 63);
+        }
+      }
+    }
     char[][] old = namesByLast[c];
     int n = old == null ? 0 : old.length;
     char[][] names = old == null ? new char[1][] : java.util.Arrays.copyOf(old, n + 1);
@@ -298,64 +328,86 @@ final class Scanner {
    * start follows; nothing past {@code end} is read.
    */
   Spans scan(String s, int from, int end, Spans spans) {
+    final byte[] act = this.act;
     int lastEnd = from;
     int i = from;
     while (i < end) {
       char c = s.charAt(i);
-      if (c >= 128) {
+      int a = c < 128 ? act[c] : ACT_NONE;
+      if (a == ACT_NONE) {
         i++;
         continue;
       }
-      byte cls = CLASS[c];
-      if (cls == WORD) {
-        // A word start: at most one check, then the rest of the word in a tight loop.
-        int d = dispatch[c];
-        if (d != 0 && i + 1 < end) {
-          char c2 = s.charAt(i + 1);
-          if ((c2 >= 128 || (secondChars[c * 2 + (c2 >> 6)] >>> (c2 & 63) & 1L) != 0)
-              && (d != D_NUMBER || numberMayStart(s, i, end))) {
-            long m = atWordStart(s, i, end, c, d, lastEnd, from);
-            if (m != NONE) {
-              spans = Spans.add(spans, kind(m), start(m), end(m));
-              i = lastEnd = end(m);
-              continue;
-            }
-          }
-        } else if (d != 0) {
-          long m = atWordStart(s, i, end, c, d, lastEnd, from); // a one-character value
-          if (m != NONE) {
-            spans = Spans.add(spans, kind(m), start(m), end(m));
-            i = lastEnd = end(m);
-            continue;
-          }
-        }
-        i++;
-        while (i < end && (c = s.charAt(i)) < 128 && CLASS[c] == WORD) {
-          i++;
-        }
-        continue;
-      }
-      if (cls == SPECIAL && anySpecial) {
+      if (a == ACT_SPECIAL) {
         long m = atSpecial(s, i, end, c, lastEnd);
         if (m != NONE) {
           spans = Spans.add(spans, kind(m), start(m), end(m));
           i = lastEnd = end(m);
           continue;
         }
+        i++;
+        continue;
       }
+      if (a == ACT_CHECK) {
+        // A word start some detector may take: at most one check.
+        long m = wordStart(s, i, end, c, lastEnd, from);
+        if (m != NONE) {
+          spans = Spans.add(spans, kind(m), start(m), end(m));
+          i = lastEnd = end(m);
+          continue;
+        }
+      }
+      // The rest of the word, in a tight loop.
       i++;
+      while (i < end && (c = s.charAt(i)) < 128 && CLASS[c] == WORD) {
+        i++;
+      }
     }
     return spans;
   }
 
+  /** A word starts at {@code i} with a character some detector may start with. */
+  private long wordStart(String s, int i, int end, char c, int lastEnd, int from) {
+    int d = dispatch[c];
+    if (i + 1 < end) {
+      char c2 = s.charAt(i + 1);
+      if ((c2 < 128 && (secondChars[c * 2 + (c2 >> 6)] >>> (c2 & 63) & 1L) == 0)
+          || !worthChecking(d, s, i, end, from)) {
+        return NONE;
+      }
+    }
+    return atWordStart(s, i, end, c, d, lastEnd, from);
+  }
+
   // ---------------------------------------------------------------- dispatch
+
+  /**
+   * For a word start that only one kind of detector can take, a cheap look ahead: most such words
+   * are ordinary numbers, hex-lettered words that are no IPv6 address, or capitalised words that are
+   * no IBAN.
+   */
+  private boolean worthChecking(int d, String s, int i, int end, int from) {
+    switch (d) {
+      case D_NUMBER:
+        return numberMayStart(s, i, end, from);
+      case D_HEX:
+        return colonAfterHexRun(s, i, end);
+      case D_IBAN:
+        return i + 2 < end && isDigit(s.charAt(i + 2));
+      default:
+        return true;
+    }
+  }
 
   /**
    * Small enough to be inlined: false for the ordinary numbers (status codes, ids, durations)
    * that cannot start a card, phone, IPv4 or IPv6 finding, judged by the leading digit run and
    * the character after it.
    */
-  private static boolean numberMayStart(String s, int i, int end) {
+  private boolean numberMayStart(String s, int i, int end, int from) {
+    if (i > from && s.charAt(i - 1) == '.') {
+      return false; // "1.22.13", "5.0": after a dot no number detector starts (see atWordStart)
+    }
     int q = i + 1;
     char next = ' ';
     while (q < end) {
@@ -371,7 +423,7 @@ final class Scanner {
       return false;
     }
     return next == '.' || next == '-' || next == ' ' || next == ':'
-        || (q - i <= 4 && isHex(next));
+        || (q - i <= 4 && isHex(next) && ipv6 && colonAfterHexRun(s, i, end));
   }
 
   private long atWordStart(String s, int i, int end, char c, int d, int lastEnd, int from) {
@@ -1146,6 +1198,10 @@ final class Scanner {
     char last = s.charAt(k - 1);
     if (last >= 128 || namesByLast[last] == null) {
       return NONE; // the common case: a time, a URL, a label that is no credential word
+    }
+    char before = k - 2 >= lastEnd ? s.charAt(k - 2) : ' ';
+    if (before >= 128 || (beforeLast[last * 2 + (before >> 6)] >>> (before & 63) & 1L) == 0) {
+      return NONE;
     }
     int ke = k;
     int ks = ke;
