@@ -54,6 +54,9 @@ final class RegexRedactor {
         + "|secret|token|api[_.-]key|apikey|access[_.-]key|secret[_.-]key|private[_.-]key|sig"
         + "|signature|authorization|credentials?)(?![A-Za-z0-9_.-])\\\\?[\"']?[ ]{0,3}(?:=>?|:=?)[ \t]{0,8}"
         + "(?:\\\\?\"([^\"\\n\\\\]*)|'([^'\\n]*)|(?:(?i:basic|token) +)?([^\\s&,;\"')\\]}<>|\\\\`]+))"),
+    GENERIC_TOKEN("credential", "(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,64}?)(?i:password|passwd|pwd"
+        + "|passphrase|secret|token|api[_.-]key|apikey|access[_.-]key|secret[_.-]key|private[_.-]key|sig"
+        + "|signature|authorization|credentials?)(?![A-Za-z0-9_]) ([A-Za-z0-9+/=_.-]{16,257})(?![A-Za-z0-9_])"),
     BASIC("credential", "(?<![A-Za-z0-9_])(?i:basic) {1,16}([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9_])"),
     IBAN("iban", "(?<![A-Za-z0-9_\\-./\\\\#+,])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9_])"),
     SSN("ssn", NOT_BEFORE_NUMBER + "[0-9]{3}([- ])[0-9]{2}\\1[0-9]{4}" + NUMBER_END),
@@ -91,7 +94,7 @@ final class RegexRedactor {
   private static final Rule[] RULES = {
       Rule.PRIVATE_KEY, Rule.URL_CREDENTIAL, Rule.API_KEY, Rule.JWT, Rule.BEARER, Rule.EMAIL,
       Rule.IPV4_RULE, Rule.IBAN, Rule.SSN, Rule.CARD, Rule.PHONE, Rule.IPV6, Rule.BASIC,
-      Rule.CREDENTIAL};
+      Rule.CREDENTIAL, Rule.GENERIC_TOKEN};
 
   /** Redacts {@code item} in place as the processor would with its default configuration. */
   void redact(Item item) {
@@ -179,6 +182,8 @@ final class RegexRedactor {
         int end = m.end(group);
         if (rule == Rule.CREDENTIAL) {
           end = credentialEnd(v, m, group);
+        } else if (rule == Rule.GENERIC_TOKEN) {
+          end = genericTokenEnd(v, m);
         } else {
           end = rule == Rule.CARD ? cardEnd(v, start, end) : confirm(rule, v, start, end) ? end : -1;
         }
@@ -209,6 +214,8 @@ final class RegexRedactor {
         return 1;
       case CREDENTIAL:
         return m.group(2) != null ? 2 : m.group(3) != null ? 3 : 4;
+      case GENERIC_TOKEN:
+        return 2;
       default:
         return 0;
     }
@@ -256,6 +263,36 @@ final class RegexRedactor {
       return -1;
     }
     return end;
+  }
+
+  /**
+   * The end of a random-looking token after a credential word and a space, or -1: a letter and a
+   * digit, at most two separators, at least 10 different characters (half its length if shorter).
+   */
+  private static int genericTokenEnd(String v, Matcher m) {
+    String prefix = m.group(1);
+    if (!prefix.isEmpty()) {
+      char prev = prefix.charAt(prefix.length() - 1);
+      char first = v.charAt(m.end(1));
+      if (Character.isLetterOrDigit(prev) && !(Character.isUpperCase(first) && !Character.isUpperCase(prev))) {
+        return -1;
+      }
+      if (prefix.contains(".") || prefix.contains("-")) {
+        return -1; // the processor reads a word of letters, digits and '_' before the space
+      }
+    }
+    String token = m.group(2);
+    int end = m.end(2);
+    while (token.endsWith(".")) {
+      token = token.substring(0, token.length() - 1);
+      end--;
+    }
+    long separators = token.chars().filter(c -> c == '_' || c == '-' || c == '.').count();
+    boolean digit = token.chars().anyMatch(Character::isDigit);
+    boolean letter = token.chars().anyMatch(Character::isLetter);
+    long distinct = token.chars().distinct().count();
+    return token.length() >= 16 && token.length() <= 256 && digit && letter && separators <= 2
+        && distinct >= Math.min(10, token.length() / 2) ? end : -1;
   }
 
   /**

@@ -46,6 +46,8 @@ class PiiRedactionBenchmarkTest {
         "DE89370400440532013001", "ssn 536-22-1234 on file", "123-45-6789", "666-12-3456",
         "key -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAK\n-----END RSA PRIVATE KEY----- ok",
         "AIzaSyA-EXAMPLE_EXAMPLE_EXAMPLE_EXAMPL1", "xoxr-123456789012-abcdefghij", "the bearer instrument",
+        "using token 8f3kQ2mP9xL4vR7tY1wZ now", "secret 4bf92f3577b34da6a3ce929d0e0e4736.",
+        "token user_profile_v2_cache_key", "password reset requested by support team",
     };
     io.tributary.api.Processor processor = PiiRedactionBenchmark.processor();
     RegexRedactor regex = new RegexRedactor();

@@ -358,9 +358,16 @@ final class Scanner {
         }
       }
       // The rest of the word, in a tight loop.
-      i++;
+      int ws = i++;
       while (i < end && (c = s.charAt(i)) < 128 && CLASS[c] == WORD) {
         i++;
+      }
+      if (credential && i + 16 < end && s.charAt(i) == ' ' && i - ws >= 3) {
+        long m = tokenAfterWord(s, ws, i, end);
+        if (m != NONE) {
+          spans = Spans.add(spans, kind(m), start(m), end(m));
+          i = lastEnd = end(m);
+        }
       }
     }
     return spans;
@@ -1218,6 +1225,72 @@ final class Scanner {
       }
     }
     return NONE;
+  }
+
+  /** The longest token read after a credential word and a space. */
+  private static final int MAX_GENERIC_TOKEN = 256;
+
+  /**
+   * The word {@code s[ws, we)}, followed by a space, ends with a credential word ({@code token
+   * 8f3kQ2…}, {@code api_key AbC…}): the next token is a credential if it looks random — 16 to 256
+   * characters of base64, hex or base64url, with a letter and a digit, at most two separators
+   * ({@code _ - .}), and at least 10 different characters (half its length, for shorter ones).
+   * Prose ("password reset", "token expired"), identifiers ({@code user_profile_v2_cache}) and
+   * numbers are not. Each token is read by at most one such check, so this stays linear.
+   */
+  private long tokenAfterWord(String s, int ws, int we, int end) {
+    char last = s.charAt(we - 1);
+    if (last >= 128 || namesByLast[last] == null) {
+      return NONE;
+    }
+    char before = s.charAt(we - 2);
+    if ((beforeLast[last * 2 + (before >> 6)] >>> (before & 63) & 1L) == 0) {
+      return NONE;
+    }
+    char[][] names = namesByLast[last];
+    int[] kinds = kindsByLast[last];
+    boolean word = false;
+    for (int n = 0; n < names.length && !word; n++) {
+      word = kinds[n] == PiiType.CREDENTIAL.ordinal() && endsWithName(s, ws, we, names[n]);
+    }
+    if (!word) {
+      return NONE;
+    }
+    int ts = we + 1;
+    int p = ts;
+    long seen0 = 0;
+    long seen1 = 0;
+    int separators = 0;
+    boolean digit = false;
+    boolean letter = false;
+    while (p < end && p - ts <= MAX_GENERIC_TOKEN) {
+      char c = s.charAt(p);
+      if (isDigit(c)) {
+        digit = true;
+      } else if (isAlnum(c)) {
+        letter = true;
+      } else if (c == '_' || c == '-' || c == '.') {
+        separators++;
+      } else if (c != '+' && c != '/' && c != '=') {
+        break;
+      }
+      if (c < 64) {
+        seen0 |= 1L << c;
+      } else {
+        seen1 |= 1L << (c - 64);
+      }
+      p++;
+    }
+    while (p > ts && s.charAt(p - 1) == '.') {
+      p--; // a full stop ending a sentence
+    }
+    int len = p - ts;
+    if (len < 16 || len > MAX_GENERIC_TOKEN || !digit || !letter || separators > 2
+        || (p < end && isWord(s.charAt(p)))) {
+      return NONE;
+    }
+    int distinct = Long.bitCount(seen0) + Long.bitCount(seen1);
+    return distinct >= Math.min(10, len / 2) ? match(PiiType.CREDENTIAL, ts, p) : NONE;
   }
 
   /** Whether {@code s[ks, ke)} ends with {@code name} as whole segments, case-insensitively. */

@@ -61,6 +61,26 @@ class SecretsDetectorsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
+      "using token 8f3kQ2mP9xL4vR7tY1wZ now | using token [REDACTED:credential] now",
+      "api_key AKq93hsPz0LmN2vB8c7xWq | api_key [REDACTED:credential]",
+      "secret 4bf92f3577b34da6a3ce929d0e0e4736. | secret [REDACTED:credential].",
+  })
+  void finds_a_random_looking_token_right_after_a_credential_word(String input, String expected) {
+    assertThat(redact(input)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "token expired for user 42", "password reset requested by support team",
+      "token user_profile_v2_cache_key", "secret 1234567890123456789", "token abcdefghijklmnopqrstuvw",
+      "tokens 8f3kQ2mP9xL4vR7tY1wZ", "password_hint 8f3kQ2mP9xL4vR7tY1wZ",
+  })
+  void leaves_ordinary_words_after_credential_words_alone(String input) {
+    assertThat(redact(input)).isEqualTo(input);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
       "AIzaSyA-EXAMPLE_EXAMPLE_EXAMPLE_EXAMPL1 | [REDACTED:api_key]",
       "ABIAIOSFODNN7EXAMPLE | [REDACTED:api_key]",
       "xoxr-123456789012-abcdefghij | [REDACTED:api_key]",
