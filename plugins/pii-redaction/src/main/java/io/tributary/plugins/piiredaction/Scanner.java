@@ -1315,6 +1315,9 @@ final class Scanner {
       return true;
     }
     char prev = s.charAt(at - 1);
+    if (at - 1 == ks && ks > 0 && s.charAt(ks - 1) == '\\' && (prev == 'n' || prev == 't' || prev == 'r')) {
+      return true; // "\npassword=": an escaped newline or tab before the word, as JSON and many loggers write it
+    }
     return !isAlnum(prev) || (isUpper(s.charAt(at)) && !isUpper(prev));
   }
 

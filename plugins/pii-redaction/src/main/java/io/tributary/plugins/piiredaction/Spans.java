@@ -30,6 +30,16 @@ final class Spans {
     return s;
   }
 
+  /** Moves the start of finding {@code i}; the caller keeps the findings in order. */
+  void setStart(int i, int start) {
+    starts[i] = start;
+  }
+
+  /** Removes the last finding. */
+  void removeLast() {
+    size--;
+  }
+
   int size() {
     return size;
   }

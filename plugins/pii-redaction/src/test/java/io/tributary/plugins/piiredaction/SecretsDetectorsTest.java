@@ -227,6 +227,14 @@ class SecretsDetectorsTest {
   }
 
   @Test
+  void escapes_in_json_strings_stay_whole_and_do_not_hide_credential_words() {
+    // A JSON log line as loggers write it: escaped newlines and tabs inside the message.
+    String json = "{\"msg\":\"a\\nalice@example.com\\tpassword=hunter2\\u00e9bob@example.org\"}";
+    assertThat(redact(json)).isEqualTo("{\"msg\":\"a\\n[REDACTED:email]\\tpassword=[REDACTED:credential]"
+        + "\\u00e9[REDACTED:email]\"}");
+  }
+
+  @Test
   void a_finding_never_crosses_from_one_json_string_into_the_next() {
     // As one text, "a@b" + "\",\"" + "example.com" could read as one address.
     String json = "[\"user a\",\"@example.com\"]";
