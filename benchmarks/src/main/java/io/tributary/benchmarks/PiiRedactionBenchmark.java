@@ -74,7 +74,8 @@ public class PiiRedactionBenchmark {
   @State(Scope.Thread)
   public static class Adversarial {
 
-    @Param({"nearMissEmails", "digits", "dots", "unicode", "cards", "mixedText"})
+    @Param({"nearMissEmails", "digits", "dots", "unicode", "cards", "mixedText", "credentialWords",
+        "keyValues"})
     public String kind;
 
     String value;
@@ -156,6 +157,10 @@ public class PiiRedactionBenchmark {
         return "ünïcödé@日本語.テスト ".repeat(500);
       case "cards":
         return "4111 1111 1111 1111 ".repeat(500);
+      case "credentialWords":
+        return "password: **** token= ".repeat(500);
+      case "keyValues":
+        return "pwd=x&sig=abc ".repeat(715);
       case "mixedText": {
         SplittableRandom random = new SplittableRandom(7);
         String alphabet = "aeyJB@.:+(-_ 0123456789fAKI";

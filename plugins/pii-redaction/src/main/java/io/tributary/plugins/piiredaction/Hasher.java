@@ -38,11 +38,11 @@ final class Hasher {
     }
   }
 
-  /** Returns the marker for {@code value}, found as {@code type}. */
-  String hash(PiiType type, String value) {
+  /** Returns the marker for {@code value}, found as {@code kind} (a type's or custom detector's id). */
+  String hash(String kind, String value) {
     byte[] digest = macs.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
-    StringBuilder sb = new StringBuilder(8 + type.id.length() + hexDigits);
-    sb.append("[HASH:").append(type.id).append(':');
+    StringBuilder sb = new StringBuilder(8 + kind.length() + hexDigits);
+    sb.append("[HASH:").append(kind).append(':');
     for (int i = 0; i < hexDigits; i++) {
       int b = digest[i >> 1];
       sb.append(HEX[(i & 1) == 0 ? (b >> 4) & 0xF : b & 0xF]);
@@ -52,9 +52,13 @@ final class Hasher {
 
   /**
    * The form of a found value that is hashed, so that equal values written differently correlate:
-   * emails in lower case, card numbers as digits only, phone numbers as {@code +} and digits.
+   * emails in lower case, card and social security numbers as digits only, phone numbers as
+   * {@code +} and digits, IBANs without spaces. {@code type} is null for a custom detector.
    */
   static String normalize(PiiType type, String s, int start, int end) {
+    if (type == null) {
+      return s.substring(start, end);
+    }
     switch (type) {
       case EMAIL: {
         StringBuilder sb = new StringBuilder(end - start);
@@ -64,7 +68,18 @@ final class Hasher {
         }
         return sb.toString();
       }
+      case IBAN: {
+        StringBuilder sb = new StringBuilder(end - start);
+        for (int i = start; i < end; i++) {
+          char c = s.charAt(i);
+          if (c != ' ') {
+            sb.append(c);
+          }
+        }
+        return sb.toString();
+      }
       case CARD:
+      case SSN:
       case PHONE: {
         StringBuilder sb = new StringBuilder(end - start);
         for (int i = start; i < end; i++) {

@@ -10,11 +10,12 @@ import java.util.Set;
  * Decides per attribute key: never touch it (allow-listed), redact its whole value (its name says
  * it holds a secret), or scan its value. Immutable and thread-safe.
  *
- * <p>A key name matches as a whole segment of the key, case-insensitively: segments are separated
- * by any character that is not an ASCII letter or digit, and by a lower-to-upper case change
- * ({@code userPassword}). Separators inside a configured name match any separator, so {@code
+ * <p>A key name matches as the last whole segments of the key, case-insensitively: segments are
+ * separated by any character that is not an ASCII letter or digit, and by a lower-to-upper case
+ * change ({@code userPassword}). Separators inside a configured name match any separator, so {@code
  * api_key} matches {@code x-api-key}, {@code API_KEY} and {@code api.key}; {@code token} matches
- * {@code access_token} and {@code authToken} but not {@code tokens}.
+ * {@code access_token} and {@code authToken} but not {@code tokens}, {@code token_count} or {@code
+ * gen_ai.token.type} (a name in the middle of a key usually qualifies something else).
  *
  * <p>Keys repeat from item to item, so verdicts are remembered in a small direct-mapped cache of
  * immutable entries (a racy but safe publication: a reader sees no entry, an old one or a complete
@@ -26,6 +27,8 @@ final class KeyRules {
   static final int SCAN = 0;
   static final int ALLOW = 1;
   static final int SECRET = 2;
+  /** A custom detector's key: the verdict is this plus the detector's position. */
+  static final int CUSTOM = 16;
 
   /** The processor's own counters are never scanned. */
   private static final String OWN_PREFIX = "pii.redact";
@@ -35,6 +38,7 @@ final class KeyRules {
   private final Set<String> allowExact;
   private final String[] allowPrefixes;
   private final char[][][] namesByFirst = new char[128][][];
+  private final int[][] verdictsByFirst = new int[128][];
   private final boolean hasNames;
   private final Verdict[] cache = new Verdict[CACHE_SIZE];
 
@@ -58,6 +62,14 @@ final class KeyRules {
    * @param names normalised key names (see {@link #normalizeName}); empty when key-name matching is off
    */
   KeyRules(List<String> allowKeys, List<String> names) {
+    this(allowKeys, names, List.of());
+  }
+
+  /**
+   * @param customs custom detectors; those with keys give their keys the verdict {@link #CUSTOM}
+   *     plus their position, before key names are looked at
+   */
+  KeyRules(List<String> allowKeys, List<String> names, List<CustomDetector> customs) {
     Set<String> exact = new HashSet<>();
     List<String> prefixes = new ArrayList<>();
     prefixes.add(OWN_PREFIX);
@@ -70,14 +82,30 @@ final class KeyRules {
     }
     this.allowExact = exact;
     this.allowPrefixes = prefixes.toArray(new String[0]);
-    for (String name : names) {
-      char first = name.charAt(0);
-      char[][] old = namesByFirst[first];
-      char[][] grown = old == null ? new char[1][] : java.util.Arrays.copyOf(old, old.length + 1);
-      grown[grown.length - 1] = name.toCharArray();
-      namesByFirst[first] = grown;
+    boolean any = false;
+    for (int d = 0; d < customs.size(); d++) {
+      for (String key : customs.get(d).keys) {
+        addName(key, CUSTOM + d);
+        any = true;
+      }
     }
-    this.hasNames = !names.isEmpty();
+    for (String name : names) {
+      addName(name, SECRET);
+      any = true;
+    }
+    this.hasNames = any;
+  }
+
+  private void addName(String name, int verdict) {
+    char first = name.charAt(0);
+    char[][] old = namesByFirst[first];
+    int n = old == null ? 0 : old.length;
+    char[][] grown = old == null ? new char[1][] : java.util.Arrays.copyOf(old, n + 1);
+    int[] verdicts = old == null ? new int[1] : java.util.Arrays.copyOf(verdictsByFirst[first], n + 1);
+    grown[n] = name.toCharArray();
+    verdicts[n] = verdict;
+    namesByFirst[first] = grown;
+    verdictsByFirst[first] = verdicts;
   }
 
   /**
@@ -125,15 +153,22 @@ final class KeyRules {
         return ALLOW;
       }
     }
-    return hasNames && namesSecret(key) ? SECRET : SCAN;
+    return hasNames ? namesVerdict(key, 0, key.length()) : SCAN;
   }
 
-  private boolean namesSecret(String key) {
-    int n = key.length();
+  /**
+   * The verdict for a key inside a structured value ({@code s[from, to)}, a JSON object's key):
+   * key names and custom keys only, not the allow-list (which names attribute keys). Not cached.
+   */
+  int classifyInner(String s, int from, int to) {
+    return hasNames ? namesVerdict(s, from, to) : SCAN;
+  }
+
+  private int namesVerdict(String key, int from, int n) {
     char prev = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < n; i++) {
       char c = key.charAt(i);
-      boolean boundary = i == 0 || !Scanner.isAlnum(prev) || (isUpper(c) && !isUpper(prev));
+      boolean boundary = i == from || !Scanner.isAlnum(prev) || (isUpper(c) && !isUpper(prev));
       prev = c;
       if (!boundary || c >= 128) {
         continue;
@@ -142,17 +177,17 @@ final class KeyRules {
       if (candidates == null) {
         continue;
       }
-      for (char[] name : candidates) {
-        if (matchesAt(key, i, name)) {
-          return true;
+      int[] verdicts = verdictsByFirst[lower(c)];
+      for (int k = 0; k < candidates.length; k++) {
+        if (matchesAt(key, i, n, candidates[k])) {
+          return verdicts[k];
         }
       }
     }
-    return false;
+    return SCAN;
   }
 
-  private static boolean matchesAt(String key, int at, char[] name) {
-    int n = key.length();
+  private static boolean matchesAt(String key, int at, int n, char[] name) {
     if (at + name.length > n) {
       return false;
     }
@@ -167,12 +202,7 @@ final class KeyRules {
         return false;
       }
     }
-    int end = at + name.length;
-    if (end == n) {
-      return true;
-    }
-    char next = key.charAt(end);
-    return !Scanner.isAlnum(next) || (isUpper(next) && !isUpper(key.charAt(end - 1)));
+    return at + name.length == n; // the last segments: "token_count" and "gen_ai.token.type" are no secrets
   }
 
   private static boolean isUpper(char c) {

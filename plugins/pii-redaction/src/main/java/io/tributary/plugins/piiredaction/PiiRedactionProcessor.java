@@ -20,12 +20,14 @@ final class PiiRedactionProcessor implements Processor {
     DROP
   }
 
-  private static final int TYPES = PiiType.VALUES.length;
-
   private final Scanner scanner;
   private final KeyRules keys;
-  /** By {@link PiiType} ordinal. */
+  /** By kind: {@link PiiType} ordinal, then the custom detectors in order. */
   private final Action[] actions;
+  private final String[] ids;
+  private final String[] markers;
+  private final String[] countKeys;
+  private final CustomDetector[] customs;
   /** Null when no enabled type hashes. */
   private final Hasher hasher;
   private final boolean scanBody;
@@ -44,9 +46,39 @@ final class PiiRedactionProcessor implements Processor {
       boolean countAttributes,
       int maxScanLength,
       Oversize oversize) {
+    this(scanner, keys, actions, hasher, scanBody, scanResource, countAttributes, maxScanLength,
+        oversize, java.util.List.of());
+  }
+
+  PiiRedactionProcessor(
+      Scanner scanner,
+      KeyRules keys,
+      Action[] actions,
+      Hasher hasher,
+      boolean scanBody,
+      boolean scanResource,
+      boolean countAttributes,
+      int maxScanLength,
+      Oversize oversize,
+      List<CustomDetector> customs) {
     this.scanner = scanner;
     this.keys = keys;
-    this.actions = actions.clone();
+    this.customs = customs.toArray(new CustomDetector[0]);
+    int kinds = PiiType.VALUES.length + customs.size();
+    this.actions = java.util.Arrays.copyOf(actions, kinds);
+    this.ids = new String[kinds];
+    for (PiiType t : PiiType.VALUES) {
+      ids[t.ordinal()] = t.id;
+    }
+    for (CustomDetector d : customs) {
+      ids[d.kind] = d.name;
+    }
+    this.markers = new String[kinds];
+    this.countKeys = new String[kinds];
+    for (int k = 0; k < kinds; k++) {
+      markers[k] = "[REDACTED:" + ids[k] + "]";
+      countKeys[k] = PiiType.COUNT_PREFIX + ids[k];
+    }
     this.hasher = hasher;
     this.scanBody = scanBody;
     this.scanResource = scanResource;
@@ -83,7 +115,9 @@ final class PiiRedactionProcessor implements Processor {
       int before = a.size();
       String value;
       if (verdict == KeyRules.SECRET) {
-        counts = redactWholeValue(a, i, counts);
+        counts = redactWholeValue(a, i, PiiType.KEY_NAME.ordinal(), counts);
+      } else if (verdict >= KeyRules.CUSTOM) {
+        counts = redactCustomKey(a, i, customs[verdict - KeyRules.CUSTOM], counts);
       } else if ((value = a.stringAt(i)) != null) {
         counts = redactString(a, i, value, counts);
       } else if (a.typeAt(i) == Attributes.Type.ARRAY) {
@@ -97,23 +131,57 @@ final class PiiRedactionProcessor implements Processor {
   }
 
   /** A key whose name says it holds a secret: mask, hash or drop the value, whatever its type. */
-  private int[] redactWholeValue(Attributes a, int i, int[] counts) {
+  private int[] redactWholeValue(Attributes a, int i, int kind, int[] counts) {
     String s = a.stringAt(i);
-    if (s != null && (s.isEmpty() || s.equals(PiiType.KEY_NAME.marker))) {
+    if (s != null && (s.isEmpty() || s.equals(markers[kind]))) {
       return counts; // nothing to hide, or already masked
     }
-    counts = count(counts, PiiType.KEY_NAME);
-    switch (actions[PiiType.KEY_NAME.ordinal()]) {
+    counts = count(counts, kind);
+    switch (actions[kind]) {
       case DROP:
         a.removeAt(i);
         break;
       case HASH:
-        a.setStringAt(i, hasher.hash(PiiType.KEY_NAME, s != null ? s : String.valueOf(a.valueAt(i))));
+        a.setStringAt(i, hasher.hash(ids[kind], s != null ? s : String.valueOf(a.valueAt(i))));
         break;
       default:
-        a.setStringAt(i, PiiType.KEY_NAME.marker);
+        a.setStringAt(i, markers[kind]);
     }
     return counts;
+  }
+
+  /**
+   * A custom detector's key: the whole value is the detector's when it has no pattern, or when the
+   * whole string value matches it; anything else is scanned as usual.
+   */
+  private int[] redactCustomKey(Attributes a, int i, CustomDetector d, int[] counts) {
+    String s = a.stringAt(i);
+    if (d.pattern == null) {
+      return redactWholeValue(a, i, d.kind, counts);
+    }
+    if (s == null) {
+      Object v = a.valueAt(i);
+      if (v instanceof Long && d.acceptsValue(String.valueOf(v), 0, String.valueOf(v).length())) {
+        return redactWholeValue(a, i, d.kind, counts);
+      }
+      return a.typeAt(i) == Attributes.Type.ARRAY ? redactArray(a, i, counts) : counts;
+    }
+    String trimmed = s.strip();
+    if (d.acceptsValue(trimmed, 0, trimmed.length())) {
+      return redactWholeValue(a, i, d.kind, counts);
+    }
+    return redactString(a, i, s, counts);
+  }
+
+  /** The findings in a value: JSON text value by value, anything else as plain text. */
+  private Spans scan(String value, int limit) {
+    if (limit == value.length() && JsonValues.looksLikeJson(value)) {
+      Spans spans = JsonValues.scan(value, scanner, keys, customs);
+      if (spans != JsonValues.NOT_JSON) {
+        return spans;
+      }
+    }
+    return scanner.scan(value, limit);
   }
 
   /** Scans a string attribute and rewrites or removes it; returns the counts. */
@@ -121,7 +189,7 @@ final class PiiRedactionProcessor implements Processor {
     int limit = value.length();
     if (limit > maxScanLength) {
       if (oversize != Oversize.SCAN_PREFIX) {
-        counts = count(counts, PiiType.OVERSIZE);
+        counts = count(counts, PiiType.OVERSIZE.ordinal());
         if (oversize == Oversize.DROP) {
           a.removeAt(i);
           return counts;
@@ -131,7 +199,7 @@ final class PiiRedactionProcessor implements Processor {
       }
       limit = maxScanLength;
     }
-    Spans spans = scanner.scan(value, limit);
+    Spans spans = scan(value, limit);
     if (spans == null) {
       return counts;
     }
@@ -156,14 +224,14 @@ final class PiiRedactionProcessor implements Processor {
       String s = (String) element;
       String replacement;
       if (s.length() > maxScanLength && oversize != Oversize.SCAN_PREFIX) {
-        counts = count(counts, PiiType.OVERSIZE);
+        counts = count(counts, PiiType.OVERSIZE.ordinal());
         if (oversize == Oversize.DROP) {
           a.removeAt(i);
           return counts;
         }
         replacement = PiiType.OVERSIZE.marker;
       } else {
-        Spans spans = scanner.scan(s, Math.min(s.length(), maxScanLength));
+        Spans spans = scan(s, Math.min(s.length(), maxScanLength));
         if (spans == null) {
           continue;
         }
@@ -187,7 +255,7 @@ final class PiiRedactionProcessor implements Processor {
 
   private boolean dropsAttribute(Spans spans) {
     for (int k = 0; k < spans.size(); k++) {
-      if (actions[spans.type(k).ordinal()] == Action.DROP) {
+      if (actions[spans.kind(k)] == Action.DROP) {
         return true;
       }
     }
@@ -206,11 +274,11 @@ final class PiiRedactionProcessor implements Processor {
       if (oversize != Oversize.SCAN_PREFIX) {
         // A body cannot be dropped: drop falls back to mask.
         item.body(PiiType.OVERSIZE.marker);
-        return count(counts, PiiType.OVERSIZE);
+        return count(counts, PiiType.OVERSIZE.ordinal());
       }
       limit = maxScanLength;
     }
-    Spans spans = scanner.scan(body, limit);
+    Spans spans = scan(body, limit);
     if (spans == null) {
       return counts;
     }
@@ -225,30 +293,37 @@ final class PiiRedactionProcessor implements Processor {
     StringBuilder sb = new StringBuilder(value.length() + 16 * spans.size());
     int pos = 0;
     for (int k = 0; k < spans.size(); k++) {
-      PiiType type = spans.type(k);
+      int kind = spans.kind(k);
       int start = spans.start(k);
       int end = spans.end(k);
       sb.append(value, pos, start);
-      if (actions[type.ordinal()] == Action.HASH) {
-        sb.append(hasher.hash(type, Hasher.normalize(type, value, start, end)));
+      if (spans.quoted(k)) {
+        sb.append('"');
+      }
+      if (actions[kind] == Action.HASH) {
+        PiiType type = kind < PiiType.VALUES.length ? PiiType.VALUES[kind] : null;
+        sb.append(hasher.hash(ids[kind], Hasher.normalize(type, value, start, end)));
       } else {
-        sb.append(type.marker);
+        sb.append(markers[kind]);
+      }
+      if (spans.quoted(k)) {
+        sb.append('"');
       }
       pos = end;
     }
     return sb.append(value, pos, value.length()).toString();
   }
 
-  private static int[] count(int[] counts, PiiType type) {
-    int[] c = counts == null ? new int[TYPES] : counts;
-    c[type.ordinal()]++;
+  private int[] count(int[] counts, int kind) {
+    int[] c = counts == null ? new int[ids.length] : counts;
+    c[kind]++;
     return c;
   }
 
-  private static int[] count(int[] counts, Spans spans) {
-    int[] c = counts == null ? new int[TYPES] : counts;
+  private int[] count(int[] counts, Spans spans) {
+    int[] c = counts == null ? new int[ids.length] : counts;
     for (int k = 0; k < spans.size(); k++) {
-      c[spans.type(k).ordinal()]++;
+      c[spans.kind(k)]++;
     }
     return c;
   }
@@ -257,13 +332,13 @@ final class PiiRedactionProcessor implements Processor {
    * Adds the counts to {@code pii.redacted.count} and {@code pii.redacted.<type>}, on top of what
    * an earlier stage wrote there.
    */
-  private static void writeCounts(Attributes a, int[] counts) {
+  private void writeCounts(Attributes a, int[] counts) {
     long total = 0;
-    for (PiiType type : PiiType.VALUES) {
-      int n = counts[type.ordinal()];
+    for (int k = 0; k < counts.length; k++) {
+      int n = counts[k];
       if (n > 0) {
         total += n;
-        a.put(type.countKey, a.getLong(type.countKey, 0L) + n);
+        a.put(countKeys[k], a.getLong(countKeys[k], 0L) + n);
       }
     }
     a.put(PiiType.TOTAL_COUNT_KEY, a.getLong(PiiType.TOTAL_COUNT_KEY, 0L) + total);

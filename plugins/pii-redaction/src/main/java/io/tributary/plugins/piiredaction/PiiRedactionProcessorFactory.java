@@ -32,13 +32,31 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
   static final String MAX_SCAN_LENGTH = "maxScanLength";
   static final String OVERSIZE = "oversize";
   static final String COUNT_ATTRIBUTES = "countAttributes";
+  static final String CREDENTIAL_WORDS = "credentialWords";
+  static final String CUSTOM_PATTERNS = "customPatterns";
+  static final String CUSTOM_KEYS = "customKeys";
+  static final String CUSTOM_VALIDATORS = "customValidators";
+
+  static final int MAX_CUSTOM_DETECTORS = 32;
 
   static final int MIN_HASH_KEY_LENGTH = 16;
   static final int MAX_SCAN_LENGTH_LIMIT = 100_000_000;
 
   static final List<String> DEFAULT_KEY_NAMES = List.of(
       "password", "passwd", "secret", "authorization", "cookie", "set-cookie", "api_key", "apikey",
-      "token", "private_key", "credit_card", "card_number", "cvv", "ssn");
+      "token", "private_key", "access_key", "secret_key", "credit_card", "card_number", "cvv",
+      "ssn");
+
+  /**
+   * Words after which, followed by {@code =} or {@code :}, a value in free text is a credential.
+   * Matched as the last segments of the word before the separator, so {@code db.password}, {@code
+   * client_secret}, {@code access_token} and {@code X-Amz-Signature} count, {@code token_type} and
+   * {@code password_hint} do not.
+   */
+  static final List<String> DEFAULT_CREDENTIAL_WORDS = List.of(
+      "password", "passwd", "pwd", "passphrase", "secret", "token", "api_key", "apikey",
+      "access_key", "secret_key", "private_key", "sig", "signature", "authorization",
+      "credential", "credentials");
 
   static final List<String> DEFAULT_ALLOW_KEYS = List.of(
       "trace_id", "span_id", "parent_span_id", "http.request.method", "http.route", "url.scheme");
@@ -57,16 +75,48 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
           + "such as `555-123-4567` with 10–11 digits; a bare run of digits is never a phone, it "
           + "is far more often an id or a timestamp); `ipv4` and `ipv6` addresses; `jwt`s "
           + "(base64url segments, header `eyJ…`); `bearer` tokens (the token after `Bearer `); "
-          + "`api_key`s by prefix (`sk_live_`, `sk_test_`, `rk_live_`, `AKIA`/`ASIA` + 16, "
-          + "`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`, `xoxb-`, `xoxp-`, `glpat-`, "
-          + "plus `apiKeyPrefixes`). By key (`key_name`): an attribute whose key contains one of "
-          + "`keyNames` as a whole segment, case-insensitively (`token` matches `access_token`, "
-          + "`x-auth-token` and `authToken`, not `tokens`), has its whole value redacted, "
-          + "whatever its type.",
+          + "`api_key`s by prefix (`sk_live_`, `sk_test_`, `rk_live_`, `rk_test_`, "
+          + "`AKIA`/`ASIA`/`ABIA`/`ACCA` + 16, `AIza` + 35, `ghp_`, `gho_`, `ghu_`, `ghs_`, "
+          + "`ghr_`, `github_pat_`, `xoxa-`, `xoxb-`, `xoxp-`, `xoxr-`, `glpat-`, `npm_` + 36, plus "
+          + "`apiKeyPrefixes`); `credential`s: the value after one of `credentialWords` and `=` or "
+          + "`:` (`password=…`, `pwd: …`, `\"client_secret\": \"…\"`, `?access_token=…&sig=…`, "
+          + "`X-Amz-Signature=…`, `Authorization: Basic …`; the word is the last segment of the "
+          + "word before the separator, in any case, so `db.password=` counts and `token_type=` "
+          + "does not; the word stays, the value goes; placeholders such as `****`, "
+          + "`[REDACTED]`, `<password>`, `${VAR}`, `true` or `null` are left), a random-looking "
+          + "token right after a credential word and a space (`token 8f3kQ2mP9xL4vR7tY1wZ`: 16–256 "
+          + "base64 or hex characters with a letter, a digit and at least 10 different "
+          + "characters; prose and identifiers are left), the password in "
+          + "a URL (`https://user:pass@host`), and `Basic <base64>` that decodes to "
+          + "`user:password`; `private_key` PEM blocks (`-----BEGIN … PRIVATE KEY-----` to its "
+          + "END line, or to the end of the value); `iban`s (country length and mod-97 check "
+          + "digits, bare or in groups of four); US `ssn`s written `AAA-GG-SSSS` (area not 000, "
+          + "666 or 9xx, group not 00, serial not 0000, not the published example numbers). A "
+          + "value that is JSON text (how the gateway passes an OTLP map or nested array, and "
+          + "how JSON log lines look) is scanned value by value: each string on its own, object "
+          + "keys checked like attribute keys, the text kept valid JSON. By key (`key_name`): an "
+          + "attribute or JSON key that ends with one of "
+          + "`keyNames` as whole segments, case-insensitively (`token` matches `access_token`, "
+          + "`x-auth-token` and `authToken`, not `tokens`, `token_count` or "
+          + "`gen_ai.token.type`), has its whole value redacted, whatever its type.",
+      "",
+      "**Custom detectors**, without a plugin: name a detector in `customPatterns` (a pattern), "
+          + "`customKeys` (comma-separated key names) or both, and optionally in "
+          + "`customValidators` (`luhn` or `mod97`). A pattern is a safe subset of regular "
+          + "expressions: literal characters, `\\d`, `\\w`, `\\a` (a letter), `.`, classes "
+          + "`[A-Z0-9-]` and `[^…]`, each optionally followed by `?`, `*`, `+`, `{n}`, `{m,n}` or "
+          + "`{m,}`; no groups, alternation or back-references, at most 62 characters once "
+          + "repetitions are written out. It is tried at word starts and matches a whole token "
+          + "of at most 64 characters, by simulating every state at once: no pattern can make "
+          + "the scan backtrack or super-linear. Without keys the pattern is looked for "
+          + "everywhere; with keys, only values under those keys (attribute keys, JSON keys, "
+          + "`key=value` in text) are looked at, and the whole value must match (any value, "
+          + "without a pattern). The detector's name is its type: `[REDACTED:<name>]`, "
+          + "`pii.redacted.<name>`, and a key in `actions`.",
       "",
       "**What it leaves alone.** Trace and span ids, UUIDs, hex digests, ISO timestamps, Unix "
-          + "timestamps, semantic versions, durations, and card-like numbers that fail the Luhn "
-          + "check. Keys in `allowKeys` (exact, or a prefix ending in `*`) are never touched, nor "
+          + "timestamps, semantic versions, durations, base64 that is not a secret, and card, "
+          + "IBAN and SSN look-alikes that fail their checks. Keys in `allowKeys` (exact, or a prefix ending in `*`) are never touched, nor "
           + "are its own `pii.redacted.*` counters. Bytes values are not scanned. Detection is "
           + "ASCII: an address with non-ASCII letters is not found. A four-part version such as "
           + "`1.2.3.4` is indistinguishable from an IPv4 address and is redacted.",
@@ -109,7 +159,8 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
                   + "attribute; masks in a log body)."),
           ConfigField.stringMap(ACTIONS)
               .doc("Per-type overrides of action, type → action, e.g. {\"key_name\": \"drop\"}. "
-                  + "Types: " + String.join(", ", PiiType.CONFIGURABLE_IDS) + "."),
+                  + "Types: " + String.join(", ", PiiType.CONFIGURABLE_IDS) + ", and the "
+                  + "names of custom detectors."),
           ConfigField.string(HASH_KEY)
               .secret()
               .doc("The HMAC-SHA256 key for the hash action, at least 16 characters. Required "
@@ -120,8 +171,8 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
           ConfigField.stringList(KEY_NAMES)
               .withDefault(DEFAULT_KEY_NAMES)
               .doc("Key names whose whole value is redacted (type key_name), matched "
-                  + "case-insensitively as a whole segment of the key; '.', '_', '-' and ' ' "
-                  + "inside a name match any separator."),
+                  + "case-insensitively as the last whole segments of the key; '.', '_', '-' and "
+                  + "' ' inside a name match any separator."),
           ConfigField.stringList(ALLOW_KEYS)
               .withDefault(DEFAULT_ALLOW_KEYS)
               .doc("Attribute keys never touched: exact keys, or prefixes ending in '*' "
@@ -131,6 +182,23 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
               .doc("More API key prefixes (letters, digits, '_' and '-', starting with a letter "
                   + "or digit, at least 3 characters); a key is the prefix plus at least 8 "
                   + "base64url characters."),
+          ConfigField.stringList(CREDENTIAL_WORDS)
+              .withDefault(DEFAULT_CREDENTIAL_WORDS)
+              .doc("Words after which ('=' or ':') a value in free text is a credential "
+                  + "(type credential), matched case-insensitively as the last segments of the "
+                  + "word before the separator; '.', '_', '-' and ' ' inside a word match any "
+                  + "separator."),
+          ConfigField.stringMap(CUSTOM_PATTERNS)
+              .doc("Custom detectors: name → pattern (a safe subset of regular expressions, "
+                  + "matched against whole tokens of at most 64 characters; see the "
+                  + "description). Names are letters, digits and '_', and become types."),
+          ConfigField.stringMap(CUSTOM_KEYS)
+              .doc("Custom detectors: name → comma-separated key names; only values under "
+                  + "these keys are looked at, and the whole value must match the pattern "
+                  + "(any value, if the detector has no pattern)."),
+          ConfigField.stringMap(CUSTOM_VALIDATORS)
+              .doc("Custom detectors: name → luhn or mod97, a check a pattern's match must "
+                  + "pass."),
           ConfigField.bool(CARD_IIN_CHECK)
               .withDefault(true)
               .doc("Accept only card numbers starting with 2–6 (the issuer ranges in use); "
@@ -159,6 +227,20 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
           Item.log().body("login failed for alice@example.com from 203.0.113.7"),
           counted(Item.log().body("login failed for [REDACTED:email] from [REDACTED:ipv4]"),
               Map.of("email", 1L, "ipv4", 1L)))
+      .example(
+          "Masks a password and a Stripe key in a log line, keeping the words before them",
+          Map.of(),
+          Item.log().body("login failed for bob from app password=hunter2 token=sk_live_EXAMPLE0000000000000000"),
+          counted(Item.log().body("login failed for bob from app password=[REDACTED:credential] "
+              + "token=[REDACTED:api_key]"), Map.of("credential", 1L, "api_key", 1L)))
+      .example(
+          "Scans a structured body value by value: a sensitive key's value goes whatever its type",
+          Map.of(),
+          Item.log().body("{\"user\":{\"email\":\"ada@example.com\",\"pin\":\"42\"},"
+              + "\"cvv\":123,\"note\":\"iban DE89 3704 0044 0532 0130 00\"}"),
+          counted(Item.log().body("{\"user\":{\"email\":\"[REDACTED:email]\",\"pin\":\"42\"},"
+              + "\"cvv\":\"[REDACTED:key_name]\",\"note\":\"iban [REDACTED:iban]\"}"),
+              Map.of("email", 1L, "key_name", 1L, "iban", 1L)))
       .example(
           "Hashes an email with a fixed key: the same address always gives the same marker",
           Map.of(ACTION, "hash", HASH_KEY, "example-key-do-not-use-in-prod"),
@@ -224,15 +306,22 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
       enabled.add(type);
     }
 
-    Action[] actions = new Action[PiiType.VALUES.length];
+    List<CustomDetector> customs = customDetectors(config);
+    Action[] actions = new Action[PiiType.VALUES.length + customs.size()];
     java.util.Arrays.fill(actions, parseAction(ACTION, config.getString(ACTION)));
     for (Map.Entry<String, String> e : config.getStringMap(ACTIONS).entrySet()) {
       PiiType type = PiiType.byId(e.getKey());
-      if (type == null) {
-        throw new IllegalArgumentException("config '" + ACTIONS + "': unknown type '" + e.getKey()
-            + "' (known: " + PiiType.CONFIGURABLE_IDS + ")");
+      int kind = type != null ? type.ordinal() : -1;
+      for (CustomDetector d : customs) {
+        if (d.name.equals(e.getKey())) {
+          kind = d.kind;
+        }
       }
-      actions[type.ordinal()] = parseAction(ACTIONS + "." + e.getKey(), e.getValue());
+      if (kind < 0) {
+        throw new IllegalArgumentException("config '" + ACTIONS + "': unknown type '" + e.getKey()
+            + "' (known: " + PiiType.CONFIGURABLE_IDS + " and the custom detectors)");
+      }
+      actions[kind] = parseAction(ACTIONS + "." + e.getKey(), e.getValue());
     }
     String oversizeValue = config.getString(OVERSIZE);
     PiiRedactionProcessor.Oversize oversize;
@@ -263,6 +352,11 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
     for (PiiType type : enabled) {
       if (actions[type.ordinal()] == Action.HASH) {
         hashing.add(type.id);
+      }
+    }
+    for (CustomDetector d : customs) {
+      if (actions[d.kind] == Action.HASH) {
+        hashing.add(d.name);
       }
     }
     if (!hashing.isEmpty()) {
@@ -315,16 +409,87 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
       prefixes.add(new Scanner.KeyPrefix(prefix, Scanner.USER_PREFIX_MIN_BODY, false));
     }
 
+    List<String> credentialWords = new ArrayList<>();
+    for (String word : config.getStringList(CREDENTIAL_WORDS)) {
+      String normalized = KeyRules.normalizeName(word);
+      if (normalized == null) {
+        throw new IllegalArgumentException("config '" + CREDENTIAL_WORDS + "': '" + word + "' is not a "
+            + "word (ASCII letters and digits, optionally joined by '.', '_', '-' or ' ')");
+      }
+      credentialWords.add(normalized);
+    }
+
     return new PiiRedactionProcessor(
-        new Scanner(enabled, config.getBoolean(CARD_IIN_CHECK, true), prefixes),
-        new KeyRules(allowKeys, names),
+        new Scanner(enabled, config.getBoolean(CARD_IIN_CHECK, true), prefixes, credentialWords,
+            customs),
+        new KeyRules(allowKeys, names, customs),
         actions,
         hasher,
         config.getBoolean(SCAN_BODY, true),
         config.getBoolean(SCAN_RESOURCE, false),
         config.getBoolean(COUNT_ATTRIBUTES, true),
         (int) maxScanLength,
-        oversize);
+        oversize,
+        customs);
+  }
+
+  /** The custom detectors named in customPatterns, customKeys and customValidators, in name order. */
+  private static List<CustomDetector> customDetectors(ProcessorConfig config) {
+    Map<String, String> patterns = config.getStringMap(CUSTOM_PATTERNS);
+    Map<String, String> keys = config.getStringMap(CUSTOM_KEYS);
+    Map<String, String> validators = config.getStringMap(CUSTOM_VALIDATORS);
+    java.util.TreeSet<String> names = new java.util.TreeSet<>(patterns.keySet());
+    names.addAll(keys.keySet());
+    for (String name : validators.keySet()) {
+      if (!names.contains(name)) {
+        throw new IllegalArgumentException("config '" + CUSTOM_VALIDATORS + "': '" + name
+            + "' has no pattern in " + CUSTOM_PATTERNS + " and no keys in " + CUSTOM_KEYS);
+      }
+    }
+    if (names.size() > MAX_CUSTOM_DETECTORS) {
+      throw new IllegalArgumentException("config '" + CUSTOM_PATTERNS + "': at most "
+          + MAX_CUSTOM_DETECTORS + " custom detectors");
+    }
+    List<CustomDetector> out = new ArrayList<>();
+    for (String name : names) {
+      if (!name.matches("[A-Za-z0-9_]{1,40}") || PiiType.byId(name) != null
+          || name.equals(PiiType.OVERSIZE.id)) {
+        throw new IllegalArgumentException("config '" + CUSTOM_PATTERNS + "': '" + name + "' must "
+            + "be 1–40 letters, digits or '_', and not a built-in type");
+      }
+      TokenPattern pattern = null;
+      if (patterns.containsKey(name)) {
+        try {
+          pattern = TokenPattern.compile(patterns.get(name));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("config '" + CUSTOM_PATTERNS + "." + name + "': "
+              + e.getMessage(), e);
+        }
+      }
+      List<String> keyNames = new ArrayList<>();
+      if (keys.containsKey(name)) {
+        for (String key : keys.get(name).split(",")) {
+          String normalized = KeyRules.normalizeName(key);
+          if (normalized == null) {
+            throw new IllegalArgumentException("config '" + CUSTOM_KEYS + "." + name + "': '"
+                + key.trim() + "' is not a key name");
+          }
+          keyNames.add(normalized);
+        }
+      }
+      CustomDetector.Validator validator = CustomDetector.Validator.NONE;
+      if (validators.containsKey(name)) {
+        validator = CustomDetector.Validator.byId(validators.get(name).trim());
+        if (validator == null || pattern == null) {
+          throw new IllegalArgumentException("config '" + CUSTOM_VALIDATORS + "." + name
+              + "': must be one of " + String.join(", ", CustomDetector.Validator.IDS)
+              + ", for a detector with a pattern");
+        }
+      }
+      out.add(new CustomDetector(name, PiiType.VALUES.length + out.size(), pattern, keyNames,
+          validator));
+    }
+    return out;
   }
 
   private static Action parseAction(String where, String id) {

@@ -14,6 +14,14 @@ enum PiiType {
   JWT("jwt"),
   BEARER("bearer"),
   API_KEY("api_key"),
+  /** A value after a credential word ({@code password=…}), in a URL's user info, or HTTP Basic. */
+  CREDENTIAL("credential"),
+  /** A PEM private key block. */
+  PRIVATE_KEY("private_key"),
+  /** An IBAN with a valid length for its country and mod-97 check digits. */
+  IBAN("iban"),
+  /** A US social security number written {@code AAA-GG-SSSS} that the SSA could have issued. */
+  SSN("ssn"),
   KEY_NAME("key_name"),
   /** Not a detector: a value longer than {@code maxScanLength} replaced or dropped whole. */
   OVERSIZE("oversize");

@@ -21,7 +21,8 @@ class AdversarialInputTest {
 
   private static final int SIZE = 10_000;
   private static final long BOUND_NANOS = 200_000_000L;
-  private static final Processor PROCESSOR = Redaction.processor(Map.of("maxScanLength", 100_000));
+  private static final Processor PROCESSOR = Redaction.processor(Map.of("maxScanLength", 100_000,
+      "customPatterns", Map.of("employee_id", "EMP-\\d{6}", "greedy", "[a-z]+\\d+[a-z]*Z")));
 
   static Stream<Arguments> inputs() {
     return Stream.of(
@@ -60,10 +61,44 @@ class AdversarialInputTest {
             v -> assertThat(v).startsWith("[REDACTED:jwt]")),
         changed("one API key body runs on", "sk_live_" + repeat("a"),
             v -> assertThat(v).isEqualTo("[REDACTED:api_key]")),
-        changed("one bearer token runs on", "Bearer " + repeat("a"),
+        changed("one bearer token runs on", "Bearer " + repeat("a1"),
             v -> assertThat(v).isEqualTo("Bearer [REDACTED:bearer]")),
         changed("IPv4 addresses back to back", repeat("10.0.0.1 "),
-            v -> assertThat(v).doesNotContain("10.0").contains("[REDACTED:ipv4]")));
+            v -> assertThat(v).doesNotContain("10.0").contains("[REDACTED:ipv4]")),
+        // The detectors of credentials, secret formats, IBANs, SSNs, custom patterns and JSON.
+        unchanged("separators after non-credential words", repeat("a=b:")),
+        unchanged("colons", repeat("x:")),
+        unchanged("credential words with placeholders", repeat("password: **** ")),
+        unchanged("credential words with empty values", repeat("token= ")),
+        unchanged("a key longer than any credential word", repeat("a") + "password=hunter2"),
+        unchanged("URL schemes without user info", repeat("a://b/")),
+        unchanged("URL user info that never reaches an at sign", "https://" + repeat("u:p")),
+        unchanged("Basic with base64 that is no credential", "Basic " + repeat("QUFB")),
+        unchanged("Basic over and over", repeat("Basic ")),
+        unchanged("PEM headers without a private key", repeat("-----BEGIN ")),
+        unchanged("IBAN-like groups failing mod 97", repeat("DE89 3704 ")),
+        unchanged("SSN-like groups", repeat("536-22-")),
+        unchanged("deeply nested JSON arrays", "[".repeat(5_000) + "]".repeat(5_000)),
+        unchanged("JSON strings that never close", "[\"" + repeat("a")),
+        unchanged("custom pattern near misses", repeat("EMP-00421 ")),
+        unchanged("credential words before ordinary words", repeat("token token password ")),
+        unchanged("a credential word before a long word", "token " + repeat("a")),
+        changed("credential words before random tokens", repeat("token 8f3kQ2mP9xL4vR7tY1wZ "),
+            v -> assertThat(v).doesNotContain("8f3k").contains("[REDACTED:credential]")),
+        changed("one credential value runs on", "password=" + repeat("p"),
+            v -> assertThat(v).isEqualTo("password=[REDACTED:credential]")),
+        changed("an unterminated quoted credential", repeat("password=\""),
+            v -> assertThat(v).startsWith("password=\"[REDACTED:credential]")),
+        changed("credential pairs back to back", repeat("pwd=x&"),
+            v -> assertThat(v).doesNotContain("=x").contains("[REDACTED:credential]")),
+        changed("a private key without an END line", "-----BEGIN RSA PRIVATE KEY-----" + repeat("A"),
+            v -> assertThat(v).isEqualTo("[REDACTED:private_key]")),
+        changed("private key headers over and over", repeat("-----BEGIN EC PRIVATE KEY-----"),
+            v -> assertThat(v).isEqualTo("[REDACTED:private_key]")),
+        changed("many IBANs", repeat("DE89370400440532013000 "),
+            v -> assertThat(v).doesNotContain("DE89").contains("[REDACTED:iban]")),
+        changed("many JSON pairs with a sensitive key", "{" + "\"password\":\"x\",".repeat(800) + "\"a\":1}",
+            v -> assertThat(v).doesNotContain("\"x\"").contains("[REDACTED:key_name]")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -84,7 +119,7 @@ class AdversarialInputTest {
   @MethodSource("seeds")
   void random_text_is_handled_in_linear_time(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    String alphabet = "aeyJB@.:+(-_ 0123456789fAKI";
+    String alphabet = "aeyJB@.:+(-_ 0123456789fAKI=/\"'{}[]DEpwdsB";
     StringBuilder sb = new StringBuilder(SIZE);
     for (int i = 0; i < SIZE; i++) {
       sb.append(alphabet.charAt(random.nextInt(alphabet.length())));

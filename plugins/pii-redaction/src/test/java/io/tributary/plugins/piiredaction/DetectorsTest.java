@@ -195,6 +195,7 @@ class DetectorsTest {
       "ghp_abcdefghijklmnopqrstuvwxyz0123456789 | [REDACTED:api_key]",
       "github_pat_11ABCDEFG0123456789_abcdefghij | [REDACTED:api_key]",
       "xoxb-123456789012-abcdefghij | [REDACTED:api_key]",
+      "xoxa-123456789012-abcdefghij | [REDACTED:api_key]",
       "glpat-abcdefghij0123456789 | [REDACTED:api_key]",
   })
   void finds_api_keys_by_prefix(String input, String expected) {
@@ -204,7 +205,7 @@ class DetectorsTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "sk_live_short", "AKIAIOSFODNN7EXAMPL", "AKIAIOSFODNN7EXAMPLEX", "akiaiosfodnn7example",
-      "mysk_live_abcdefghij1234", "ghp_short", "xoxa-123456789012-abcdefghij",
+      "mysk_live_abcdefghij1234", "ghp_short", "xoxz-123456789012-abcdefghij",
   })
   void ignores_things_that_are_not_api_keys(String input) {
     assertThat(redact(input)).isEqualTo(input);
@@ -238,7 +239,8 @@ class DetectorsTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "tokens", "gen_ai.usage.input_tokens", "passwordless", "secretary", "cookies",
-      "http.request.method", "keyboard", "tokenizer.name", "user.id",
+      "http.request.method", "keyboard", "tokenizer.name", "user.id", "llm.token_count.total",
+      "gen_ai.token.type", "password_hint", "cookie_consent",
   })
   void leaves_keys_that_merely_contain_a_secret_word(String key) {
     Item item = Item.span();
