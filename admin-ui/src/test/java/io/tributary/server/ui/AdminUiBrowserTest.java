@@ -305,7 +305,7 @@ class AdminUiBrowserTest {
     browser.waitForText(By.id("live-items"), "5b8efff798038103d269b633813fc60c");
     String live = browser.find(By.id("live-items")).getText();
     assertThat(live).contains("POST /cart").contains("checkout").contains("staging#")
-        .contains("pii-redaction@1.0.0=modified").doesNotContain("ada@example.com");
+        .contains("pii-redaction@1.1.0=modified").doesNotContain("ada@example.com");
     browser.screenshot("live");
     browser.open("#/timings/staging");
     browser.waitFor(By.cssSelector("#timings-table tr.slowest"));

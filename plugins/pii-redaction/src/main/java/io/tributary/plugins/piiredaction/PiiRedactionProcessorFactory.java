@@ -141,7 +141,7 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
           + "`pii.redacted.count` and `pii.redacted.<type>` (longs, added to what an earlier "
           + "stage wrote) to the item's attributes. It never logs or keeps a value.");
 
-  private static final ProcessorDescriptor DESCRIPTOR = ProcessorDescriptor.builder(ID, "1.0.0")
+  private static final ProcessorDescriptor DESCRIPTOR = ProcessorDescriptor.builder(ID, "1.1.0")
       .title("PII redaction")
       .description(DESCRIPTION)
       .reads("*", "resource:*", "field:body")

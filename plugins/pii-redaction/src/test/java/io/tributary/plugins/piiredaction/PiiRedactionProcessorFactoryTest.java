@@ -25,7 +25,7 @@ class PiiRedactionProcessorFactoryTest {
   void descriptor_documents_the_processor() {
     ProcessorDescriptor d = FACTORY.descriptor();
     assertThat(d.id()).isEqualTo("pii-redaction");
-    assertThat(d.version()).isEqualTo("1.0.0");
+    assertThat(d.version()).isEqualTo("1.1.0");
     assertThat(d.stability()).isEqualTo(ProcessorDescriptor.Stability.STABLE);
     assertThat(d.examples()).hasSizeGreaterThanOrEqualTo(4);
     assertThat(d.writes()).contains("*", "resource:*", "field:body");
