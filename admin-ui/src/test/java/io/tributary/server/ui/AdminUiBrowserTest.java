@@ -104,7 +104,7 @@ class AdminUiBrowserTest {
     browser.waitForText(By.id("catalog-results"), "pii-redaction");
     browser.screenshot("catalog-search");
     browser.click(By.linkText("pii-redaction"));
-    browser.waitFor(By.id("version-1.0.0"));
+    browser.waitFor(By.id("version-1.1.0"));
     String page = browser.find(By.id("main")).getText();
     assertThat(page).contains("Configuration").contains("hashKey").contains("Examples").contains("Where it runs")
         .contains("staging");
