@@ -179,6 +179,22 @@ public final class Report {
             + (byWrk ? "wrk" : "the Java client (wrk not installed)")));
     f.add(new Figure("otlp_p99_ms_at_half_load", "OTLP ingest p99 latency at 50 % of saturation, ms",
         p99, 5, true, "open loop, from the intended send time"));
+    double cpuPerSpan = byWrk ? ingestFigure("pipeline", "wrk", "cpu_us_per_item")
+        : ingestFigure("pipeline", "saturation", "cpu_us_per_item");
+    f.add(new Figure("otlp_cpu_us_per_span", "OTLP ingest: server CPU per span at saturation, µs (from /proc)",
+        cpuPerSpan, 5, true, "default pipeline, by " + (byWrk ? "wrk" : "the Java client")));
+    double pause = Math.max(ingestFigure("pipeline", "saturation", "max_gc_pause_ms"),
+        ingestFigure("pipeline", "half_load", "max_gc_pause_ms"));
+    f.add(new Figure("otlp_max_gc_pause_ms", "OTLP ingest: the server's longest GC pause at saturation and half load, ms",
+        pause, 10, true, "from the server's -Xlog:gc"));
+    double rss = ingestFigure("pipeline", "saturation", "rss_mib");
+    f.add(new Figure("otlp_rss_mib", "OTLP ingest: server RSS at saturation, MiB", rss, 512, true,
+        "VmRSS of the server after the saturation phase, with the launcher's default heap"));
+    double floor = ingestFigure("empty", "saturation", "items_per_sec");
+    double full = ingestFigure("pipeline", "saturation", "items_per_sec");
+    f.add(new Figure("otlp_pipeline_vs_empty", "OTLP ingest: default pipeline / empty pipeline, items/s at saturation",
+        full / floor, 0.5, false, fmt(full) + " / " + fmt(floor) + " items/s (the empty pipeline still decodes and"
+            + " re-encodes; the issue's null-receiver floor is not measured yet)"));
     return f;
   }
 

@@ -43,8 +43,11 @@ class ReportTest {
     Path jmhFile = dir.resolve("jmh.json");
     Report.JSON.writeValue(jmhFile.toFile(), jmh);
     ObjectNode ingest = Report.JSON.createObjectNode();
-    ingest.putObject("pipelines").putObject("pipeline").putObject("saturation").put("items_per_sec_per_core", 250_000);
-    ((ObjectNode) ingest.path("pipelines").path("pipeline")).putObject("half_load").put("p99_ms", 7.5);
+    ingest.putObject("pipelines").putObject("pipeline").putObject("saturation").put("items_per_sec_per_core", 250_000)
+        .put("cpu_us_per_item", 4.5).put("rss_mib", 600).put("max_gc_pause_ms", 3.0).put("items_per_sec", 90_000);
+    ((ObjectNode) ingest.path("pipelines").path("pipeline")).putObject("half_load").put("p99_ms", 7.5)
+        .put("max_gc_pause_ms", 12.0);
+    ((ObjectNode) ingest.path("pipelines")).putObject("empty").putObject("saturation").put("items_per_sec", 150_000);
     Path ingestFile = dir.resolve("ingest.json");
     Report.JSON.writeValue(ingestFile.toFile(), ingest);
     Path out = dir.resolve("out/latest.json");
@@ -64,6 +67,14 @@ class ReportTest {
     assertThat(latest.at("/targets/pipeline_vs_handwritten/met").asBoolean()).isTrue();
     assertThat(latest.at("/targets/smt_vs_pipeline/met").asBoolean()).isFalse();
     assertThat(latest.at("/targets/otlp_p99_ms_at_half_load/met").asBoolean()).isFalse();
+    assertThat(latest.get("otlp_cpu_us_per_span").asDouble()).isEqualTo(4.5);
+    assertThat(latest.at("/targets/otlp_cpu_us_per_span/met").asBoolean()).isTrue();
+    assertThat(latest.get("otlp_max_gc_pause_ms").asDouble()).isEqualTo(12.0);
+    assertThat(latest.at("/targets/otlp_max_gc_pause_ms/met").asBoolean()).isFalse();
+    assertThat(latest.get("otlp_rss_mib").asDouble()).isEqualTo(600);
+    assertThat(latest.at("/targets/otlp_rss_mib/met").asBoolean()).isFalse();
+    assertThat(latest.get("otlp_pipeline_vs_empty").asDouble()).isEqualTo(0.6);
+    assertThat(latest.at("/targets/otlp_pipeline_vs_empty/met").asBoolean()).isTrue();
     assertThat(latest.at("/targets/pipeline_extra_bytes_per_item/value").asDouble()).isEqualTo(50);
     assertThat(latest.at("/run/mode").asText()).isEqualTo("quick");
     assertThat(latest.get("jmh")).hasSize(16);
