@@ -258,18 +258,7 @@ final class TokenPattern {
       if (c >= 128) {
         break;
       }
-      long next = 0;
-      long a = active & (accept - 1);
-      while (a != 0) {
-        int k = Long.numberOfTrailingZeros(a);
-        a &= a - 1;
-        if ((classes[2 * k + (c >> 6)] >>> (c & 63) & 1L) != 0) {
-          next |= 1L << (k + 1);
-          if ((loop >>> k & 1L) != 0) {
-            next |= 1L << k;
-          }
-        }
-      }
+      long next = step(active, accept, c);
       if (next == 0) {
         break;
       }
@@ -279,6 +268,26 @@ final class TokenPattern {
       }
     }
     return best;
+  }
+
+  /**
+   * The states reached from {@code active} by reading {@code c}, before their closure; 0 when
+   * none. {@code accept} is the accepting state's bit, which has no way out.
+   */
+  private long step(long active, long accept, char c) {
+    long next = 0;
+    long a = active & (accept - 1);
+    while (a != 0) {
+      int k = Long.numberOfTrailingZeros(a);
+      a &= a - 1;
+      if ((classes[2 * k + (c >> 6)] >>> (c & 63) & 1L) != 0) {
+        next |= 1L << (k + 1);
+        if ((loop >>> k & 1L) != 0) {
+          next |= 1L << k;
+        }
+      }
+    }
+    return next;
   }
 
   /** Whether the whole of {@code s[from, to)} matches. */
@@ -294,18 +303,7 @@ final class TokenPattern {
       if (c >= 128) {
         return false;
       }
-      long next = 0;
-      long a = active & (accept - 1);
-      while (a != 0) {
-        int k = Long.numberOfTrailingZeros(a);
-        a &= a - 1;
-        if ((classes[2 * k + (c >> 6)] >>> (c & 63) & 1L) != 0) {
-          next |= 1L << (k + 1);
-          if ((loop >>> k & 1L) != 0) {
-            next |= 1L << k;
-          }
-        }
-      }
+      long next = step(active, accept, c);
       if (next == 0) {
         return false;
       }
