@@ -223,8 +223,24 @@ public final class IngestLoad {
       n.put("max_ms", round(o.maxMs()));
       n.put("cpu_us_per_item", round(o.cpuSeconds() * 1e6 / Math.max(1, o.requests() * SPANS_PER_BATCH)));
     }
+    // A steady, modest load, as a gateway in front of one service sees it: what the server's
+    // memory settles at.
+    drain.await();
+    long mark = gcLog.mark();
+    OpenLoop steady = openLoop(traces, pid, STEADY_ITEMS_PER_SECOND, phases.openSeconds());
+    ObjectNode n = node.putObject("steady");
+    n.put("target_items_per_sec", STEADY_ITEMS_PER_SECOND);
+    n.put("achieved_items_per_sec", Math.round(steady.achievedItemsPerSecond()));
+    n.put("non_200", steady.non200());
+    n.put("p99_ms", round(steady.p99Ms()));
+    n.put("rss_mib", Math.round(ProcStat.rssMib(pid)));
+    n.put("cpu_us_per_item", round(steady.cpuSeconds() * 1e6 / Math.max(1, steady.requests() * SPANS_PER_BATCH)));
+    putPauses(n, gcLog.since(mark));
     return node;
   }
+
+  /** The steady load of the last phase: 10,000 spans per second. */
+  static final int STEADY_ITEMS_PER_SECOND = 10_000;
 
   private static void putPauses(ObjectNode node, GcLog.Pauses pauses) {
     node.put("gc_pauses", pauses.count());

@@ -190,6 +190,9 @@ public final class Report {
     double rss = ingestFigure("pipeline", "saturation", "rss_mib");
     f.add(new Figure("otlp_rss_mib", "OTLP ingest: server RSS at saturation, MiB", rss, 512, true,
         "VmRSS of the server after the saturation phase, with the launcher's default heap"));
+    double steadyRss = ingestFigure("pipeline", "steady", "rss_mib");
+    f.add(new Figure("otlp_rss_mib_at_10k", "OTLP ingest: server RSS at a steady 10,000 spans/s, MiB", steadyRss, 256,
+        true, "VmRSS of the server after the steady phase (which follows saturation: the heap it grew is kept)"));
     double floor = ingestFigure("empty", "saturation", "items_per_sec");
     double full = ingestFigure("pipeline", "saturation", "items_per_sec");
     f.add(new Figure("otlp_pipeline_vs_empty", "OTLP ingest: default pipeline / empty pipeline, items/s at saturation",

@@ -47,6 +47,7 @@ class ReportTest {
         .put("cpu_us_per_item", 4.5).put("rss_mib", 600).put("max_gc_pause_ms", 3.0).put("items_per_sec", 90_000);
     ((ObjectNode) ingest.path("pipelines").path("pipeline")).putObject("half_load").put("p99_ms", 7.5)
         .put("max_gc_pause_ms", 12.0);
+    ((ObjectNode) ingest.path("pipelines").path("pipeline")).putObject("steady").put("rss_mib", 200);
     ((ObjectNode) ingest.path("pipelines")).putObject("empty").putObject("saturation").put("items_per_sec", 150_000);
     Path ingestFile = dir.resolve("ingest.json");
     Report.JSON.writeValue(ingestFile.toFile(), ingest);
@@ -74,6 +75,8 @@ class ReportTest {
     assertThat(latest.get("otlp_rss_mib").asDouble()).isEqualTo(600);
     assertThat(latest.at("/targets/otlp_rss_mib/met").asBoolean()).isFalse();
     assertThat(latest.get("otlp_pipeline_vs_empty").asDouble()).isEqualTo(0.6);
+    assertThat(latest.get("otlp_rss_mib_at_10k").asDouble()).isEqualTo(200);
+    assertThat(latest.at("/targets/otlp_rss_mib_at_10k/met").asBoolean()).isTrue();
     assertThat(latest.at("/targets/otlp_pipeline_vs_empty/met").asBoolean()).isTrue();
     assertThat(latest.at("/targets/pipeline_extra_bytes_per_item/value").asDouble()).isEqualTo(50);
     assertThat(latest.at("/run/mode").asText()).isEqualTo("quick");
