@@ -5,26 +5,23 @@ import io.javalin.http.UnauthorizedResponse;
 import io.tributary.catalog.Catalog;
 import io.tributary.catalog.Principal;
 import java.time.Clock;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Authenticates {@code Authorization: Bearer <token>} against the catalog's principals. A bad
  * token is refused (401) and audited as a failed login — at most one audit event per client
- * address per minute, so a flood of bad tokens cannot flood the trail.
+ * address per minute, which says how many failures from that address were not audited since the
+ * last one, so a flood of bad tokens cannot flood the trail.
  */
 public final class TokenAuthenticator implements Authenticator {
 
-  private static final long AUDIT_INTERVAL_MILLIS = 60_000;
-
   private final Catalog catalog;
-  private final Clock clock;
-  private final Map<String, Long> lastAudited = new ConcurrentHashMap<>();
+  private final AuditThrottle failures;
 
   public TokenAuthenticator(Catalog catalog, Clock clock) {
     this.catalog = catalog;
-    this.clock = clock;
+    this.failures = new AuditThrottle(clock, Duration.ofMinutes(1), 10_000);
   }
 
   @Override
@@ -48,17 +45,13 @@ public final class TokenAuthenticator implements Authenticator {
   /** Audits a failed login (rate-limited per client address). */
   void auditFailure(Context ctx, String why) {
     String ip = ctx.ip();
-    long now = clock.millis();
-    Long last = lastAudited.get(ip);
-    if (last != null && now - last < AUDIT_INTERVAL_MILLIS) {
+    long skipped = failures.admit(ip);
+    if (skipped < 0) {
       return;
-    }
-    lastAudited.put(ip, now);
-    if (lastAudited.size() > 10_000) {
-      lastAudited.clear();
     }
     catalog.audit().append("anonymous", "auth.failed", "api", null, null,
         why + " from " + ip + " on " + ctx.method() + " " + ctx.path()
+            + (skipped > 0 ? "; " + skipped + " earlier failure(s) from this address were not audited" : "")
             + " (further failures from this address are not audited for a minute)");
   }
 }
