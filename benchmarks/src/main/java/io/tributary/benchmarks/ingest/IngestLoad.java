@@ -149,6 +149,7 @@ public final class IngestLoad {
       drain.await();
       writeEmptyPipeline(admin, token, current.path("revision").asLong());
       pipelines.set("empty", measure(traces, server.pid(), JSON.createArrayNode(), drain));
+      root.set("floor", floor());
       ObjectNode sinkNode = root.putObject("sink");
       sinkNode.put("requests", sinkRequests.sum());
       sinkNode.put("bytes", sinkBytes.sum());
@@ -163,6 +164,52 @@ public final class IngestLoad {
       ((ExecutorService) sink.getExecutor()).shutdownNow();
     }
     return root;
+  }
+
+  /**
+   * The same load against {@link NullReceiver} (the server's HTTP stack reading bodies and
+   * answering 200), in a process of its own with the launcher's heap: the throughput the gateway is
+   * compared with.
+   */
+  private ObjectNode floor() throws Exception {
+    ObjectNode node = JSON.createObjectNode();
+    Path lib = launcher.getParent().getParent().resolve("lib");
+    String self = Path.of(IngestLoad.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    int port = freePort();
+    Path log = Files.createTempFile("tributary-null-receiver", ".log");
+    Process receiver = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-cp", lib + "/*" + java.io.File.pathSeparator + self,
+        NullReceiver.class.getName(), String.valueOf(port)).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    try {
+      URI traces = URI.create("http://localhost:" + port + "/v1/traces");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (true) {
+        try {
+          client.send(request(traces, bodies.get(0)), HttpResponse.BodyHandlers.discarding());
+          break;
+        } catch (IOException notYet) {
+          if (System.nanoTime() > deadline || !receiver.isAlive()) {
+            throw new IllegalStateException("the null receiver did not start: " + Files.readString(log));
+          }
+          Thread.sleep(100);
+        }
+      }
+      closedLoop(traces, receiver.pid(), phases.warmupSeconds());
+      Saturation sat = closedLoop(traces, receiver.pid(), phases.saturationSeconds());
+      node.put("items_per_sec", Math.round(sat.itemsPerSecond()));
+      node.put("server_cores_used", round(sat.coresUsed()));
+      node.put("cpu_us_per_item", round(sat.cpuMicrosPerItem()));
+      node.put("items_per_sec_per_core", Math.round(sat.itemsPerSecondPerCore()));
+      node.put("rss_mib", Math.round(ProcStat.rssMib(receiver.pid())));
+    } finally {
+      receiver.destroy();
+      if (!receiver.waitFor(10, TimeUnit.SECONDS)) {
+        receiver.destroyForcibly();
+      }
+      Files.deleteIfExists(log);
+    }
+    return node;
   }
 
   /** Waits until the server holds no accepted item: a phase must not inherit the last one's backlog. */

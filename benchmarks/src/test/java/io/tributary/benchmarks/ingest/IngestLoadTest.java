@@ -32,6 +32,24 @@ class IngestLoadTest {
   }
 
   @Test
+  void the_null_receiver_reads_every_body_and_answers_200() throws Exception {
+    NullReceiver receiver = NullReceiver.start(0);
+    try {
+      byte[] body = Bodies.build(1, IngestLoad.SPANS_PER_BATCH, 7).get(0);
+      java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + receiver.port() + "/v1/traces"))
+              .header("Content-Type", "application/x-protobuf")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEmpty();
+      assertThat(receiver.bytes()).isEqualTo(body.length);
+    } finally {
+      receiver.stop();
+    }
+  }
+
+  @Test
   void gc_pauses_and_resident_memory_are_read_from_their_log_lines() {
     String log = "[1.002s][info][gc] Using G1\n"
         + "[2.345s][info][gc] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->3M(256M) 3.456ms\n"

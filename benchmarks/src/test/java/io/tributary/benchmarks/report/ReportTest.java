@@ -49,6 +49,7 @@ class ReportTest {
         .put("max_gc_pause_ms", 12.0);
     ((ObjectNode) ingest.path("pipelines").path("pipeline")).putObject("steady").put("rss_mib", 200);
     ((ObjectNode) ingest.path("pipelines")).putObject("empty").putObject("saturation").put("items_per_sec", 150_000);
+    ingest.putObject("floor").put("items_per_sec", 300_000);
     Path ingestFile = dir.resolve("ingest.json");
     Report.JSON.writeValue(ingestFile.toFile(), ingest);
     Path out = dir.resolve("out/latest.json");
@@ -76,6 +77,8 @@ class ReportTest {
     assertThat(latest.at("/targets/otlp_rss_mib/met").asBoolean()).isFalse();
     assertThat(latest.get("otlp_pipeline_vs_empty").asDouble()).isEqualTo(0.6);
     assertThat(latest.get("otlp_rss_mib_at_10k").asDouble()).isEqualTo(200);
+    assertThat(latest.get("otlp_vs_floor").asDouble()).isEqualTo(0.3);
+    assertThat(latest.at("/targets/otlp_vs_floor/met").asBoolean()).isFalse();
     assertThat(latest.at("/targets/otlp_rss_mib_at_10k/met").asBoolean()).isTrue();
     assertThat(latest.at("/targets/otlp_pipeline_vs_empty/met").asBoolean()).isTrue();
     assertThat(latest.at("/targets/pipeline_extra_bytes_per_item/value").asDouble()).isEqualTo(50);
