@@ -316,10 +316,14 @@ class OtlpReceiverTest {
         socket.getOutputStream().flush();
         slow.add(socket);
       }
-      Thread.sleep(300);
-      // The budget is spent: a small, valid request hears 429 with Retry-After after the
-      // admission wait, instead of adding to the heap.
-      HttpResponse<byte[]> refused = post("/v1/traces", "application/x-protobuf", null, traces(span("a")).toByteArray());
+      // Once the slow requests hold the budget (their handlers reserve it as they start reading), a
+      // small, valid request hears 429 with Retry-After after the admission wait, instead of
+      // adding to the heap.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      HttpResponse<byte[]> refused;
+      do {
+        refused = post("/v1/traces", "application/x-protobuf", null, traces(span("a")).toByteArray());
+      } while (refused.statusCode() == 200 && System.nanoTime() < until);
       assertThat(refused.statusCode()).isEqualTo(429);
       assertThat(refused.headers().firstValue("Retry-After")).isPresent();
     } finally {
