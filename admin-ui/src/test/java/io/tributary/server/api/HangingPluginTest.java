@@ -149,9 +149,9 @@ class HangingPluginTest {
       assertThat(r.json().get("message").asText()).contains("did not return within 1 s");
     }
     // Four threads hang for good: the next simulation is refused at once instead of pinning more.
+    String late = node.token("sim-late", "operator", false);
     long start = System.nanoTime();
-    TestNode.Response refused = node.call("POST", "/api/v1/environments/dev/simulate",
-        node.token("sim-late", "operator", false), simulation);
+    TestNode.Response refused = node.call("POST", "/api/v1/environments/dev/simulate", late, simulation);
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(LIMIT.toMillis());
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.json().get("message").asText()).contains("already has 4 calls running");
