@@ -138,7 +138,7 @@ public final class Gateway implements AutoCloseable {
   private final Clock clock;
   private final Semaphore permits;
   private final BlockingQueue<Envelope> exportQueue = new LinkedBlockingQueue<>();
-  private final List<Thread> threads = new ArrayList<>();
+  private final Thread exportThread;
   private final ArrayDeque<Line> recent = new ArrayDeque<>();
   private final Map<Signal, Counts> counts = new EnumMap<>(Signal.class);
   /** One per exporter (by name), and one for the dead-letter sink. */
@@ -241,7 +241,9 @@ public final class Gateway implements AutoCloseable {
     this.deadLetterSink = new Output("dead-letter", meters);
     Gauge.builder("tributary.gateway.queued", permits, p -> settings.queueCapacity() - p.availablePermits())
         .description("Items accepted and not yet exported").tag("env", env).register(meters);
-    threads.add(start("tributary-export", this::exportLoop));
+    exportThread = new Thread(this::exportLoop, "tributary-export");
+    exportThread.setDaemon(true);
+    exportThread.start();
   }
 
   /**
@@ -268,13 +270,6 @@ public final class Gateway implements AutoCloseable {
     return new Gateway(env, pipeline, settings, exporters,
         new RotatingJsonlFile(dataDir.resolve("dead-letter"), "dead-letter", settings.maxFileBytes(), clock),
         meters, clock);
-  }
-
-  private static Thread start(String name, Runnable loop) {
-    Thread t = new Thread(loop, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   /**
@@ -688,12 +683,10 @@ public final class Gateway implements AutoCloseable {
       LOG.error("Gateway stopped with {} item(s) not exported", lost);
     }
     running = false;
-    for (Thread t : threads) {
-      try {
-        t.join(1_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    try {
+      exportThread.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     exporters.forEach(Exporter::close);
     try {
