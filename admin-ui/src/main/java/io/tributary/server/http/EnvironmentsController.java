@@ -329,12 +329,11 @@ public final class EnvironmentsController implements Controller {
       stages = viewer.stages();
       notes = viewer.notes();
     }
-    List<Map<String, Object>> results = new ArrayList<>();
-    Map<String, Object> out = new LinkedHashMap<>();
     // The stages' processors run on the items: plugin code, which may hang. It runs off this
     // thread, for at most the limit; threads hung simulations leave behind are capped node-wide.
+    Map<String, Object> out;
     try {
-      simulations.run("a simulation on " + env, () -> simulate(env, stages, current, items, withCandidate, results, out));
+      out = simulations.call("a simulation on " + env, () -> simulate(env, stages, current, items, withCandidate));
     } catch (PluginGuard.UnresponsivePluginException e) {
       ctx.header("Retry-After", "10");
       throw new ApiException(503, "simulation_unavailable", "The simulation was stopped: " + e.getMessage()
@@ -343,13 +342,15 @@ public final class EnvironmentsController implements Controller {
     if (!notes.isEmpty()) {
       out.put("notes", notes);
     }
-    out.put("results", results);
     ctx.json(out);
   }
 
-  private void simulate(String env, List<StageRecord> stages, PipelineRevision current, List<Item> items,
-      boolean withCandidate, List<Map<String, Object>> results, Map<String, Object> out) {
+  /** The simulation's answer: revision, diagnostics and a result per item. */
+  private Map<String, Object> simulate(String env, List<StageRecord> stages, PipelineRevision current,
+      List<Item> items, boolean withCandidate) {
+    Map<String, Object> out = new LinkedHashMap<>();
     try (CompiledPipeline pipeline = pipelines.compileForSimulation(env, stages, current)) {
+      List<Map<String, Object>> results = new ArrayList<>();
       for (Item item : items) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("input", DescriptorJson.item(item));
@@ -364,7 +365,9 @@ public final class EnvironmentsController implements Controller {
       }
       out.put("revision", withCandidate ? null : current.revision());
       out.put("diagnostics", ApiErrors.diagnostics(pipeline.diagnostics()));
+      out.put("results", results);
     }
+    return out;
   }
 
   private static Map<String, Object> trace(StageTrace t) {
