@@ -58,6 +58,12 @@ public final class Node implements AutoCloseable {
    */
   public record Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken,
       Clock clock, Gateway.Settings gateway, Duration pluginCallLimit) {
+    public Options {
+      if (pluginCallLimit == null) {
+        pluginCallLimit = PluginGuard.DEFAULT_LIMIT;
+      }
+    }
+
     public Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken, Clock clock) {
       this(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, null, null);
     }
@@ -105,7 +111,7 @@ public final class Node implements AutoCloseable {
         "First start: an admin token was generated and written to {} (readable by this user only)", p));
 
     this.registry = new PluginRegistry(config.pluginsDir(), config.dataDir().resolve("plugin-cache"),
-        options.pluginCallLimit() == null ? PluginGuard.DEFAULT_LIMIT : options.pluginCallLimit());
+        options.pluginCallLimit());
     registry.addModuleProcessors(Node.class.getClassLoader());
     registry.addListener(this::onPluginEvents);
     registry.scan();
@@ -130,7 +136,7 @@ public final class Node implements AutoCloseable {
     List<Controller> controllers = new ArrayList<>(List.of(
         new ProcessorsController(catalog, registry, limits),
         new EnvironmentsController(catalog, pipelines, meters, gateway::stats, limits,
-            options.pluginCallLimit() == null ? PluginGuard.DEFAULT_LIMIT : options.pluginCallLimit()),
+            options.pluginCallLimit()),
         new ChangeRequestsController(catalog, pipelines, limits),
         new AuditController(catalog),
         new TokensController(catalog),
