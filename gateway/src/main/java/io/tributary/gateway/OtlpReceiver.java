@@ -41,6 +41,10 @@ public final class OtlpReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpReceiver.class);
   /** The largest body accepted, compressed or not (a gzip body is also limited after inflating). */
   public static final int MAX_BODY_BYTES = 8 << 20;
+  /** How much of a refused body is read (and dropped) so that the client hears the refusal. */
+  static final long DISCARD_MAX_BYTES = 8L * MAX_BODY_BYTES;
+  /** Where refused bodies are read into; what it holds is never looked at, so threads share it. */
+  private static final byte[] DISCARDED = new byte[16 * 1024];
   /**
    * The most bytes of request bodies (compressed and inflated) held by requests being read,
    * decoded or enriched at once. Decoded, a body takes several times its size on the heap.
@@ -119,6 +123,7 @@ public final class OtlpReceiver implements AutoCloseable {
     }
     long declared = ctx.req().getContentLengthLong();
     if (declared > MAX_BODY_BYTES) {
+      refuseUnread(ctx);
       error(ctx, json, 413, INVALID_ARGUMENT, "Body of " + declared + " bytes is over the limit of " + MAX_BODY_BYTES);
       return;
     }
@@ -134,10 +139,12 @@ public final class OtlpReceiver implements AutoCloseable {
         body = read(new GZIPInputStream(new java.io.ByteArrayInputStream(body)), -1, reservation, body.length);
       }
     } catch (Busy e) {
+      refuseUnread(ctx);
       gateway.throttledUndecoded(signal);
       askToRetry(ctx, json, Gateway.Admission.FULL);
       return;
     } catch (TooLarge e) {
+      refuseUnread(ctx);
       error(ctx, json, 413, INVALID_ARGUMENT, "Body is over the limit of " + MAX_BODY_BYTES + " bytes");
       return;
     } catch (IOException e) {
@@ -279,6 +286,26 @@ public final class OtlpReceiver implements AutoCloseable {
         out.write(buffer, 0, n);
       }
       return out.toByteArray();
+    }
+  }
+
+  /**
+   * Before answering a request whose body is left unread: reads the rest of it into nothing (up to
+   * {@link #DISCARD_MAX_BYTES}; never held, and each read bounded by the idle timeout), and closes
+   * the connection after the answer. Closing a socket with unread bytes in it resets the
+   * connection, and a client still sending then loses the 413 or 429 and sees only a broken pipe,
+   * which it cannot tell from a crash.
+   */
+  private static void refuseUnread(Context ctx) {
+    ctx.header("Connection", "close");
+    try (InputStream in = ctx.req().getInputStream()) {
+      long left = DISCARD_MAX_BYTES;
+      int n;
+      while (left > 0 && (n = in.read(DISCARDED, 0, (int) Math.min(DISCARDED.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // The client went away or stalled: the answer cannot reach it anyway.
     }
   }
 
