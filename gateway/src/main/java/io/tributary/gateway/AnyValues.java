@@ -83,48 +83,39 @@ final class AnyValues {
   }
 
   /**
-   * {@code attributes} as OTLP key-values. A string that is the JSON text of a complex value in
-   * {@code original} under the same key becomes that value again.
+   * {@code attributes} as OTLP key-values. An attribute that still holds what an original
+   * key-value of the same key held (the one in its place, else the last with its key) is that
+   * original key-value, unknown fields and all: a scalar, bytes or array of scalars of the same
+   * type and value, or the JSON text of a complex value. Everything changed is written afresh.
+   * {@link WireItems} follows the same rule on the wire.
    */
   static List<KeyValue> keyValues(Attributes attributes, List<KeyValue> original) {
-    Map<String, AnyValue> complex = null;
-    for (KeyValue kv : original) {
-      if (isComplex(kv.getValue())) {
-        if (complex == null) {
-          complex = new HashMap<>();
-        }
-        complex.put(kv.getKey(), kv.getValue());
-      }
-    }
+    Map<String, KeyValue> last = null;
     List<KeyValue> out = new ArrayList<>(attributes.size() + 1);
     for (int i = 0; i < attributes.size(); i++) {
       String key = attributes.keyAt(i);
-      // Most attributes come through unchanged and in place: reuse the original message.
-      if (i < original.size() && unchanged(attributes, i, original.get(i))) {
-        out.add(original.get(i));
-        continue;
+      KeyValue kv = i < original.size() && original.get(i).getKey().equals(key) ? original.get(i) : null;
+      if (kv == null || !same(attributes, i, kv.getValue())) {
+        if (last == null) {
+          last = new HashMap<>();
+          for (KeyValue o : original) {
+            last.put(o.getKey(), o);
+          }
+        }
+        kv = last.get(key);
       }
-      AnyValue value;
-      if (attributes.typeAt(i) == Attributes.Type.STRING && complex != null && complex.containsKey(key)
-          && jsonText(complex.get(key)).equals(attributes.stringAt(i))) {
-        value = complex.get(key);
-      } else {
-        value = of(attributes.valueAt(i));
-      }
-      out.add(KeyValue.newBuilder().setKey(key).setValue(value).build());
+      out.add(kv != null && same(attributes, i, kv.getValue()) ? kv
+          : KeyValue.newBuilder().setKey(key).setValue(of(attributes.valueAt(i))).build());
     }
     return out;
   }
 
-  /** True if {@code kv} holds exactly attribute {@code i}: same key, same scalar type and value. */
-  private static boolean unchanged(Attributes attributes, int i, KeyValue kv) {
-    if (!kv.getKey().equals(attributes.keyAt(i))) {
-      return false;
-    }
-    AnyValue v = kv.getValue();
+  /** True if attribute {@code i} holds what {@code v} held (see {@link #keyValues}). */
+  private static boolean same(Attributes attributes, int i, AnyValue v) {
     switch (attributes.typeAt(i)) {
       case STRING:
-        return v.hasStringValue() && v.getStringValue().equals(attributes.stringAt(i));
+        return v.hasStringValue() ? v.getStringValue().equals(attributes.stringAt(i))
+            : isComplex(v) && jsonText(v).equals(attributes.stringAt(i));
       case LONG:
         return v.hasIntValue() && v.getIntValue() == attributes.longAt(i);
       case BOOLEAN:
@@ -132,8 +123,12 @@ final class AnyValues {
       case DOUBLE:
         return v.hasDoubleValue()
             && Double.doubleToRawLongBits(v.getDoubleValue()) == Double.doubleToRawLongBits(attributes.doubleAt(i));
-      default:
-        return false; // arrays and complex values: rebuilt, as before
+      case BYTES:
+        return v.hasBytesValue() && java.util.Arrays.equals(v.getBytesValue().toByteArray(), (byte[]) attributes.valueAt(i));
+      default: {
+        List<Object> scalars = v.hasArrayValue() ? scalars(v.getArrayValue()) : null;
+        return scalars != null && scalars.equals(attributes.valueAt(i));
+      }
     }
   }
 

@@ -22,7 +22,7 @@ final class Envelope {
 
   /** Where an item came from in the request: enough to rebuild it with every field Item lacks. */
   record Origin(Resource resource, String resourceSchemaUrl, InstrumentationScope scope, String scopeSchemaUrl,
-      Message message, Metric metric, int metricIndex, int wireOffset, int wireLength) {}
+      Message message, Metric metric, int metricIndex) {}
 
   /** A metric kept as it came (histograms, summaries): not itemized, not enriched. */
   record PassThrough(Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
@@ -42,6 +42,13 @@ final class Envelope {
     Line(String lineage, java.util.function.Supplier<ObjectNode> source) {
       this.lineage = lineage;
       this.source = source;
+    }
+
+    /** Lets go of what the line was to be rendered from beyond its own item ({@link WireLine}). */
+    synchronized void detach() {
+      if (source instanceof WireLine w) {
+        w.detach();
+      }
     }
 
     /** A line already rendered. */
@@ -83,10 +90,10 @@ final class Envelope {
   List<PassThrough> passThrough;
   final long rejected;
   /**
-   * The request's protobuf encoding, where each span's origin knows its range ({@code wireOffset},
-   * {@code wireLength}); null when the spans cannot be written from it (JSON, other signals).
+   * Where the items came from when the fast path decoded the request ({@link WireItems}): its
+   * bytes and each item's place in them; null for the reference path, which has {@link #origins}.
    */
-  byte[] wire;
+  WireItems.Source source;
   /** Items plus pass-through data points, counted when the request came in. */
   private final int size;
   final String rejectionMessage;
@@ -103,9 +110,8 @@ final class Envelope {
   byte[] encoded;
 
   Envelope(Signal signal, List<Item> items, List<Origin> origins, List<PassThrough> passThrough, long rejected,
-      String rejectionMessage, byte[] wire) {
+      String rejectionMessage) {
     this.signal = signal;
-    this.wire = wire;
     this.items = items;
     this.origins = origins;
     this.passThrough = passThrough;
@@ -115,7 +121,7 @@ final class Envelope {
   }
 
   /**
-   * Drops what only enrichment needed: the items, their origins and the request's bytes, and the
+   * Drops what only enrichment needed: the items, where they came from (the request's bytes), and the
    * request as a message when it is also encoded ({@link #request()} decodes it again if a dead
    * letter needs it).
    */
@@ -123,7 +129,7 @@ final class Envelope {
     items = null;
     origins = null;
     passThrough = null;
-    wire = null;
+    source = null;
     if (encoded != null) {
       request = null;
     }

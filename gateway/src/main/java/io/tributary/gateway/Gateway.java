@@ -369,7 +369,7 @@ public final class Gateway implements AutoCloseable {
       if (!e.items.isEmpty()) {
         pipeline.get().run(batch);
       }
-      OtlpItems.rebuild(e, batch, settings.lineageAttribute(), encodeFromWire);
+      OtlpItems.rebuild(e, batch, settings.lineageAttribute());
       for (Exporter exporter : exporters) {
         exporter.prepare(e);
       }
@@ -567,6 +567,9 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     int from = Math.max(0, lines.size() - settings.recentSize());
+    for (Line line : lines.subList(from, lines.size())) {
+      line.detach(); // kept for a while: its own bytes, not the whole request's
+    }
     synchronized (recent) {
       for (Line line : lines.subList(from, lines.size())) {
         if (recent.size() == settings.recentSize()) {
@@ -575,6 +578,14 @@ public final class Gateway implements AutoCloseable {
         recent.addLast(line);
       }
     }
+  }
+
+  /**
+   * Whether requests may take the fast path ({@link WireItems}): when no exporter writes every
+   * item's JSON line, which the reference path renders more cheaply from its messages.
+   */
+  boolean encodesFromWire() {
+    return encodeFromWire;
   }
 
   /** The environment this gateway enriches for. */

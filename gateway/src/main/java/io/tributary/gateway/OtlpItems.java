@@ -58,40 +58,16 @@ final class OtlpItems {
   // ---------------------------------------------------------------- in
 
   static Envelope toItems(Signal signal, Message request) {
-    return toItems(signal, request, null);
-  }
-
-  /**
-   * The items of {@code request}; {@code wire}, when given, is its protobuf encoding, from which
-   * enriched spans are then written (see {@link WireTraces}).
-   */
-  static Envelope toItems(Signal signal, Message request, byte[] wire) {
     List<Item> items = new ArrayList<>();
     List<Origin> origins = new ArrayList<>();
     List<PassThrough> passThrough = new ArrayList<>();
     long[] rejected = {0};
     StringBuilder why = new StringBuilder();
-    byte[] spanWire = null;
     switch (signal) {
       case TRACES: {
-        int[] ranges = wire == null ? null : WireTraces.spanRanges(wire);
-        if (ranges != null) {
-          int spans = 0;
-          for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
-            for (ScopeSpans ss : rs.getScopeSpansList()) {
-              spans += ss.getSpansCount();
-            }
-          }
-          if (ranges.length != 2 * spans) {
-            ranges = null; // not the shape protobuf parsed: take the builder path
-          }
-        }
-        spanWire = ranges == null ? null : wire;
-        int ordinal = 0;
         for (ResourceSpans rs : ((ExportTraceServiceRequest) request).getResourceSpansList()) {
           for (ScopeSpans ss : rs.getScopeSpansList()) {
             for (Span span : ss.getSpansList()) {
-              int at = 2 * ordinal++;
               String problem = checkIds(span.getTraceId(), span.getSpanId(), true);
               if (problem == null && !span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != SPAN_ID_BYTES) {
                 problem = "parent span id is not 8 bytes";
@@ -106,7 +82,7 @@ final class OtlpItems {
                   .timeUnixNano(span.getStartTimeUnixNano()).endTimeUnixNano(span.getEndTimeUnixNano());
               AnyValues.putAll(item.attributes(), span.getAttributesList());
               add(items, origins, item, rs.getResource(), rs.getSchemaUrl(), ss.getScope(), ss.getSchemaUrl(), span,
-                  null, -1, ranges == null ? 0 : ranges[at], ranges == null ? 0 : ranges[at + 1]);
+                  null, -1);
             }
           }
         }
@@ -128,7 +104,7 @@ final class OtlpItems {
                   .timeUnixNano(log.getTimeUnixNano()).observedTimeUnixNano(log.getObservedTimeUnixNano());
               AnyValues.putAll(item.attributes(), log.getAttributesList());
               add(items, origins, item, rl.getResource(), rl.getSchemaUrl(), sl.getScope(), sl.getSchemaUrl(), log,
-                  null, -1, 0, 0);
+                  null, -1);
             }
           }
         }
@@ -152,7 +128,7 @@ final class OtlpItems {
                 Item item = Item.metricPoint().name(metric.getName()).timeUnixNano(point.getTimeUnixNano());
                 AnyValues.putAll(item.attributes(), point.getAttributesList());
                 add(items, origins, item, rm.getResource(), rm.getSchemaUrl(), sm.getScope(), sm.getSchemaUrl(),
-                    point, metric, metricIndex, 0, 0);
+                    point, metric, metricIndex);
               }
               metricIndex++;
             }
@@ -160,19 +136,18 @@ final class OtlpItems {
         }
       }
     }
-    return new Envelope(signal, items, origins, passThrough, rejected[0], why.toString(), spanWire);
+    return new Envelope(signal, items, origins, passThrough, rejected[0], why.toString());
   }
 
   private static void add(List<Item> items, List<Origin> origins, Item item, Resource resource,
       String resourceSchemaUrl, InstrumentationScope scope, String scopeSchemaUrl, Message message, Metric metric,
-      int metricIndex, int wireOffset, int wireLength) {
+      int metricIndex) {
     AnyValues.putAll(item.resource(), resource.getAttributesList());
     AnyValues.putAll(item.scope(), scope.getAttributesList());
     item.scopeName(emptyToNull(scope.getName())).scopeVersion(emptyToNull(scope.getVersion()))
         .schemaUrl(emptyToNull(scopeSchemaUrl.isEmpty() ? resourceSchemaUrl : scopeSchemaUrl));
     items.add(item);
-    origins.add(new Origin(resource, resourceSchemaUrl, scope, scopeSchemaUrl, message, metric, metricIndex,
-        wireOffset, wireLength));
+    origins.add(new Origin(resource, resourceSchemaUrl, scope, scopeSchemaUrl, message, metric, metricIndex));
   }
 
   private static String checkIds(ByteString traceId, ByteString spanId, boolean required) {
@@ -220,20 +195,14 @@ final class OtlpItems {
   private record Applied(ResourceKey resource, ScopeKey scope, Message message, Metric metric, int metricIndex) {}
 
   /**
-   * Applies the enriched items of {@code batch} (which ran {@code envelope.items}) to copies of
-   * their original messages and fills in the envelope's request, lines and dead letters.
+   * Applies the enriched items of {@code batch} (which ran {@code envelope.items}) and fills in the
+   * envelope's request (or its encoding), lines and dead letters. Envelopes the fast path decoded
+   * ({@link WireItems}) are written from their bytes; the others are applied to copies of their
+   * original messages.
    */
   static void rebuild(Envelope envelope, Batch batch, boolean lineageAttribute) {
-    rebuild(envelope, batch, lineageAttribute, true);
-  }
-
-  /**
-   * {@link #rebuild}; with {@code fromWire}, spans that came as protobuf are written from their
-   * bytes — worth it when the encoding is what is exported and the JSON lines are rarely needed.
-   */
-  static void rebuild(Envelope envelope, Batch batch, boolean lineageAttribute, boolean fromWire) {
-    if (fromWire && envelope.wire != null && !envelope.items.isEmpty()) {
-      rebuildWire(envelope, batch, lineageAttribute);
+    if (envelope.source != null) {
+      WireItems.rebuild(envelope, batch, lineageAttribute);
       return;
     }
     Map<ResourceKey, Map<ScopeKey, List<Object>>> groups = new LinkedHashMap<>();
@@ -270,62 +239,6 @@ final class OtlpItems {
   }
 
   /**
-   * {@link #rebuild} for spans that came as protobuf: each enriched span is written from its
-   * original bytes ({@link WireTraces}) and the request assembled from them, without builders.
-   * The JSON lines (for JSONL, /recent and dead letters) take the builder path, on demand.
-   */
-  private static void rebuildWire(Envelope envelope, Batch batch, boolean lineageAttribute) {
-    Map<ResourceKey, Map<ScopeKey, List<int[]>>> groups = new LinkedHashMap<>();
-    List<Line> lines = new ArrayList<>(envelope.items.size());
-    List<DeadLetter> dead = new ArrayList<>();
-    Map<Object, Shared> memo = new java.util.IdentityHashMap<>();
-    int estimate = 0;
-    for (Origin o : envelope.origins) {
-      estimate += o.wireLength() + 64;
-    }
-    WireTraces.Out spans = new WireTraces.Out(estimate + estimate / 4);
-    int delivered = 0;
-    for (int i = 0; i < envelope.items.size(); i++) {
-      Item item = envelope.items.get(i);
-      Origin o = envelope.origins.get(i);
-      String lineage = batch.lineage(i);
-      String lineageValue = lineageAttribute ? lineage : null;
-      ResourceKey resourceKey = resourceKey(item, o, memo);
-      ScopeKey scopeKey = scopeKey(item, o, memo);
-      if (item.deadLetterReason() != null) {
-        dead.add(deadLetter(Signal.TRACES, message(item, o, lineageValue, resourceKey, scopeKey), lineage,
-            item.deadLetterReason()));
-        continue;
-      }
-      Span span = (Span) o.message();
-      int start = spans.size();
-      WireTraces.writeSpan(spans, item, span, envelope.wire, o.wireOffset(), o.wireLength(),
-          spanAttributes(item, span, lineageValue));
-      groups.computeIfAbsent(resourceKey, k -> new LinkedHashMap<>())
-          .computeIfAbsent(scopeKey, k -> new ArrayList<>()).add(new int[] {start, spans.size() - start});
-      // The line may outlive the envelope (recent items): it keeps the parsed span, not the request's bytes.
-      lines.add(new Line(lineage, () -> line(Signal.TRACES, message(item, o, lineageValue, resourceKey, scopeKey))));
-      delivered++;
-    }
-    if (delivered == 0) {
-      // Everything dead-lettered: an empty request, as the builder path makes.
-      envelope.request = ExportTraceServiceRequest.getDefaultInstance();
-    } else {
-      List<WireTraces.ResourceGroup> request = new ArrayList<>(groups.size());
-      groups.forEach((rk, scopes) -> {
-        List<WireTraces.ScopeGroup> scopeGroups = new ArrayList<>(scopes.size());
-        scopes.forEach((sk, list) -> scopeGroups.add(new WireTraces.ScopeGroup(sk.scope().toByteArray(),
-            sk.schemaUrl(), list)));
-        request.add(new WireTraces.ResourceGroup(rk.resource().toByteArray(), rk.schemaUrl(), scopeGroups));
-      });
-      envelope.encoded = WireTraces.request(request, spans);
-    }
-    envelope.lines = lines;
-    envelope.deadLetters = dead;
-    envelope.delivered = delivered;
-  }
-
-  /**
    * The resource and scope last built for one origin resource and scope, with the item parts they
    * were built from. Items of one request nearly always share them, enriched alike; building and
    * hashing a fresh Resource message per item cost more than the rest of the rebuild.
@@ -337,6 +250,8 @@ final class OtlpItems {
     String scopeName;
     String scopeVersion;
     String schemaUrl;
+    String originScopeSchemaUrl;
+    String originResourceSchemaUrl;
     ScopeKey scope;
   }
 
@@ -349,7 +264,10 @@ final class OtlpItems {
   private static ResourceKey resourceKey(Item item, Origin o, Map<Object, Shared> memo) {
     Shared shared = memo.computeIfAbsent(o.resource(), k -> new Shared());
     ResourceKey resourceKey;
-    if (shared.resource != null && shared.resourceAttributes.equals(item.resource())) {
+    // Keyed by the Resource instance: requests without a resource share the default one, so the
+    // schema URL must match too.
+    if (shared.resource != null && shared.resource.schemaUrl().equals(o.resourceSchemaUrl())
+        && shared.resourceAttributes.equals(item.resource())) {
       resourceKey = shared.resource;
     } else {
       Resource resource = o.resource().toBuilder().clearAttributes()
@@ -364,7 +282,9 @@ final class OtlpItems {
   private static ScopeKey scopeKey(Item item, Origin o, Map<Object, Shared> memo) {
     Shared sharedScope = memo.computeIfAbsent(o.scope(), k -> new Shared());
     ScopeKey scopeKey;
-    if (sharedScope.scope != null && sharedScope.scopeAttributes.equals(item.scope())
+    if (sharedScope.scope != null && sharedScope.originScopeSchemaUrl.equals(o.scopeSchemaUrl())
+        && sharedScope.originResourceSchemaUrl.equals(o.resourceSchemaUrl())
+        && sharedScope.scopeAttributes.equals(item.scope())
         && Objects.equals(sharedScope.scopeName, item.scopeName())
         && Objects.equals(sharedScope.scopeVersion, item.scopeVersion())
         && Objects.equals(sharedScope.schemaUrl, item.schemaUrl())) {
@@ -378,6 +298,8 @@ final class OtlpItems {
           : nullToEmpty(item.schemaUrl());
       scopeKey = new ScopeKey(scope, scopeSchemaUrl);
       sharedScope.scope = scopeKey;
+      sharedScope.originScopeSchemaUrl = o.scopeSchemaUrl();
+      sharedScope.originResourceSchemaUrl = o.resourceSchemaUrl();
       sharedScope.scopeAttributes = item.scope();
       sharedScope.scopeName = item.scopeName();
       sharedScope.scopeVersion = item.scopeVersion();
@@ -433,7 +355,7 @@ final class OtlpItems {
     return new Applied(resourceKey, scopeKey, message, metric, o.metricIndex());
   }
 
-  private static AnyValue body(String text, AnyValue original) {
+  static AnyValue body(String text, AnyValue original) {
     if (text == null) {
       return AnyValue.getDefaultInstance();
     }
@@ -602,6 +524,13 @@ final class OtlpItems {
     }
     line.set("scope", scope);
     return line;
+  }
+
+  /** The line of a span or log record under {@code resource} and {@code scope} (see {@link WireLine}). */
+  static ObjectNode line(Signal signal, Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
+      String scopeSchemaUrl, Message record) {
+    return line(signal, new Applied(new ResourceKey(resource, resourceSchemaUrl),
+        new ScopeKey(scope, scopeSchemaUrl), record, null, 0));
   }
 
   /** One enriched item as a JSONL line: signal, resource, scope and the item in OTLP/JSON. */

@@ -161,21 +161,25 @@ public final class OtlpReceiver implements AutoCloseable {
       askToRetry(ctx, json, early);
       return;
     }
-    Message request;
-    try {
-      if (json) {
-        Message.Builder b = signal.newRequestBuilder();
-        OtlpJson.merge(body, b);
-        request = b.build();
-      } else {
-        request = signal.parseRequest(body);
+    Envelope envelope = json || !gateway.encodesFromWire() ? null : WireItems.decode(signal, body);
+    if (envelope == null) {
+      // The reference path: JSON, metrics, line-writing exporters, and whatever the fast path
+      // leaves to protobuf-java (which then also answers malformed bytes).
+      Message request;
+      try {
+        if (json) {
+          Message.Builder b = signal.newRequestBuilder();
+          OtlpJson.merge(body, b);
+          request = b.build();
+        } else {
+          request = signal.parseRequest(body);
+        }
+      } catch (OtlpJson.FormatException | InvalidProtocolBufferException e) {
+        error(ctx, json, 400, INVALID_ARGUMENT, "Undecodable " + signal.label() + " request: " + e.getMessage());
+        return;
       }
-    } catch (OtlpJson.FormatException | InvalidProtocolBufferException e) {
-      error(ctx, json, 400, INVALID_ARGUMENT, "Undecodable " + signal.label() + " request: " + e.getMessage());
-      return;
+      envelope = OtlpItems.toItems(signal, request);
     }
-    // The protobuf body goes along: enriched spans are written from its bytes.
-    Envelope envelope = OtlpItems.toItems(signal, request, json ? null : body);
     Gateway.Admission verdict = gateway.submit(envelope);
     switch (verdict) {
       case ACCEPTED:

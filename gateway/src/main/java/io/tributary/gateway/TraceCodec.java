@@ -22,23 +22,22 @@ public final class TraceCodec {
   /**
    * Decodes an {@code ExportTraceServiceRequest} (protobuf) into items.
    *
-   * @param keepWire whether {@link Decoded#encode} writes spans from the request's own bytes (the
-   *     gateway's path unless a JSONL exporter needs every item's JSON) or through protobuf builders
+   * @param keepWire whether to take the fast path, items from the request's bytes and spans written
+   *     from them (the gateway's path unless a JSONL exporter needs every item's JSON), or the
+   *     reference path through protobuf-java's messages and builders
    * @throws InvalidProtocolBufferException for bytes that are not such a request
    */
   public static Decoded decode(byte[] protobuf, boolean keepWire) throws InvalidProtocolBufferException {
-    return new Decoded(OtlpItems.toItems(Signal.TRACES, Signal.TRACES.parseRequest(protobuf),
-        keepWire ? protobuf : null), keepWire);
+    Envelope fast = keepWire ? WireItems.decode(Signal.TRACES, protobuf) : null;
+    return new Decoded(fast != null ? fast : OtlpItems.toItems(Signal.TRACES, Signal.TRACES.parseRequest(protobuf)));
   }
 
   /** A decoded request: its items, which a pipeline may change, then encoded once. */
   public static final class Decoded {
     private final Envelope envelope;
-    private final boolean fromWire;
 
-    private Decoded(Envelope envelope, boolean fromWire) {
+    private Decoded(Envelope envelope) {
       this.envelope = envelope;
-      this.fromWire = fromWire;
     }
 
     /** The request's valid spans as items, in order. */
@@ -51,8 +50,8 @@ public final class TraceCodec {
      * with each item's lineage as {@link #LINEAGE_ATTRIBUTE} if {@code lineageAttribute}.
      */
     public byte[] encode(Batch batch, boolean lineageAttribute) {
-      OtlpItems.rebuild(envelope, batch, lineageAttribute, fromWire);
-      return fromWire ? envelope.encoded : envelope.request.toByteArray();
+      OtlpItems.rebuild(envelope, batch, lineageAttribute);
+      return envelope.encoded != null ? envelope.encoded : envelope.request.toByteArray();
     }
   }
 }

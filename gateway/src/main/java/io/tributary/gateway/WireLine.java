@@ -1,0 +1,68 @@
+package io.tributary.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * The JSON line of an item the fast path wrote, rendered from the bytes written for it only when
+ * someone looks (the recent-items view). Until {@linkplain #detach() detached} it points into the
+ * buffer the whole request was written to.
+ */
+final class WireLine implements Supplier<ObjectNode> {
+  private final Signal signal;
+  private final byte[] resource;
+  private final String resourceSchemaUrl;
+  private final byte[] scope;
+  private final String scopeSchemaUrl;
+  private Wire.Out records;
+  private byte[] record;
+  private int offset;
+  private final int length;
+
+  WireLine(Signal signal, byte[] resource, String resourceSchemaUrl, byte[] scope, String scopeSchemaUrl,
+      Wire.Out records, int offset, int length) {
+    this.signal = signal;
+    this.resource = resource;
+    this.resourceSchemaUrl = resourceSchemaUrl;
+    this.scope = scope;
+    this.scopeSchemaUrl = scopeSchemaUrl;
+    this.records = records;
+    this.offset = offset;
+    this.length = length;
+  }
+
+  /** Keeps a copy of this item's own bytes, letting go of the request's buffer. */
+  synchronized void detach() {
+    if (records != null) {
+      record = Arrays.copyOfRange(records.buffer, offset, offset + length);
+      offset = 0;
+      records = null;
+    }
+  }
+
+  @Override
+  public synchronized ObjectNode get() {
+    byte[] bytes = records != null ? records.buffer : record;
+    return render(signal, resource, resourceSchemaUrl, scope, scopeSchemaUrl, bytes, offset, length);
+  }
+
+  /** The line of one span or log record written to {@code [offset, offset + length)} of {@code bytes}. */
+  static ObjectNode render(Signal signal, byte[] resource, String resourceSchemaUrl, byte[] scope,
+      String scopeSchemaUrl, byte[] bytes, int offset, int length) {
+    try {
+      java.nio.ByteBuffer record = java.nio.ByteBuffer.wrap(bytes, offset, length);
+      Message message = signal == Signal.TRACES ? Span.parseFrom(record) : LogRecord.parseFrom(record);
+      return OtlpItems.line(signal, Resource.parseFrom(resource), resourceSchemaUrl,
+          InstrumentationScope.parseFrom(scope), scopeSchemaUrl, message);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("the gateway wrote an item that does not parse", e);
+    }
+  }
+}
