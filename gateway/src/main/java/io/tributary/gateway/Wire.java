@@ -51,6 +51,9 @@ final class Wire {
 
   // ---------------------------------------------------------------- reading
 
+  /** Wire types 0, 1, 2 and 5 as bits. */
+  private static final int USUAL_WIRE_TYPES = 1 << VARINT | 1 << FIXED64 | 1 << LEN | 1 << FIXED32;
+
   /** Reads fields from {@code [pos, limit)} of a byte array. */
   static final class Reader {
     final byte[] b;
@@ -69,6 +72,13 @@ final class Wire {
 
     /** The next tag; unusual for field 0, wire types 3, 4, 6, 7 and tags over five bytes. */
     int tag() {
+      if (pos < limit) {
+        int t = b[pos];
+        if (t > 7 && ((1 << (t & 7)) & USUAL_WIRE_TYPES) != 0) {
+          pos++;
+          return t; // a one-byte tag (fields 1 to 15) of a usual wire type
+        }
+      }
       int start = pos;
       long tag = varint();
       if (pos - start > 5 || tag > 0xFFFFFFFFL) {
@@ -83,6 +93,9 @@ final class Wire {
     }
 
     long varint() {
+      if (pos < limit && b[pos] >= 0) {
+        return b[pos++]; // one byte: tags, lengths under 128, small numbers
+      }
       long value = 0;
       for (int shift = 0; shift < 64; shift += 7) {
         if (pos >= limit) {
@@ -153,6 +166,57 @@ final class Wire {
       String s = utf8(b, pos, n);
       pos += n;
       return s;
+    }
+
+    /**
+     * A string field's value through {@code cache}: the text of a recurring short string (an
+     * attribute key, a method, a route) is decoded, checked and hashed once, and every item then
+     * holds the same String.
+     */
+    String string(Strings cache) {
+      int n = length();
+      String s = cache.get(b, pos, n);
+      pos += n;
+      return s;
+    }
+  }
+
+  /**
+   * Recently decoded short strings, shared by all threads: a fixed table of immutable entries
+   * (a racing writer only replaces an entry, which readers see whole or not at all), so its
+   * memory is bounded whatever the clients send, and a client sending only new strings costs a
+   * hash and a miss per string, nothing more.
+   */
+  static final class Strings {
+    private static final int MAX_LENGTH = 48;
+
+    private record Entry(byte[] bytes, String text, int hash) {}
+
+    private final Entry[] table;
+    private final int mask;
+
+    Strings(int size) {
+      table = new Entry[Integer.highestOneBit(size)];
+      mask = table.length - 1;
+    }
+
+    String get(byte[] b, int offset, int length) {
+      if (length > MAX_LENGTH) {
+        return utf8(b, offset, length);
+      }
+      int h = 1;
+      for (int i = offset; i < offset + length; i++) {
+        h = 31 * h + b[i];
+      }
+      int slot = (h ^ (h >>> 16)) & mask;
+      Entry e = table[slot];
+      if (e != null && e.hash == h && java.util.Arrays.equals(e.bytes, 0, e.bytes.length, b, offset, offset + length)) {
+        return e.text;
+      }
+      String text = utf8(b, offset, length);
+      text.hashCode(); // cached in the String: maps and attribute lookups reuse it
+      table[slot] = new Entry(java.util.Arrays.copyOfRange(b, offset, offset + length), text, h);
+      return text;
     }
   }
 

@@ -94,6 +94,9 @@ final class WireItems {
   private static final Schema TRACE_REQUEST = Schema.of(ExportTraceServiceRequest.getDescriptor());
   private static final Schema LOGS_REQUEST = Schema.of(ExportLogsServiceRequest.getDescriptor());
 
+  /** Attribute keys, and short values, names and versions, as they recur across requests. */
+  private static final Wire.Strings STRINGS = new Wire.Strings(8192);
+
   private WireItems() {}
 
   // ================================================================ in
@@ -372,9 +375,9 @@ final class WireItems {
           int tag = sr.tag();
           int field = tag >>> 3;
           if (field == SCOPE_NAME && (tag & 7) == Wire.LEN) {
-            name = sr.string();
+            name = sr.string(STRINGS);
           } else if (field == SCOPE_VERSION && (tag & 7) == Wire.LEN) {
-            version = sr.string();
+            version = sr.string(STRINGS);
           } else if (field == SCOPE_ATTRIBUTES && (tag & 7) == Wire.LEN) {
             int n = sr.length();
             keyValue(template.scope(), sr.pos, n, 2);
@@ -433,7 +436,7 @@ final class WireItems {
           case SPAN_PARENT_SPAN_ID:
             expect(type, Wire.LEN); parentLength = r.length(); parentAt = r.pos; r.pos += parentLength; break;
           case SPAN_TRACE_STATE: expect(type, Wire.LEN); traceState = r.string(); break;
-          case SPAN_NAME: expect(type, Wire.LEN); name = r.string(); break;
+          case SPAN_NAME: expect(type, Wire.LEN); name = r.string(STRINGS); break;
           case SPAN_START_TIME: expect(type, Wire.FIXED64); start = r.fixed64(); break;
           case SPAN_END_TIME: expect(type, Wire.FIXED64); end = r.fixed64(); break;
           case SPAN_FLAGS: expect(type, Wire.FIXED32); flags = r.fixed32(); break;
@@ -489,7 +492,7 @@ final class WireItems {
           case LOG_TRACE_ID: expect(type, Wire.LEN); traceLength = r.length(); traceAt = r.pos; r.pos += traceLength; break;
           case LOG_SPAN_ID: expect(type, Wire.LEN); spanLength = r.length(); spanAt = r.pos; r.pos += spanLength; break;
           case LOG_EVENT_NAME: expect(type, Wire.LEN); eventName = r.string(); break;
-          case LOG_SEVERITY_TEXT: expect(type, Wire.LEN); severityText = r.string(); break;
+          case LOG_SEVERITY_TEXT: expect(type, Wire.LEN); severityText = r.string(STRINGS); break;
           case LOG_SEVERITY_NUMBER: expect(type, Wire.VARINT); severity = (int) r.varint(); break;
           case LOG_TIME: expect(type, Wire.FIXED64); time = r.fixed64(); break;
           case LOG_OBSERVED_TIME: expect(type, Wire.FIXED64); observed = r.fixed64(); break;
@@ -566,7 +569,7 @@ final class WireItems {
         int tag = r.tag();
         int field = tag >>> 3;
         if (field == KV_KEY && (tag & 7) == Wire.LEN) {
-          key = r.string();
+          key = r.string(STRINGS);
         } else if (field == KV_VALUE && (tag & 7) == Wire.LEN) {
           if (valueAt >= 0) {
             plain = false; // two values merge in protobuf
