@@ -5,9 +5,6 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +28,18 @@ final class OtlpHttpExporter implements Exporter {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
   private final String base;
-  private final HttpClient http;
+  /** The base URL's path, without a trailing slash ("" for none). */
+  private final String pathPrefix;
+  private final HttpPost http;
   private final Duration maxRetryTime;
 
   OtlpHttpExporter(String baseUrl, Duration maxRetryTime) {
     String b = Objects.requireNonNull(baseUrl, "baseUrl");
     this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
     this.maxRetryTime = maxRetryTime;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    URI uri = URI.create(this.base);
+    this.pathPrefix = uri.getRawPath() == null ? "" : uri.getRawPath();
+    this.http = new HttpPost(uri, Duration.ofSeconds(5));
   }
 
   @Override
@@ -108,29 +109,23 @@ final class OtlpHttpExporter implements Exporter {
 
   private void post(List<Envelope> envelopes, Context context) throws ExportException, TooLarge {
     int delivered = 0;
-    long length = 0;
     List<byte[]> parts = new ArrayList<>(envelopes.size());
     for (Envelope e : envelopes) {
       delivered += e.delivered;
-      length += e.encoded.length;
       parts.add(e.encoded);
     }
     Signal signal = envelopes.get(0).signal;
-    URI uri = URI.create(base + signal.path());
-    // ofByteArrays sends the arrays as they are (ofByteArray would copy the body once more); the
-    // length makes it a Content-Length request, not a chunked one.
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-        .header("Content-Type", "application/x-protobuf")
-        .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArrays(parts), length))
-        .build();
+    String path = pathPrefix + signal.path();
+    String uri = base + signal.path();
     long deadline = System.nanoTime() + maxRetryTime.toNanos();
     long backoff = INITIAL_BACKOFF_MILLIS;
     for (int attempt = 1; ; attempt++) {
       String failure;
       OptionalLong retryAfter = OptionalLong.empty();
       try {
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        int status = response.statusCode();
+        // The parts go out as they are, one after the other, with a Content-Length (not chunked).
+        HttpPost.Response response = http.post(path, "application/x-protobuf", parts, REQUEST_TIMEOUT);
+        int status = response.status();
         if (status >= 200 && status < 300) {
           logPartialSuccess(signal, response.body(), uri);
           return;
@@ -142,12 +137,9 @@ final class OtlpHttpExporter implements Exporter {
         if (status != 429 && status < 500) {
           throw new ExportException(failure + " (not retryable)");
         }
-        retryAfter = seconds(response.headers().firstValue("Retry-After").orElse(null));
+        retryAfter = seconds(response.retryAfter());
       } catch (IOException e) {
         failure = e.getClass().getSimpleName() + " sending to " + uri + ": " + e.getMessage();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ExportException("interrupted sending to " + uri);
       }
       long wait = retryAfter.isPresent() ? Math.min(retryAfter.getAsLong() * 1000, MAX_BACKOFF_MILLIS * 6) : backoff;
       if (context.giveUp() || System.nanoTime() + wait * 1_000_000 > deadline) {
@@ -166,6 +158,12 @@ final class OtlpHttpExporter implements Exporter {
     }
   }
 
+  /** Closes the connection to the downstream (the export thread has stopped). */
+  @Override
+  public void close() {
+    http.close();
+  }
+
   private static OptionalLong seconds(String header) {
     if (header == null) {
       return OptionalLong.empty();
@@ -177,7 +175,7 @@ final class OtlpHttpExporter implements Exporter {
     }
   }
 
-  private static void logPartialSuccess(Signal signal, byte[] body, URI uri) {
+  private static void logPartialSuccess(Signal signal, byte[] body, String uri) {
     try {
       long rejected;
       String message;

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +55,9 @@ public final class IngestLoad {
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final int SPANS_PER_BATCH = 100;
+
+  /** Connections of the open-loop phases: enough that a 20 ms stall does not starve the rate. */
+  static final int OPEN_LOOP_CONNECTIONS = 32;
 
   record Phases(int warmupSeconds, int saturationSeconds, int openSeconds, int connections) {}
 
@@ -414,6 +416,13 @@ public final class IngestLoad {
   }
 
   /** Batches sent on a fixed schedule; each latency counts from when its batch was due. */
+  /**
+   * Sends at a fixed rate over a fixed set of connections ({@link #OPEN_LOOP_CONNECTIONS}, one
+   * thread each, request {@code i} on connection {@code i % n}), timing each request from when it
+   * was due, not from when it went out: a server that falls behind shows it in the latencies
+   * instead of slowing the sender down. (Firing every request asynchronously instead opened a new
+   * connection per request in flight, and measured the load generator's connection storms.)
+   */
   OpenLoop openLoop(URI traces, long pid, double itemsPerSecond, int seconds) throws Exception {
     double batchesPerSecond = itemsPerSecond / SPANS_PER_BATCH;
     long interval = (long) (1e9 / batchesPerSecond);
@@ -421,28 +430,40 @@ public final class IngestLoad {
     long[] latencies = new long[total];
     AtomicLong non200 = new AtomicLong();
     AtomicLong failed = new AtomicLong();
-    List<CompletableFuture<Void>> inFlight = new ArrayList<>(total);
     long cpuBefore = ProcStat.cpuNanos(pid);
     long start = System.nanoTime();
-    for (int i = 0; i < total; i++) {
-      long due = start + i * interval;
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      int slot = i;
-      inFlight.add(client.sendAsync(request(traces, bodies.get(i % bodies.size())), HttpResponse.BodyHandlers.discarding())
-          .handle((r, e) -> {
-            latencies[slot] = System.nanoTime() - due;
-            if (e != null) {
-              failed.incrementAndGet();
-            } else if (r.statusCode() != 200) {
+    int connections = OPEN_LOOP_CONNECTIONS;
+    List<Thread> senders = new ArrayList<>(connections);
+    for (int c = 0; c < connections; c++) {
+      int first = c;
+      Thread t = new Thread(() -> {
+        for (int i = first; i < total; i += connections) {
+          long due = start + i * interval;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          try {
+            HttpResponse<Void> r = client.send(request(traces, bodies.get(i % bodies.size())),
+                HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() != 200) {
               non200.incrementAndGet();
             }
-            return null;
-          }));
+          } catch (IOException e) {
+            failed.incrementAndGet();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          latencies[i] = System.nanoTime() - due;
+        }
+      }, "open-loop-" + c);
+      t.start();
+      senders.add(t);
     }
-    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+    for (Thread t : senders) {
+      t.join(TimeUnit.SECONDS.toMillis(seconds + 60L));
+    }
     double elapsed = (System.nanoTime() - start) / 1e9;
     double cpu = (ProcStat.cpuNanos(pid) - cpuBefore) / 1e9;
     long[] sorted = latencies.clone();
