@@ -1,7 +1,12 @@
 package io.tributary.benchmarks.ingest;
 
 import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -72,6 +77,63 @@ public final class Bodies {
     }
     return ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(ResourceSpans.newBuilder().setResource(resource).addScopeSpans(scope))
+        .build();
+  }
+
+  /**
+   * Seeded OTLP log export requests, encoded once: records as a Java service's logging appender
+   * sends them through the SDK — a message body (an e-mail address and a client address in one of
+   * ten), severity, trace context on most, five attributes.
+   */
+  public static List<byte[]> logs(int count, int recordsPerBatch, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<byte[]> out = new ArrayList<>(count);
+    for (int b = 0; b < count; b++) {
+      out.add(logRequest(random, recordsPerBatch).toByteArray());
+    }
+    return out;
+  }
+
+  static ExportLogsServiceRequest logRequest(SplittableRandom random, int records) {
+    Resource resource = Resource.newBuilder()
+        .addAttributes(kv("service.name", "checkout"))
+        .addAttributes(kv("service.version", "2.4." + random.nextInt(10)))
+        .addAttributes(kv("host.name", "web-" + random.nextInt(8)))
+        .addAttributes(kv("telemetry.sdk.language", "java"))
+        .build();
+    ScopeLogs.Builder scope = ScopeLogs.newBuilder()
+        .setScope(InstrumentationScope.newBuilder().setName("com.shop.checkout.CartService"));
+    long now = 1_790_000_000_000_000_000L + random.nextInt(1_000_000) * 1_000L;
+    for (int i = 0; i < records; i++) {
+      int level = random.nextInt(20);
+      SeverityNumber severity = level == 0 ? SeverityNumber.SEVERITY_NUMBER_ERROR
+          : level < 3 ? SeverityNumber.SEVERITY_NUMBER_WARN : SeverityNumber.SEVERITY_NUMBER_INFO;
+      String body = random.nextInt(10) == 0
+          ? "login failed for customer" + random.nextInt(10_000) + "@example.com from 198.51.100." + random.nextInt(250)
+          : "cart " + random.nextInt(100_000) + " updated: " + random.nextInt(12) + " items, total "
+              + random.nextInt(50_000) / 100.0 + " EUR";
+      LogRecord.Builder record = LogRecord.newBuilder()
+          .setTimeUnixNano(now + i * 1_000L).setObservedTimeUnixNano(now + i * 1_000L + 20_000L)
+          .setSeverityNumber(severity).setSeverityText(severity.name().substring(16))
+          .setBody(AnyValue.newBuilder().setStringValue(body))
+          .addAttributes(kv("thread.name", "http-nio-8080-exec-" + random.nextInt(16)))
+          .addAttributes(kvLong("thread.id", 40 + random.nextInt(16)))
+          .addAttributes(kv("code.namespace", "com.shop.checkout.CartService"))
+          .addAttributes(kv("code.function", i % 2 == 0 ? "update" : "checkout"))
+          .addAttributes(kv("log.logger", "com.shop.checkout.CartService"));
+      if (random.nextInt(10) != 0) {
+        byte[] traceId = new byte[16];
+        byte[] spanId = new byte[8];
+        random.nextBytes(traceId);
+        random.nextBytes(spanId);
+        traceId[0] |= 1;
+        spanId[0] |= 1;
+        record.setTraceId(ByteString.copyFrom(traceId)).setSpanId(ByteString.copyFrom(spanId)).setFlags(1);
+      }
+      scope.addLogRecords(record);
+    }
+    return ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(ResourceLogs.newBuilder().setResource(resource).addScopeLogs(scope))
         .build();
   }
 

@@ -112,7 +112,9 @@ public final class IngestLoad {
   private final Phases phases;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private final List<byte[]> bodies = Bodies.build(64, SPANS_PER_BATCH, 42);
+  private final List<byte[]> traceBodies = Bodies.build(64, SPANS_PER_BATCH, 42);
+  /** What the load phases send: {@link #traceBodies}, or log requests while logs are measured. */
+  private List<byte[]> bodies = traceBodies;
   private GcLog gcLog;
 
   IngestLoad(Path launcher, Phases phases) {
@@ -149,10 +151,16 @@ public final class IngestLoad {
       ObjectNode pipelines = root.putObject("pipelines");
       JsonNode current = getJson(admin + "/api/v1/environments/dev/pipeline", token);
       Drain drain = () -> awaitDrained(admin, token);
-      pipelines.set("pipeline", measure(traces, server.pid(), current.path("stages"), drain));
+      pipelines.set("pipeline", measure(traces, server.pid(), current.path("stages"), drain, false));
+      // The same pipeline on log records (/v1/logs, 100 per request): saturation and half load.
+      drain.await();
+      bodies = Bodies.logs(64, SPANS_PER_BATCH, 43);
+      pipelines.set("pipeline_logs", measure(URI.create("http://localhost:" + otlpPort + "/v1/logs"), server.pid(),
+          current.path("stages"), drain, true));
+      bodies = traceBodies;
       drain.await();
       writeEmptyPipeline(admin, token, current.path("revision").asLong());
-      pipelines.set("empty", measure(traces, server.pid(), JSON.createArrayNode(), drain));
+      pipelines.set("empty", measure(traces, server.pid(), JSON.createArrayNode(), drain, false));
       root.set("floor", floor());
       ObjectNode sinkNode = root.putObject("sink");
       sinkNode.put("requests", sinkRequests.sum());
@@ -238,7 +246,7 @@ public final class IngestLoad {
    * it ends: what it accepted meanwhile is what it enriched and exported. The open-loop phases start
    * with the queue empty.
    */
-  private ObjectNode measure(URI traces, long pid, JsonNode stages, Drain drain) throws Exception {
+  private ObjectNode measure(URI traces, long pid, JsonNode stages, Drain drain, boolean brief) throws Exception {
     ObjectNode node = JSON.createObjectNode();
     List<String> ids = new ArrayList<>();
     stages.forEach(s -> ids.add(s.path("processor").asText(s.path("id").asText())));
@@ -256,6 +264,17 @@ public final class IngestLoad {
     s.put("server_cores_used", round(sat.coresUsed()));
     s.put("cpu_us_per_item", round(sat.cpuMicrosPerItem()));
     s.put("items_per_sec_per_core", Math.round(sat.itemsPerSecondPerCore()));
+    if (brief) {
+      drain.await();
+      OpenLoop half = openLoop(traces, pid, sat.itemsPerSecond() * 0.5, phases.openSeconds());
+      ObjectNode n = node.putObject("half_load");
+      n.put("achieved_items_per_sec", Math.round(half.achievedItemsPerSecond()));
+      n.put("non_200", half.non200());
+      n.put("failed", half.failed());
+      n.put("p99_ms", round(half.p99Ms()));
+      n.put("cpu_us_per_item", round(half.cpuSeconds() * 1e6 / Math.max(1, half.requests() * SPANS_PER_BATCH)));
+      return node;
+    }
     node.set("wrk", wrk(traces, pid, phases.saturationSeconds()));
     for (double share : new double[] {0.5, 0.8}) {
       drain.await();
@@ -430,9 +449,28 @@ public final class IngestLoad {
     long[] latencies = new long[total];
     AtomicLong non200 = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    int connections = OPEN_LOOP_CONNECTIONS;
+    // Every sender's connection is open before the clock starts: the phase times requests, not
+    // 32 TCP handshakes at once.
+    List<Thread> openers = new ArrayList<>(connections);
+    for (int c = 0; c < connections; c++) {
+      Thread t = new Thread(() -> {
+        try {
+          client.send(request(traces, bodies.get(0)), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+          // the phase will count it
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.start();
+      openers.add(t);
+    }
+    for (Thread t : openers) {
+      t.join();
+    }
     long cpuBefore = ProcStat.cpuNanos(pid);
     long start = System.nanoTime();
-    int connections = OPEN_LOOP_CONNECTIONS;
     List<Thread> senders = new ArrayList<>(connections);
     for (int c = 0; c < connections; c++) {
       int first = c;

@@ -198,6 +198,14 @@ public final class Report {
     f.add(new Figure("otlp_vs_floor", "OTLP ingest: default pipeline / a null receiver on the same HTTP stack, items/s"
         + " at saturation", gateway / nullReceiver, 0.5, false, fmt(gateway) + " / " + fmt(nullReceiver)
         + " items/s, same load generator"));
+    f.add(new Figure("otlp_logs_cpu_us_per_record", "OTLP ingest of log records (/v1/logs): server CPU per record at"
+        + " saturation, µs", ingestFigure("pipeline_logs", "saturation", "cpu_us_per_item"), 5, true,
+        "default pipeline, 100 records per request, by the Java client"));
+    f.add(new Figure("otlp_logs_items_per_sec_per_core", "OTLP ingest of log records: records/s per core the server"
+        + " used", ingestFigure("pipeline_logs", "saturation", "items_per_sec_per_core"), 200_000, false,
+        "default pipeline, closed loop"));
+    f.add(new Figure("otlp_logs_p99_ms_at_half_load", "OTLP ingest of log records: p99 latency at 50 % of saturation,"
+        + " ms", ingestFigure("pipeline_logs", "half_load", "p99_ms"), 5, true, "open loop, from the intended send time"));
     double floor = ingestFigure("empty", "saturation", "items_per_sec");
     double full = ingestFigure("pipeline", "saturation", "items_per_sec");
     f.add(new Figure("otlp_pipeline_vs_empty", "OTLP ingest: default pipeline / empty pipeline, items/s at saturation",
