@@ -189,6 +189,26 @@ final class Wire {
    */
   static final class Strings {
     private static final int MAX_LENGTH = 48;
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * A cheap hash of a short byte string: its length, first and last eight bytes (a clash only
+     * costs a comparison: entries are compared in full).
+     */
+    private static int hash(byte[] b, int offset, int length) {
+      long h;
+      if (length >= 8) {
+        h = (long) LONGS.get(b, offset) * 0x9E3779B97F4A7C15L + (long) LONGS.get(b, offset + length - 8);
+      } else {
+        h = 0;
+        for (int i = offset; i < offset + length; i++) {
+          h = (h << 8) | (b[i] & 0xFF);
+        }
+      }
+      h = (h ^ length) * 0xFF51AFD7ED558CCDL;
+      return (int) (h ^ (h >>> 32));
+    }
 
     private record Entry(byte[] bytes, String text, int hash) {}
 
@@ -204,10 +224,7 @@ final class Wire {
       if (length > MAX_LENGTH) {
         return utf8(b, offset, length);
       }
-      int h = 1;
-      for (int i = offset; i < offset + length; i++) {
-        h = 31 * h + b[i];
-      }
+      int h = hash(b, offset, length);
       int slot = (h ^ (h >>> 16)) & mask;
       Entry e = table[slot];
       if (e != null && e.hash == h && java.util.Arrays.equals(e.bytes, 0, e.bytes.length, b, offset, offset + length)) {

@@ -108,13 +108,24 @@ final class WireItems {
     static final byte COMPLEX = 6; // a map, nested array or empty value, held as JSON text
     static final byte OTHER = 7;
 
-    String[] keys = new String[64];
-    byte[] types = new byte[64];
-    long[] prims = new long[64];
-    Object[] refs = new Object[64];
-    int[] starts = new int[64];
-    int[] lengths = new int[64];
+    String[] keys;
+    byte[] types;
+    long[] prims;
+    Object[] refs;
+    int[] starts;
+    int[] lengths;
     int size;
+
+    /** Room for about as many key-values as {@code requestBytes} can hold (each takes 20 or more). */
+    Originals(int requestBytes) {
+      int n = Math.max(16, Math.min(1 << 16, requestBytes / 24));
+      keys = new String[n];
+      types = new byte[n];
+      prims = new long[n];
+      refs = new Object[n];
+      starts = new int[n];
+      lengths = new int[n];
+    }
 
     int add(String key, int start, int length) {
       if (size == keys.length) {
@@ -203,12 +214,28 @@ final class WireItems {
     final byte[] wire;
     final List<Part> resources = new ArrayList<>();
     final List<Part> scopes = new ArrayList<>();
-    final Originals originals = new Originals();
+    final Originals originals;
     /** Per item: record offset, record length, scope index, first original, originals. */
     int[] records = new int[5 * 128];
 
     Source(byte[] wire) {
       this.wire = wire;
+      this.originals = new Originals(wire.length);
+    }
+
+    /**
+     * Per item: its trace, span and parent span id as decoded. An item whose id is still that
+     * very String gets the id's bytes copied instead of its hex decoded again.
+     */
+    String[] ids = new String[3 * 128];
+
+    void ids(int item, String traceId, String spanId, String parentSpanId) {
+      if (3 * item + 3 > ids.length) {
+        ids = Arrays.copyOf(ids, ids.length * 2);
+      }
+      ids[3 * item] = traceId;
+      ids[3 * item + 1] = spanId;
+      ids[3 * item + 2] = parentSpanId;
     }
 
     void record(int item, int offset, int length, int scope, int firstOriginal, int count) {
@@ -460,9 +487,12 @@ final class WireItems {
         reject("span '" + name + "': " + problem);
         return;
       }
-      item.name(name).traceId(Wire.hex(b, traceAt, traceLength)).spanId(Wire.hex(b, spanAt, spanLength))
-          .parentSpanId(Wire.hex(b, parentAt, parentLength)).traceFlags(flags & 0xff)
+      String traceId = Wire.hex(b, traceAt, traceLength);
+      String spanId = Wire.hex(b, spanAt, spanLength);
+      String parentSpanId = Wire.hex(b, parentAt, parentLength);
+      item.name(name).traceId(traceId).spanId(spanId).parentSpanId(parentSpanId).traceFlags(flags & 0xff)
           .traceState(emptyToNull(traceState)).timeUnixNano(start).endTimeUnixNano(end);
+      source.ids(items.size(), traceId, spanId, parentSpanId);
       source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
       items.add(item);
     }
@@ -525,8 +555,10 @@ final class WireItems {
         reject("log record: " + problem);
         return;
       }
-      item.name(emptyToNull(eventName)).traceId(Wire.hex(b, traceAt, traceLength))
-          .spanId(Wire.hex(b, spanAt, spanLength)).traceFlags(flags & 0xff).body(body)
+      String traceId = Wire.hex(b, traceAt, traceLength);
+      String spanId = Wire.hex(b, spanAt, spanLength);
+      source.ids(items.size(), traceId, spanId, null);
+      item.name(emptyToNull(eventName)).traceId(traceId).spanId(spanId).traceFlags(flags & 0xff).body(body)
           .severityNumber(severity).severityText(emptyToNull(severityText)).timeUnixNano(time)
           .observedTimeUnixNano(observed);
       source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
@@ -757,7 +789,7 @@ final class WireItems {
       if (item.deadLetterReason() != null) {
         Out one = new Out(source.records[at + 1] + 64);
         write(envelope.signal, one, item, wire, source.records[at], source.records[at + 1], source.records[at + 3],
-            source.records[at + 4], lineageValue, kvs);
+            source.records[at + 4], lineageValue, kvs, source.ids, 3 * i);
         com.fasterxml.jackson.databind.node.ObjectNode json = WireLine.render(envelope.signal, resourceBytes,
             resource.schemaUrl, scopeBytes, scope.writtenSchemaUrl, one.bytes(), 0, one.size());
         json.put("lineage", lineage);
@@ -766,7 +798,7 @@ final class WireItems {
       }
       int start = records.size();
       write(envelope.signal, records, item, wire, source.records[at], source.records[at + 1], source.records[at + 3],
-          source.records[at + 4], lineageValue, kvs);
+          source.records[at + 4], lineageValue, kvs, source.ids, 3 * i);
       Key rk = keys.computeIfAbsent(resourceBytes, k -> new Key(k, resource.schemaUrl));
       Key sk = keys.computeIfAbsent(scopeBytes, k -> new Key(k, scope.writtenSchemaUrl));
       if (!sk.schemaUrl.equals(scope.writtenSchemaUrl)) {
@@ -866,10 +898,12 @@ final class WireItems {
 
   /** Writes one enriched span or log record: modelled fields from the item, the rest as it came. */
   private static void write(Signal signal, Out out, Item item, byte[] wire, int offset, int length,
-      int firstOriginal, int originals, String lineage, KeyValueWriter kvs) {
-    // Where the original's fields are, other than the ones the item models.
+      int firstOriginal, int originals, String lineage, KeyValueWriter kvs, String[] ids, int idAt) {
+    // Where the original's fields are, other than the ones the item models; and its ids.
     int[] others = kvs.others;
     int count = 0;
+    int[] idFields = kvs.idFields; // [start, end] of the trace, span and parent span id fields
+    Arrays.fill(idFields, -1);
     boolean bodyChanged = false;
     int bodyStart = -1;
     int bodyEnd = -1;
@@ -885,6 +919,12 @@ final class WireItems {
           bodyStart = start;
           bodyEnd = r.pos;
         }
+        int id = traces ? (field == SPAN_TRACE_ID ? 0 : field == SPAN_SPAN_ID ? 1 : field == SPAN_PARENT_SPAN_ID ? 2 : -1)
+            : (field == LOG_TRACE_ID ? 0 : field == LOG_SPAN_ID ? 1 : -1);
+        if (id >= 0) {
+          idFields[2 * id] = start; // the last one counts, as in protobuf
+          idFields[2 * id + 1] = r.pos;
+        }
         continue;
       }
       if (count + 3 > others.length) {
@@ -895,10 +935,10 @@ final class WireItems {
       others[count++] = r.pos - start;
     }
     if (traces) {
-      Wire.id(out, SPAN_TRACE_ID, item.traceId());
-      Wire.id(out, SPAN_SPAN_ID, item.spanId());
+      id(out, SPAN_TRACE_ID, item.traceId(), ids[idAt], wire, idFields, 0);
+      id(out, SPAN_SPAN_ID, item.spanId(), ids[idAt + 1], wire, idFields, 1);
       out.string(SPAN_TRACE_STATE, item.traceState());
-      Wire.id(out, SPAN_PARENT_SPAN_ID, item.parentSpanId());
+      id(out, SPAN_PARENT_SPAN_ID, item.parentSpanId(), ids[idAt + 2], wire, idFields, 2);
       out.string(SPAN_NAME, item.name());
       copy(out, wire, others, count, SPAN_NAME, SPAN_START_TIME); // kind
       out.fixed64(SPAN_START_TIME, item.timeUnixNano());
@@ -931,11 +971,20 @@ final class WireItems {
     kvs.attributes(out, LOG_ATTRIBUTES, item.attributes(), firstOriginal, originals, lineage);
     copy(out, wire, others, count, LOG_ATTRIBUTES, LOG_FLAGS); // dropped attributes count
     out.fixed32(LOG_FLAGS, (originalFlags(wire, others, count, LOG_FLAGS) & ~0xff) | (item.traceFlags() & 0xff));
-    Wire.id(out, LOG_TRACE_ID, item.traceId());
-    Wire.id(out, LOG_SPAN_ID, item.spanId());
+    id(out, LOG_TRACE_ID, item.traceId(), ids[idAt], wire, idFields, 0);
+    id(out, LOG_SPAN_ID, item.spanId(), ids[idAt + 1], wire, idFields, 1);
     out.fixed64(LOG_OBSERVED_TIME, item.observedTimeUnixNano());
     out.string(LOG_EVENT_NAME, item.name());
     copy(out, wire, others, count, LOG_EVENT_NAME, Integer.MAX_VALUE);
+  }
+
+  /** An id field: the original's bytes when the item still holds the String decoded from them. */
+  private static void id(Out out, int number, String hex, String decoded, byte[] wire, int[] idFields, int which) {
+    if (hex != null && hex == decoded && idFields[2 * which] >= 0) {
+      out.raw(wire, idFields[2 * which], idFields[2 * which + 1] - idFields[2 * which]);
+    } else {
+      Wire.id(out, number, hex);
+    }
   }
 
   private static boolean modelledSpanField(int field) {
@@ -1011,6 +1060,7 @@ final class WireItems {
   private static final class KeyValueWriter {
     private final Source source;
     int[] others = new int[24];
+    final int[] idFields = new int[6];
     private String lineage;
     private byte[] lineageField;
 

@@ -19,6 +19,9 @@ public final class Batch {
   private CompiledPipeline pipeline;
   private byte[] outcomes;
   private int stride;
+  /** The last lineage built and the item it was built for: neighbours nearly always share it. */
+  private String lastLineage;
+  private int lastLineageItem = -1;
 
   private Batch(Item[] items) {
     for (int i = 0; i < items.length; i++) {
@@ -70,6 +73,7 @@ public final class Batch {
 
   void record(int item, int stage, StageOutcome outcome) {
     outcomes[item * stride + stage] = outcome.code();
+    lastLineageItem = -1;
   }
 
   boolean recordsLineage() {
@@ -116,6 +120,11 @@ public final class Batch {
     if (outcomes == null) {
       return pipeline == null ? null : pipeline.environment() + "#" + pipeline.revision();
     }
+    int n = pipeline.stageCount();
+    if (lastLineageItem >= 0 && java.util.Arrays.equals(outcomes, lastLineageItem * n, lastLineageItem * n + n,
+        outcomes, index * n, index * n + n)) {
+      return lastLineage; // the same outcomes as the item asked about last: the same text
+    }
     StringBuilder sb = new StringBuilder(pipeline.environment()).append('#').append(pipeline.revision());
     List<Stage> stages = pipeline.stages();
     for (int s = 0; s < stages.size(); s++) {
@@ -124,7 +133,9 @@ public final class Batch {
         sb.append(' ').append(stages.get(s).coordinates()).append('=').append(o.label());
       }
     }
-    return sb.toString();
+    lastLineage = sb.toString();
+    lastLineageItem = index;
+    return lastLineage;
   }
 
   @Override

@@ -103,6 +103,18 @@ class CompiledPipelineTest {
   }
 
   @Test
+  void neighbours_with_the_same_outcomes_share_one_lineage_text_and_different_ones_get_their_own() {
+    Batch batch = Batch.of(sample(false), sample(false), sample(true), sample(false));
+    pipeline(FailurePolicy.DEAD_LETTER).run(batch);
+    String ok = "dev#7 vandal@1.0.0=modified marker@2.1.0=modified";
+    assertThat(batch.lineage(0)).isEqualTo(ok);
+    assertThat(batch.lineage(1)).isEqualTo(ok).isSameAs(batch.lineage(0));
+    assertThat(batch.lineage(2)).isEqualTo("dev#7 vandal@1.0.0=dead-lettered");
+    assertThat(batch.lineage(3)).isEqualTo(ok);
+    assertThat(batch.lineage(2)).isEqualTo("dev#7 vandal@1.0.0=dead-lettered");
+  }
+
+  @Test
   void processor_may_route_an_item_to_dead_letter_itself() {
     ProcessorRegistry registry = ProcessorRegistry.of(List.of(TestFactory.processing(
         ProcessorDescriptor.builder("gate", "1.0.0").reads("secret").build(),
