@@ -51,6 +51,11 @@ final class Envelope {
       }
     }
 
+    /** Whether the line keeps its request's output buffer alive ({@link WireLine#holdsRequestBuffer}). */
+    synchronized boolean holdsRequestBuffer() {
+      return source instanceof WireLine w && w.holdsRequestBuffer();
+    }
+
     /** A line already rendered. */
     Line(String lineage, String text) {
       this.lineage = lineage;

@@ -159,6 +159,28 @@ class WireEquivalenceTest {
     assertThat(WireItems.decode(Signal.TRACES, request)).isNull();
   }
 
+  @Test
+  void a_remembered_line_of_a_big_request_keeps_its_own_bytes_not_the_whole_request() throws Exception {
+    for (int size : new int[] {100, 1 << 20}) {
+      Span span = Span.newBuilder().setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+              13, 14, 15, 16})).setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})).setName("s")
+          .addAttributes(KeyValue.newBuilder().setKey("big").setValue(AnyValue.newBuilder().setStringValue("x".repeat(size))))
+          .build();
+      byte[] wire = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+          .addScopeSpans(ScopeSpans.newBuilder().addSpans(span).addSpans(span.toBuilder().setName("t")))).build()
+          .toByteArray();
+      Envelope e = WireItems.decode(Signal.TRACES, wire);
+      OtlpItems.rebuild(e, Batch.of(e.items), false);
+      Envelope.Line line = e.lines.get(1);
+      line.detach();
+      // A small request's buffer may stay shared (at most 100 lines are remembered); a big one's not.
+      assertThat(line.holdsRequestBuffer()).as("%d-byte attribute", size).isEqualTo(size < WireLine.MAX_SHARED_BUFFER);
+      assertThat(line.json().path("span").path("name").asText()).isEqualTo("t");
+      assertThat(line.json().path("span").path("attributes").get(0).path("value").path("stringValue").asText())
+          .hasSize(size);
+    }
+  }
+
   // ------------------------------------------------------------ enrichment
 
   private static void rebuild(Envelope e, int seed, boolean lineage) {
