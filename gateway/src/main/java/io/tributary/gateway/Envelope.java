@@ -125,6 +125,16 @@ final class Envelope {
     this.size = items.size() + passThrough.size();
   }
 
+  /** An envelope of the fast path: its {@link #source} says where items and pass-through metrics are. */
+  Envelope(Signal signal, List<Item> items, int passThrough, long rejected, String rejectionMessage) {
+    this.signal = signal;
+    this.items = items;
+    this.passThrough = List.of();
+    this.rejected = rejected;
+    this.rejectionMessage = rejectionMessage;
+    this.size = items.size() + passThrough;
+  }
+
   /**
    * Drops what only enrichment needed: the items, where they came from (the request's bytes), and the
    * request as a message when it is also encoded ({@link #request()} decodes it again if a dead

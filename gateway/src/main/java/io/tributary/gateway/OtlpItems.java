@@ -526,11 +526,14 @@ final class OtlpItems {
     return line;
   }
 
-  /** The line of a span or log record under {@code resource} and {@code scope} (see {@link WireLine}). */
+  /**
+   * The line of a span, log record or data point (of {@code metric}, without its points) under
+   * {@code resource} and {@code scope} (see {@link WireLine}).
+   */
   static ObjectNode line(Signal signal, Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
-      String scopeSchemaUrl, Message record) {
+      String scopeSchemaUrl, Message record, Metric metric) {
     return line(signal, new Applied(new ResourceKey(resource, resourceSchemaUrl),
-        new ScopeKey(scope, scopeSchemaUrl), record, null, 0));
+        new ScopeKey(scope, scopeSchemaUrl), record, metric, 0));
   }
 
   /** One enriched item as a JSONL line: signal, resource, scope and the item in OTLP/JSON. */

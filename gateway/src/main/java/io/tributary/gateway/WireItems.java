@@ -22,9 +22,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The fast path for spans and log records that come as protobuf: items straight from the
- * request's bytes, and the enriched request written from those bytes — with no protobuf-java
- * message per span, attribute or value in between.
+ * The fast path for spans, log records and metrics that come as protobuf: items straight from
+ * the request's bytes, and the enriched request written from those bytes — with no protobuf-java
+ * message per span, attribute or value in between. Gauge and sum data points are items; other
+ * metrics (histograms, summaries) pass through as they came, as in {@link OtlpItems}.
  *
  * <p>Decoding reads only what {@link Item} models and validates the rest as protobuf-java would
  * ({@link Wire.Schema}); anything unusual (malformed bytes, groups, a known field with another wire
@@ -77,6 +78,19 @@ final class WireItems {
   private static final int LOG_OBSERVED_TIME = 11;
   private static final int LOG_EVENT_NAME = 12;
 
+  // Metric, Gauge / Sum, NumberDataPoint.
+  private static final int METRIC_NAME = 1;
+  private static final int METRIC_GAUGE = 5;
+  private static final int METRIC_SUM = 7;
+  private static final int DATA_POINTS = 1;
+  private static final int POINT_TIME = 3;
+  private static final int POINT_ATTRIBUTES = 7;
+
+  /** Whether {@code field} of a Metric is one of its data fields (the {@code data} oneof). */
+  private static boolean isMetricData(int field) {
+    return field == METRIC_GAUGE || field == METRIC_SUM || field == 9 || field == 10 || field == 11;
+  }
+
   // KeyValue and AnyValue.
   private static final int KV_KEY = 1;
   private static final int KV_VALUE = 2;
@@ -91,8 +105,14 @@ final class WireItems {
   private static final Schema SCOPE = Schema.of(InstrumentationScope.getDescriptor());
   private static final Schema ANY_VALUE = Schema.of(AnyValue.getDescriptor());
   private static final Schema KEY_VALUE = Schema.of(KeyValue.getDescriptor());
+  private static final Schema METRIC = Schema.of(io.opentelemetry.proto.metrics.v1.Metric.getDescriptor());
+  private static final Schema GAUGE = Schema.of(io.opentelemetry.proto.metrics.v1.Gauge.getDescriptor());
+  private static final Schema SUM = Schema.of(io.opentelemetry.proto.metrics.v1.Sum.getDescriptor());
+  private static final Schema NUMBER_DATA_POINT = Schema.of(io.opentelemetry.proto.metrics.v1.NumberDataPoint.getDescriptor());
   private static final Schema TRACE_REQUEST = Schema.of(ExportTraceServiceRequest.getDescriptor());
   private static final Schema LOGS_REQUEST = Schema.of(ExportLogsServiceRequest.getDescriptor());
+  private static final Schema METRICS_REQUEST = Schema.of(
+      io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.getDescriptor());
 
   /** Attribute keys, and short values, names and versions, as they recur across requests. */
   private static final Wire.Strings STRINGS = new Wire.Strings(8192);
@@ -188,6 +208,7 @@ final class WireItems {
     final String version;
     /** For scopes: the index of their resource. */
     final int resource;
+
     /** The encoding last written for it, and what it was written from. */
     byte[] written;
     String writtenSchemaUrl;
@@ -238,6 +259,24 @@ final class WireItems {
       ids[3 * item + 2] = parentSpanId;
     }
 
+    /** Itemized metrics: [offset, length, data field, data offset, data length] of each. */
+    final List<int[]> metrics = new ArrayList<>();
+    /** Per item (data points only): the index of its metric in {@link #metrics}. */
+    int[] metricOf = new int[0];
+    /** Metrics passed through as they came: [scope index, offset, length] of each. */
+    final List<int[]> passThrough = new ArrayList<>();
+
+    void metricOf(int item, int metric) {
+      if (item >= metricOf.length) {
+        metricOf = Arrays.copyOf(metricOf, Math.max(128, metricOf.length * 2));
+      }
+      metricOf[item] = metric;
+    }
+
+    void passThrough(int scope, int offset, int length) {
+      passThrough.add(new int[] {scope, offset, length});
+    }
+
     void record(int item, int offset, int length, int scope, int firstOriginal, int count) {
       int at = 5 * item;
       if (at + 5 > records.length) {
@@ -252,14 +291,11 @@ final class WireItems {
   }
 
   /**
-   * The items of a protobuf export request of spans or log records, or null when the request is
-   * not for the fast path (another signal, or bytes that are unusual or malformed: protobuf-java
-   * then decides).
+   * The items of a protobuf export request (spans, log records, gauge and sum data points), or
+   * null when the request is not for the fast path (bytes that are unusual or malformed:
+   * protobuf-java then decides).
    */
   static Envelope decode(Signal signal, byte[] wire) {
-    if (signal == Signal.METRICS) {
-      return null;
-    }
     try {
       return new Decoder(signal, wire).run();
     } catch (Wire.Unusual | InvalidProtocolBufferException e) {
@@ -291,10 +327,11 @@ final class WireItems {
           resourceGroup(r.pos, n);
           r.pos += n;
         } else {
-          skipValidated(r, tag, signal == Signal.TRACES ? TRACE_REQUEST : LOGS_REQUEST, 1);
+          skipValidated(r, tag, signal == Signal.TRACES ? TRACE_REQUEST : signal == Signal.LOGS ? LOGS_REQUEST
+              : METRICS_REQUEST, 1);
         }
       }
-      Envelope e = new Envelope(signal, items, null, List.of(), rejected, why.toString());
+      Envelope e = new Envelope(signal, items, source.passThrough.size(), rejected, why.toString());
       e.source = source;
       return e;
     }
@@ -391,7 +428,7 @@ final class WireItems {
           r.skip(tag);
         }
       }
-      Item template = signal == Signal.TRACES ? Item.span() : Item.log();
+      Item template = signal == Signal.TRACES ? Item.span() : signal == Signal.LOGS ? Item.log() : Item.metricPoint();
       template.resource().putAll(resource);
       String name = "";
       String version = "";
@@ -428,8 +465,10 @@ final class WireItems {
           int n = r.length();
           if (signal == Signal.TRACES) {
             span(template, r.pos, n, scopeIndex);
-          } else {
+          } else if (signal == Signal.LOGS) {
             logRecord(template, r.pos, n, scopeIndex);
+          } else {
+            metric(template, r.pos, n, scopeIndex);
           }
           r.pos += n;
         } else {
@@ -712,6 +751,88 @@ final class WireItems {
       r.pos += n;
     }
 
+    /**
+     * A Metric: a gauge's or sum's data points become items; any other metric (histograms,
+     * summaries, none) passes through as it came, as in {@link OtlpItems}.
+     */
+    private void metric(Item template, int offset, int length, int scopeIndex) throws InvalidProtocolBufferException {
+      String name = "";
+      int dataField = 0;
+      int dataAt = -1;
+      int dataLength = 0;
+      Reader r = new Reader(b, offset, offset + length);
+      while (r.more()) {
+        int tag = r.tag();
+        int field = tag >>> 3;
+        if (field == METRIC_NAME) {
+          expect(tag & 7, Wire.LEN);
+          name = r.string(STRINGS);
+        } else if (isMetricData(field) && (tag & 7) == Wire.LEN) {
+          if (dataField != 0) {
+            throw Wire.unusual(); // two data fields: protobuf keeps the last or merges them
+          }
+          dataField = field;
+          dataLength = r.length();
+          dataAt = r.pos;
+          if (field != METRIC_GAUGE && field != METRIC_SUM) {
+            Schema.validateField(METRIC, field, b, dataAt, dataLength, 4);
+          }
+          r.pos += dataLength;
+        } else if (isMetricData(field)) {
+          throw Wire.unusual();
+        } else {
+          skipValidated(r, tag, METRIC, 4);
+        }
+      }
+      if (dataField != METRIC_GAUGE && dataField != METRIC_SUM) {
+        source.passThrough(scopeIndex, offset, length);
+        return;
+      }
+      int metricIndex = source.metrics.size();
+      source.metrics.add(new int[] {offset, length, dataField, dataAt, dataLength});
+      Reader d = new Reader(b, dataAt, dataAt + dataLength);
+      while (d.more()) {
+        int tag = d.tag();
+        if (tag >>> 3 == DATA_POINTS && (tag & 7) == Wire.LEN) {
+          int n = d.length();
+          point(template, name, d.pos, n, scopeIndex, metricIndex);
+          d.pos += n;
+        } else if (tag >>> 3 == DATA_POINTS) {
+          throw Wire.unusual();
+        } else {
+          skipValidated(d, tag, dataField == METRIC_GAUGE ? GAUGE : SUM, 5);
+        }
+      }
+    }
+
+    private void point(Item template, String name, int offset, int length, int scopeIndex, int metricIndex)
+        throws InvalidProtocolBufferException {
+      Item item = template.copy();
+      int first = source.originals.size;
+      long time = 0;
+      Reader r = new Reader(b, offset, offset + length);
+      while (r.more()) {
+        int tag = r.tag();
+        int field = tag >>> 3;
+        if (field == POINT_TIME) {
+          expect(tag & 7, Wire.FIXED64);
+          time = r.fixed64();
+        } else if (field == POINT_ATTRIBUTES) {
+          expect(tag & 7, Wire.LEN);
+          int n = r.length();
+          keyValue(item.attributes(), r.pos, n, 6);
+          r.pos += n;
+        } else {
+          skipValidated(r, tag, NUMBER_DATA_POINT, 6);
+        }
+      }
+      item.name(name).timeUnixNano(time);
+      source.ids(items.size(), null, null, null);
+      source.metricOf(items.size(), metricIndex);
+      source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
+      items.add(item);
+    }
+
     private String checkIds(int traceAt, int traceLength, int spanAt, int spanLength, boolean required) {
       if (required && traceLength == 0) {
         return "trace id missing";
@@ -776,6 +897,7 @@ final class WireItems {
     List<Envelope.Line> lines = new ArrayList<>(items.size());
     List<Envelope.DeadLetter> dead = new ArrayList<>();
     KeyValueWriter kvs = new KeyValueWriter(source);
+    MetricWriter metricNames = new MetricWriter(source);
     int delivered = 0;
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
@@ -786,12 +908,18 @@ final class WireItems {
       byte[] scopeBytes = scope(scope, resource, item, wire, kvs);
       String lineage = batch.lineage(i);
       String lineageValue = lineageAttribute ? lineage : null;
+      boolean metrics = envelope.signal == Signal.METRICS;
+      if (metrics) {
+        lineageValue = null; // a lineage attribute on metric points would split every series per revision
+      }
+      int nameIndex = metrics ? metricNames.index(item.name()) : -1;
+      byte[] skeleton = metrics ? metricNames.skeleton(source, source.metricOf[i], nameIndex) : null;
       if (item.deadLetterReason() != null) {
         Out one = new Out(source.records[at + 1] + 64);
         write(envelope.signal, one, item, wire, source.records[at], source.records[at + 1], source.records[at + 3],
             source.records[at + 4], lineageValue, kvs, source.ids, 3 * i);
         com.fasterxml.jackson.databind.node.ObjectNode json = WireLine.render(envelope.signal, resourceBytes,
-            resource.schemaUrl, scopeBytes, scope.writtenSchemaUrl, one.bytes(), 0, one.size());
+            resource.schemaUrl, scopeBytes, scope.writtenSchemaUrl, one.bytes(), 0, one.size(), skeleton);
         json.put("lineage", lineage);
         dead.add(new Envelope.DeadLetter(json, item.deadLetterReason()));
         continue;
@@ -805,19 +933,39 @@ final class WireItems {
         sk = new Key(scopeBytes, scope.writtenSchemaUrl); // the same scope bytes under another schema URL
       }
       groups.computeIfAbsent(rk, k -> new LinkedHashMap<>()).computeIfAbsent(sk, k -> new ArrayList<>())
-          .add(new int[] {start, records.size() - start});
+          .add(metrics ? new int[] {start, records.size() - start, source.metricOf[i], nameIndex}
+              : new int[] {start, records.size() - start});
       lines.add(new Envelope.Line(lineage, new WireLine(envelope.signal, resourceBytes, resource.schemaUrl, scopeBytes,
-          scope.writtenSchemaUrl, records, start, records.size() - start)));
+          scope.writtenSchemaUrl, records, start, records.size() - start, skeleton)));
+      delivered++;
+    }
+    // Metrics passed through whole go after the items, under their resource and scope exactly as
+    // they came (not enriched: duplicate keys and all).
+    for (int[] p : source.passThrough) {
+      Part scope = source.scopes.get(p[0]);
+      Part resource = source.resources.get(scope.resource);
+      Key rk = new Key(original(resource, wire), resource.schemaUrl);
+      Key sk = new Key(original(scope, wire), scope.schemaUrl);
+      groups.computeIfAbsent(rk, k -> new LinkedHashMap<>()).computeIfAbsent(sk, k -> new ArrayList<>())
+          .add(new int[] {p[1], p[2], -1, -1});
       delivered++;
     }
     if (delivered == 0) {
       envelope.request = envelope.signal.newRequestBuilder().build();
+    } else if (envelope.signal == Signal.METRICS) {
+      Out metricsOut = new Out(records.size() + 256 * (source.metrics.size() + source.passThrough.size()) + 64);
+      envelope.encoded = request(metricNames.assemble(groups, records, source, metricsOut), metricsOut);
     } else {
       envelope.encoded = request(groups, records);
     }
     envelope.lines = lines;
     envelope.deadLetters = dead;
     envelope.delivered = delivered;
+  }
+
+  /** A resource's or scope's bytes as they came (none when the request had none). */
+  private static byte[] original(Part part, byte[] wire) {
+    return part.offset < 0 ? new byte[0] : Arrays.copyOfRange(wire, part.offset, part.offset + part.length);
   }
 
   /** A resource's or scope's encoding with its schema URL, equal by content. */
@@ -896,7 +1044,7 @@ final class WireItems {
     }
   }
 
-  /** Writes one enriched span or log record: modelled fields from the item, the rest as it came. */
+  /** Writes one enriched span, log record or data point: modelled fields from the item, the rest as it came. */
   private static void write(Signal signal, Out out, Item item, byte[] wire, int offset, int length,
       int firstOriginal, int originals, String lineage, KeyValueWriter kvs, String[] ids, int idAt) {
     // Where the original's fields are, other than the ones the item models; and its ids.
@@ -914,7 +1062,8 @@ final class WireItems {
       int tag = r.tag();
       int field = tag >>> 3;
       r.skip(tag);
-      if (traces ? modelledSpanField(field) : modelledLogField(field)) {
+      if (signal == Signal.METRICS ? field == POINT_TIME || field == POINT_ATTRIBUTES
+          : traces ? modelledSpanField(field) : modelledLogField(field)) {
         if (!traces && field == LOG_BODY) {
           bodyStart = start;
           bodyEnd = r.pos;
@@ -933,6 +1082,15 @@ final class WireItems {
       others[count++] = field;
       others[count++] = start;
       others[count++] = r.pos - start;
+    }
+    if (signal == Signal.METRICS) {
+      // NumberDataPoint: start time (2), time (3), value and exemplars (4-6), attributes (7), flags, unknown.
+      copy(out, wire, others, count, 0, POINT_TIME);
+      out.fixed64(POINT_TIME, item.timeUnixNano());
+      copy(out, wire, others, count, POINT_TIME, POINT_ATTRIBUTES);
+      kvs.attributes(out, POINT_ATTRIBUTES, item.attributes(), firstOriginal, originals, null);
+      copy(out, wire, others, count, POINT_ATTRIBUTES, Integer.MAX_VALUE);
+      return;
     }
     if (traces) {
       id(out, SPAN_TRACE_ID, item.traceId(), ids[idAt], wire, idFields, 0);
@@ -1053,6 +1211,125 @@ final class WireItems {
       return AnyValue.parseFrom(java.nio.ByteBuffer.wrap(wire, at, n));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a value the decoder accepted does not parse", e);
+    }
+  }
+
+  /**
+   * Metrics around the data points written for them: one Metric per original metric and item
+   * name (as {@link OtlpItems} regroups them), each with the original's other fields.
+   */
+  private static final class MetricWriter {
+    private final Source source;
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, Integer> nameIndex = new java.util.HashMap<>();
+    private final Map<Long, byte[]> skeletons = new java.util.HashMap<>();
+
+    MetricWriter(Source source) {
+      this.source = source;
+    }
+
+    int index(String name) {
+      String n = nullToEmpty(name);
+      Integer i = nameIndex.get(n);
+      if (i == null) {
+        i = names.size();
+        names.add(n);
+        nameIndex.put(n, i);
+      }
+      return i;
+    }
+
+    /** The metric without data points, named {@code names[name]}: what an item's JSON line shows. */
+    byte[] skeleton(Source source, int metric, int name) {
+      return skeletons.computeIfAbsent(((long) metric << 32) | name, k -> {
+        Out out = new Out(source.metrics.get(metric)[1] + 32);
+        write(out, metric, name, List.of(), null);
+        return out.bytes();
+      });
+    }
+
+    /**
+     * The groups with every scope's list turned into metrics written to {@code out}: first the
+     * metrics passed through, then one per (original metric, name) with its points.
+     */
+    Map<Key, Map<Key, List<int[]>>> assemble(Map<Key, Map<Key, List<int[]>>> groups, Out records, Source source,
+        Out out) {
+      Map<Key, Map<Key, List<int[]>>> assembled = new LinkedHashMap<>();
+      groups.forEach((rk, scopes) -> {
+        Map<Key, List<int[]>> scopesOut = new LinkedHashMap<>();
+        assembled.put(rk, scopesOut);
+        scopes.forEach((sk, entries) -> {
+          List<int[]> metrics = new ArrayList<>();
+          Map<Long, List<int[]>> byMetric = new LinkedHashMap<>();
+          for (int[] e : entries) {
+            if (e[2] < 0) {
+              int start = out.size();
+              out.raw(source.wire, e[0], e[1]);
+              metrics.add(new int[] {start, e[1]});
+            } else {
+              byMetric.computeIfAbsent(((long) e[2] << 32) | e[3], k -> new ArrayList<>()).add(e);
+            }
+          }
+          byMetric.forEach((key, points) -> {
+            int start = out.size();
+            write(out, (int) (key >>> 32), (int) (long) key, points, records);
+            metrics.add(new int[] {start, out.size() - start});
+          });
+          scopesOut.put(sk, metrics);
+        });
+      });
+      return assembled;
+    }
+
+    /** Writes metric {@code metric} named {@code names[name]} with {@code points} (ranges in records). */
+    private void write(Out out, int metric, int name, List<int[]> points, Out records) {
+      int[] m = source.metrics.get(metric);
+      byte[] wire = source.wire;
+      int offset = m[0];
+      int end = m[0] + m[1];
+      int dataField = m[2];
+      // The data message: the points, then the Gauge's or Sum's other fields as they came.
+      int dataSize = 0;
+      for (int[] p : points) {
+        dataSize += Wire.fieldSize(DATA_POINTS, p[1]);
+      }
+      Reader d = new Reader(wire, m[3], m[3] + m[4]);
+      while (d.more()) {
+        int start = d.pos;
+        int tag = d.tag();
+        d.skip(tag);
+        if (tag >>> 3 != DATA_POINTS) {
+          dataSize += d.pos - start;
+        }
+      }
+      out.string(METRIC_NAME, names.get(name));
+      Reader r = new Reader(wire, offset, end);
+      while (r.more()) {
+        int start = r.pos;
+        int tag = r.tag();
+        int field = tag >>> 3;
+        r.skip(tag);
+        if (field == METRIC_NAME) {
+          continue;
+        }
+        if (field != dataField) {
+          out.raw(wire, start, r.pos - start);
+          continue;
+        }
+        out.header(dataField, dataSize);
+        for (int[] p : points) {
+          out.lengthDelimited(DATA_POINTS, records.buffer, p[0], p[1]);
+        }
+        d = new Reader(wire, m[3], m[3] + m[4]);
+        while (d.more()) {
+          int s = d.pos;
+          int t = d.tag();
+          d.skip(t);
+          if (t >>> 3 != DATA_POINTS) {
+            out.raw(wire, s, d.pos - s);
+          }
+        }
+      }
     }
   }
 

@@ -5,6 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.Arrays;
@@ -25,9 +27,11 @@ final class WireLine implements Supplier<ObjectNode> {
   private byte[] record;
   private int offset;
   private final int length;
+  /** For a data point: its metric without points (null for spans and log records). */
+  private final byte[] metric;
 
   WireLine(Signal signal, byte[] resource, String resourceSchemaUrl, byte[] scope, String scopeSchemaUrl,
-      Wire.Out records, int offset, int length) {
+      Wire.Out records, int offset, int length, byte[] metric) {
     this.signal = signal;
     this.resource = resource;
     this.resourceSchemaUrl = resourceSchemaUrl;
@@ -36,6 +40,7 @@ final class WireLine implements Supplier<ObjectNode> {
     this.records = records;
     this.offset = offset;
     this.length = length;
+    this.metric = metric;
   }
 
   /**
@@ -65,17 +70,21 @@ final class WireLine implements Supplier<ObjectNode> {
   @Override
   public synchronized ObjectNode get() {
     byte[] bytes = records != null ? records.buffer : record;
-    return render(signal, resource, resourceSchemaUrl, scope, scopeSchemaUrl, bytes, offset, length);
+    return render(signal, resource, resourceSchemaUrl, scope, scopeSchemaUrl, bytes, offset, length, metric);
   }
 
-  /** The line of one span or log record written to {@code [offset, offset + length)} of {@code bytes}. */
+  /**
+   * The line of one span, log record or data point (of {@code metric}, its metric without
+   * points) written to {@code [offset, offset + length)} of {@code bytes}.
+   */
   static ObjectNode render(Signal signal, byte[] resource, String resourceSchemaUrl, byte[] scope,
-      String scopeSchemaUrl, byte[] bytes, int offset, int length) {
+      String scopeSchemaUrl, byte[] bytes, int offset, int length, byte[] metric) {
     try {
       java.nio.ByteBuffer record = java.nio.ByteBuffer.wrap(bytes, offset, length);
-      Message message = signal == Signal.TRACES ? Span.parseFrom(record) : LogRecord.parseFrom(record);
+      Message message = signal == Signal.TRACES ? Span.parseFrom(record) : signal == Signal.LOGS
+          ? LogRecord.parseFrom(record) : NumberDataPoint.parseFrom(record);
       return OtlpItems.line(signal, Resource.parseFrom(resource), resourceSchemaUrl,
-          InstrumentationScope.parseFrom(scope), scopeSchemaUrl, message);
+          InstrumentationScope.parseFrom(scope), scopeSchemaUrl, message, metric == null ? null : Metric.parseFrom(metric));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("the gateway wrote an item that does not parse", e);
     }

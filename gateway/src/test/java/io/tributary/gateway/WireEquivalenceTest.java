@@ -17,7 +17,14 @@ import io.opentelemetry.proto.common.v1.KeyValueList;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Exemplar;
 import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.metrics.v1.Summary;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
@@ -45,8 +52,8 @@ import org.junit.jupiter.api.Test;
  * keys, events, links, dropped counts, unknown fields at every level, empty, huge and non-ASCII
  * values, ids a span is rejected for, and a random enrichment of each item. Whatever the fast path
  * decodes must decode to the same items and encode to the same request, lines and dead letters;
- * whatever it leaves alone (malformed or unusual bytes, metrics) goes to protobuf-java, which then
- * answers — so a malformed request gets the reference's 400.
+ * whatever it leaves alone (malformed or unusual bytes) goes to protobuf-java, which then answers
+ * — so a malformed request gets the reference's 400.
  */
 class WireEquivalenceTest {
 
@@ -59,6 +66,7 @@ class WireEquivalenceTest {
   @Test
   void ten_thousand_seeded_requests_of_all_three_signals_decode_and_encode_as_protobuf_java_does() throws Exception {
     int fast = 0;
+    int[] fastBySignal = new int[3];
     int fastItems = 0;
     int malformed = 0;
     for (int seed = 0; seed < 10_000; seed++) {
@@ -82,15 +90,12 @@ class WireEquivalenceTest {
         assertThat(byWire).as("seed %d: bytes protobuf-java refuses are left to it", seed).isNull();
         continue;
       }
-      if (signal == Signal.METRICS) {
-        assertThat(byWire).as("metrics take the reference path").isNull();
-        continue;
-      }
       if (byWire == null) {
         assertThat(mutated).as("seed %d: a request protobuf-java wrote is for the fast path", seed).isTrue();
         continue;
       }
       fast++;
+      fastBySignal[signal.ordinal()]++;
       Envelope byReference = OtlpItems.toItems(signal, reference);
       assertThat(byWire.rejected).as("seed %d", seed).isEqualTo(byReference.rejected);
       assertThat(byWire.rejectionMessage).isEqualTo(byReference.rejectionMessage);
@@ -118,6 +123,9 @@ class WireEquivalenceTest {
     // The test is about the fast path: most requests took it, with many items, and the
     // mutations produced enough malformed requests to matter.
     assertThat(fast).isGreaterThan(5_000);
+    for (Signal signal : Signal.values()) {
+      assertThat(fastBySignal[signal.ordinal()]).as("%s requests on the fast path", signal).isGreaterThan(2_000);
+    }
     assertThat(fastItems).isGreaterThan(50_000);
     assertThat(malformed).isGreaterThan(300);
   }
@@ -310,20 +318,75 @@ class WireEquivalenceTest {
       }
       default: {
         ExportMetricsServiceRequest.Builder b = ExportMetricsServiceRequest.newBuilder();
-        ResourceMetrics.Builder rm = b.addResourceMetricsBuilder().setResource(resource(r));
-        ScopeMetrics.Builder sm = rm.addScopeMetricsBuilder().setScope(scope(r));
-        int metrics = 1 + r.nextInt(4);
-        for (int m = 0; m < metrics; m++) {
-          Gauge.Builder gauge = Gauge.newBuilder();
-          for (int p = 0; p < 1 + r.nextInt(4); p++) {
-            gauge.addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(r.nextLong()).setAsDouble(r.nextDouble())
-                .addAllAttributes(attributes(r, 3)));
+        int groups = 1 + r.nextInt(2);
+        for (int g = 0; g < groups; g++) {
+          ResourceMetrics.Builder rm = b.addResourceMetricsBuilder();
+          if (r.nextInt(8) != 0) {
+            rm.setResource(resource(r));
           }
-          sm.addMetrics(Metric.newBuilder().setName("m" + m).setUnit("ms").setGauge(gauge));
+          rm.setSchemaUrl(r.nextBoolean() ? "" : "https://opentelemetry.io/schemas/1.26.0");
+          for (int s = 1 + r.nextInt(2); s > 0; s--) {
+            ScopeMetrics.Builder sm = rm.addScopeMetricsBuilder();
+            if (r.nextInt(8) != 0) {
+              sm.setScope(scope(r));
+            }
+            sm.setSchemaUrl(r.nextBoolean() ? "" : "https://example.com/s");
+            for (int m = r.nextInt(6); m > 0; m--) {
+              sm.addMetrics(metric(r));
+            }
+          }
         }
         return b.build();
       }
     }
+  }
+
+  /** Gauges and sums (itemized), histograms, summaries and empty metrics (passed through). */
+  private static Metric metric(SplittableRandom r) {
+    Metric.Builder m = Metric.newBuilder().setName(r.nextInt(3) == 0 ? "" : "http.server.duration." + r.nextInt(3))
+        .setDescription(r.nextBoolean() ? "" : "käse ✓").setUnit(r.nextBoolean() ? "" : "ms");
+    if (r.nextInt(5) == 0) {
+      m.addMetadata(KeyValue.newBuilder().setKey("meta").setValue(value(r, 0)));
+    }
+    List<NumberDataPoint> points = new ArrayList<>();
+    for (int p = r.nextInt(5); p > 0; p--) {
+      NumberDataPoint.Builder point = NumberDataPoint.newBuilder().setTimeUnixNano(r.nextLong())
+          .setStartTimeUnixNano(r.nextLong()).addAllAttributes(attributes(r, 4)).setFlags(r.nextInt(2));
+      if (r.nextBoolean()) {
+        point.setAsDouble(r.nextDouble());
+      } else {
+        point.setAsInt(r.nextLong());
+      }
+      if (r.nextInt(4) == 0) {
+        point.addExemplars(Exemplar.newBuilder().setTimeUnixNano(r.nextLong()).setAsDouble(1.5)
+            .setTraceId(id(r, 16)).addFilteredAttributes(KeyValue.newBuilder().setKey("k").setValue(value(r, 0))));
+      }
+      if (r.nextInt(10) == 0) {
+        point.setUnknownFields(unknown(r));
+      }
+      points.add(point.build());
+    }
+    switch (r.nextInt(7)) {
+      case 0: case 1: case 2:
+        m.setGauge(Gauge.newBuilder().addAllDataPoints(points));
+        break;
+      case 3: case 4:
+        m.setSum(Sum.newBuilder().addAllDataPoints(points).setIsMonotonic(r.nextBoolean())
+            .setAggregationTemporality(AggregationTemporality.forNumber(r.nextInt(3))));
+        break;
+      case 5:
+        m.setHistogram(Histogram.newBuilder().addDataPoints(HistogramDataPoint.newBuilder().setCount(3).setSum(4.5)
+            .addAllBucketCounts(List.of(1L, 2L)).addExplicitBounds(2.0).addAllAttributes(attributes(r, 2))));
+        break;
+      default:
+        if (r.nextBoolean()) {
+          m.setSummary(Summary.newBuilder().addDataPoints(SummaryDataPoint.newBuilder().setCount(2).setSum(1)));
+        } // else: no data at all
+    }
+    if (r.nextInt(10) == 0) {
+      m.setUnknownFields(unknown(r));
+    }
+    return m.build();
   }
 
   private static Resource resource(SplittableRandom r) {
