@@ -218,6 +218,49 @@ class OtlpReceiverTest {
   }
 
   @Test
+  void damaged_protobuf_gets_the_answer_protobuf_java_gives_it_whichever_path_reads_it() throws Exception {
+    start(100_000);
+    LogRecord log = LogRecord.newBuilder().setSeverityText("INFO").setTimeUnixNano(7)
+        .setBody(AnyValue.newBuilder().setStringValue("käse ✓ for ada@example.com"))
+        .addAttributes(AnyValues.keyValue("thread.name", "main")).build();
+    Metric gauge = Metric.newBuilder().setName("queue.depth").setGauge(Gauge.newBuilder().addDataPoints(
+        NumberDataPoint.newBuilder().setTimeUnixNano(5).setAsInt(3).addAttributes(AnyValues.keyValue("q", "a")))).build();
+    byte[][] bodies = {
+        traces(span("a"), span("b")).toByteArray(),
+        ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(
+            ScopeLogs.newBuilder().addLogRecords(log).addLogRecords(log))).build().toByteArray(),
+        ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder().addScopeMetrics(
+            ScopeMetrics.newBuilder().addMetrics(gauge))).build().toByteArray()};
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    int refused = 0;
+    for (int i = 0; i < 300; i++) {
+      Signal signal = Signal.values()[i % 3];
+      byte[] body = bodies[i % 3].clone();
+      if (random.nextBoolean()) {
+        body = java.util.Arrays.copyOf(body, random.nextInt(body.length));
+      } else {
+        body[random.nextInt(body.length)] ^= (byte) (1 << random.nextInt(8));
+      }
+      String reference;
+      try {
+        signal.parseRequest(body);
+        reference = null;
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        reference = "Undecodable " + signal.label() + " request: " + e.getMessage();
+      }
+      HttpResponse<byte[]> answer = post(signal.path(), "application/x-protobuf", null, body);
+      if (reference == null) {
+        assertThat(answer.statusCode()).as("%s #%d, which protobuf-java reads", signal, i).isEqualTo(200);
+      } else {
+        refused++;
+        assertThat(answer.statusCode()).as("%s #%d, which protobuf-java refuses", signal, i).isEqualTo(400);
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains(reference);
+      }
+    }
+    assertThat(refused).isGreaterThan(100);
+  }
+
+  @Test
   void strings_that_are_not_valid_unicode_are_refused_with_400_in_either_encoding() throws Exception {
     start(100);
     // JSON can spell an unpaired surrogate as an escape; protobuf can carry the bytes of one
