@@ -87,7 +87,7 @@ final class AnyValues {
    * key-value of the same key held (the one in its place, else the last with its key) is that
    * original key-value, unknown fields and all: a scalar, bytes or array of scalars of the same
    * type and value, or the JSON text of a complex value. Everything changed is written afresh.
-   * {@link WireItems} follows the same rule on the wire.
+   * {@link WireWriter} follows the same rule on the wire.
    */
   static List<KeyValue> keyValues(Attributes attributes, List<KeyValue> original) {
     Map<String, KeyValue> last = null;

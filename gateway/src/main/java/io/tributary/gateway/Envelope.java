@@ -95,10 +95,10 @@ final class Envelope {
   List<PassThrough> passThrough;
   final long rejected;
   /**
-   * Where the items came from when the fast path decoded the request ({@link WireItems}): its
+   * Where the items came from when the fast path decoded the request ({@link WireDecoder}): its
    * bytes and each item's place in them; null for the reference path, which has {@link #origins}.
    */
-  WireItems.Source source;
+  WireSource source;
   /** Items plus pass-through data points, counted when the request came in. */
   private final int size;
   final String rejectionMessage;

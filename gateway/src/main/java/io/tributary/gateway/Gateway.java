@@ -581,7 +581,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Whether requests may take the fast path ({@link WireItems}): when no exporter writes every
+   * Whether requests may take the fast path ({@link WireDecoder}): when no exporter writes every
    * item's JSON line, which the reference path renders more cheaply from its messages.
    */
   boolean encodesFromWire() {

@@ -197,12 +197,12 @@ final class OtlpItems {
   /**
    * Applies the enriched items of {@code batch} (which ran {@code envelope.items}) and fills in the
    * envelope's request (or its encoding), lines and dead letters. Envelopes the fast path decoded
-   * ({@link WireItems}) are written from their bytes; the others are applied to copies of their
+   * ({@link WireDecoder}, {@link WireWriter}) are written from their bytes; the others are applied to copies of their
    * original messages.
    */
   static void rebuild(Envelope envelope, Batch batch, boolean lineageAttribute) {
     if (envelope.source != null) {
-      WireItems.rebuild(envelope, batch, lineageAttribute);
+      WireWriter.rebuild(envelope, batch, lineageAttribute);
       return;
     }
     Map<ResourceKey, Map<ScopeKey, List<Object>>> groups = new LinkedHashMap<>();
@@ -567,11 +567,11 @@ final class OtlpItems {
     }
   }
 
-  private static String emptyToNull(String s) {
+  static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private static String nullToEmpty(String s) {
+  static String nullToEmpty(String s) {
     return s == null ? "" : s;
   }
 }

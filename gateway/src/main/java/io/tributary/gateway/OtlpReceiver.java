@@ -161,7 +161,7 @@ public final class OtlpReceiver implements AutoCloseable {
       askToRetry(ctx, json, early);
       return;
     }
-    Envelope envelope = json || !gateway.encodesFromWire() ? null : WireItems.decode(signal, body);
+    Envelope envelope = json || !gateway.encodesFromWire() ? null : WireDecoder.decode(signal, body);
     if (envelope == null) {
       // The reference path: JSON, metrics, line-writing exporters, and whatever the fast path
       // leaves to protobuf-java (which then also answers malformed bytes).

@@ -28,7 +28,7 @@ public final class TraceCodec {
    * @throws InvalidProtocolBufferException for bytes that are not such a request
    */
   public static Decoded decode(byte[] protobuf, boolean keepWire) throws InvalidProtocolBufferException {
-    Envelope fast = keepWire ? WireItems.decode(Signal.TRACES, protobuf) : null;
+    Envelope fast = keepWire ? WireDecoder.decode(Signal.TRACES, protobuf) : null;
     return new Decoded(fast != null ? fast : OtlpItems.toItems(Signal.TRACES, Signal.TRACES.parseRequest(protobuf)));
   }
 

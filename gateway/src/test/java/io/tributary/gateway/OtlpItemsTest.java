@@ -164,7 +164,7 @@ class OtlpItemsTest {
   }
 
   private static Envelope enrich(ExportTraceServiceRequest request, byte[] wire, Consumer<Item> enrichment) {
-    Envelope e = wire == null ? OtlpItems.toItems(Signal.TRACES, request) : WireItems.decode(Signal.TRACES, wire);
+    Envelope e = wire == null ? OtlpItems.toItems(Signal.TRACES, request) : WireDecoder.decode(Signal.TRACES, wire);
     e.items.forEach(enrichment);
     CompiledPipeline empty = PipelineCompiler.builder(ProcessorRegistry.of(List.of())).build()
         .compile("dev", 7, PipelineSpec.empty());
@@ -215,13 +215,13 @@ class OtlpItemsTest {
   void unchanged_spans_keep_their_bytes_and_malformed_bytes_are_left_to_protobuf() {
     ExportTraceServiceRequest request = varied(new SplittableRandom(3), 4);
     byte[] wire = request.toByteArray();
-    Envelope untouched = WireItems.decode(Signal.TRACES, wire);
+    Envelope untouched = WireDecoder.decode(Signal.TRACES, wire);
     OtlpItems.rebuild(untouched, Batch.of(untouched.items), false);
     // Without enrichment and lineage the request comes out as it went in, byte for byte.
     assertThat(untouched.encoded).isEqualTo(wire);
 
     // Bytes protobuf-java would refuse are left to it.
     byte[] truncated = java.util.Arrays.copyOf(wire, wire.length - 3);
-    assertThat(WireItems.decode(Signal.TRACES, truncated)).isNull();
+    assertThat(WireDecoder.decode(Signal.TRACES, truncated)).isNull();
   }
 }

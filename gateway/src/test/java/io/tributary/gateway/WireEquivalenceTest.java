@@ -47,7 +47,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast path ({@link WireItems}) held against the reference (protobuf-java and {@link
+ * The fast path ({@link WireDecoder}, {@link WireWriter}) held against the reference (protobuf-java and {@link
  * OtlpItems}) on seeded random requests: every AnyValue type, nested arrays and maps, duplicate
  * keys, events, links, dropped counts, unknown fields at every level, empty, huge and non-ASCII
  * values, ids a span is rejected for, and a random enrichment of each item. Whatever the fast path
@@ -84,7 +84,7 @@ class WireEquivalenceTest {
       } catch (InvalidProtocolBufferException e) {
         reference = null;
       }
-      Envelope byWire = WireItems.decode(signal, wire);
+      Envelope byWire = WireDecoder.decode(signal, wire);
       if (reference == null) {
         malformed++;
         assertThat(byWire).as("seed %d: bytes protobuf-java refuses are left to it", seed).isNull();
@@ -148,7 +148,7 @@ class WireEquivalenceTest {
             .addAllAttributes(each.subList(20, 25))).addLogRecords(record).addLogRecords(log(random).toBuilder()
                 .clearAttributes().addAllAttributes(each.subList(25, 60)))
             .setSchemaUrl("https://example.com/s"))).build();
-    Envelope e = WireItems.decode(Signal.LOGS, logs.toByteArray());
+    Envelope e = WireDecoder.decode(Signal.LOGS, logs.toByteArray());
     assertThat(e).isNotNull();
     Batch batch = Batch.of(e.items);
     OtlpItems.rebuild(e, batch, false);
@@ -164,7 +164,7 @@ class WireEquivalenceTest {
     byte[] request = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
         .addScopeSpans(ScopeSpans.newBuilder().addSpans(Span.parseFrom(odd)))).build().toByteArray();
     assertThat(ExportTraceServiceRequest.parseFrom(request)).isNotNull();
-    assertThat(WireItems.decode(Signal.TRACES, request)).isNull();
+    assertThat(WireDecoder.decode(Signal.TRACES, request)).isNull();
   }
 
   @Test
@@ -177,7 +177,7 @@ class WireEquivalenceTest {
       byte[] wire = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
           .addScopeSpans(ScopeSpans.newBuilder().addSpans(span).addSpans(span.toBuilder().setName("t")))).build()
           .toByteArray();
-      Envelope e = WireItems.decode(Signal.TRACES, wire);
+      Envelope e = WireDecoder.decode(Signal.TRACES, wire);
       OtlpItems.rebuild(e, Batch.of(e.items), false);
       Envelope.Line line = e.lines.get(1);
       line.detach();
