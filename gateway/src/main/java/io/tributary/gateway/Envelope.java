@@ -75,6 +75,11 @@ final class Envelope {
       return text;
     }
 
+    /** The length of the line's text once rendered, 0 before. */
+    synchronized int renderedLength() {
+      return text == null ? 0 : text.length();
+    }
+
     /** {@link #text()} as a tree of its own, which the caller may change. */
     ObjectNode json() {
       try {
@@ -102,8 +107,9 @@ final class Envelope {
   /** Items plus pass-through data points, counted when the request came in. */
   private final int size;
   final String rejectionMessage;
-  /** Queue capacity this envelope holds until it is exported. */
+  /** Queue capacity this envelope holds until it is exported: items, and bytes in KiB. */
   int permits;
+  int byteKiB;
 
   // Set by the enrich stage: the request to export, as a message or already encoded.
   Message request;

@@ -78,31 +78,46 @@ public final class Gateway implements AutoCloseable {
   static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
 
   /** How much the gateway holds and how it drains. */
-  public record Settings(int queueCapacity, boolean lineageAttribute, int recentSize, Duration drainTimeout,
-      Duration exportRetryTime, long maxFileBytes, Duration admissionWait) {
+  public record Settings(int queueCapacity, long queueMaxBytes, boolean lineageAttribute, int recentSize,
+      Duration drainTimeout, Duration exportRetryTime, long maxFileBytes, Duration admissionWait) {
+
+    public Settings {
+      if (queueCapacity < 1) {
+        throw new IllegalArgumentException("queueCapacity must be at least 1, not " + queueCapacity);
+      }
+      if (queueMaxBytes < 1024 || queueMaxBytes > (long) Integer.MAX_VALUE << 10) {
+        throw new IllegalArgumentException("queueMaxBytes must be between 1 KiB and 2 TiB, not " + queueMaxBytes);
+      }
+    }
 
     /**
-     * 50,000 items in flight, lineage on, 100 recent items, 64 MiB files, a request waits up to
-     * 100 ms for room before it is refused.
+     * 50,000 items and 64 MiB in flight, lineage on, 100 recent items, 64 MiB files, a request
+     * waits up to 100 ms for room before it is refused.
      */
     public static Settings defaults(boolean lineageAttribute) {
-      return new Settings(50_000, lineageAttribute, 100, Duration.ofSeconds(20), OtlpHttpExporter.MAX_RETRY_TIME,
-          64L << 20, Duration.ofMillis(100));
+      return new Settings(50_000, 64L << 20, lineageAttribute, 100, Duration.ofSeconds(20),
+          OtlpHttpExporter.MAX_RETRY_TIME, 64L << 20, Duration.ofMillis(100));
     }
 
     public Settings withQueueCapacity(int capacity) {
-      return new Settings(capacity, lineageAttribute, recentSize, drainTimeout, exportRetryTime, maxFileBytes,
-          admissionWait);
+      return new Settings(capacity, queueMaxBytes, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
+          maxFileBytes, admissionWait);
+    }
+
+    /** The bytes the queue may hold: encoded requests, lines of text, dead letters. */
+    public Settings withQueueMaxBytes(long bytes) {
+      return new Settings(queueCapacity, bytes, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
+          maxFileBytes, admissionWait);
     }
 
     public Settings withExportRetryTime(Duration retry) {
-      return new Settings(queueCapacity, lineageAttribute, recentSize, drainTimeout, retry, maxFileBytes,
-          admissionWait);
+      return new Settings(queueCapacity, queueMaxBytes, lineageAttribute, recentSize, drainTimeout, retry,
+          maxFileBytes, admissionWait);
     }
 
     public Settings withAdmissionWait(Duration wait) {
-      return new Settings(queueCapacity, lineageAttribute, recentSize, drainTimeout, exportRetryTime, maxFileBytes,
-          wait);
+      return new Settings(queueCapacity, queueMaxBytes, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
+          maxFileBytes, wait);
     }
   }
 
@@ -137,6 +152,9 @@ public final class Gateway implements AutoCloseable {
   private final RotatingJsonlFile deadLetterFile;
   private final Clock clock;
   private final Semaphore permits;
+  /** The queue's byte budget in KiB, and what is left of it. */
+  private final int byteKiB;
+  private final Semaphore bytePermits;
   private final BlockingQueue<Envelope> exportQueue = new LinkedBlockingQueue<>();
   private final Thread exportThread;
   private final ArrayDeque<Line> recent = new ArrayDeque<>();
@@ -232,6 +250,8 @@ public final class Gateway implements AutoCloseable {
     this.deadLetterFile = Objects.requireNonNull(deadLetterFile, "deadLetterFile");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.permits = new Semaphore(settings.queueCapacity());
+    this.byteKiB = (int) ((settings.queueMaxBytes() + 1023) >> 10);
+    this.bytePermits = new Semaphore(byteKiB);
     for (Signal s : Signal.values()) {
       counts.put(s, new Counts(meters, env, s, this.exporters));
     }
@@ -241,6 +261,9 @@ public final class Gateway implements AutoCloseable {
     this.deadLetterSink = new Output("dead-letter", meters);
     Gauge.builder("tributary.gateway.queued", permits, p -> settings.queueCapacity() - p.availablePermits())
         .description("Items accepted and not yet exported").tag("env", env).register(meters);
+    Gauge.builder("tributary.gateway.queued.bytes", bytePermits, p -> 1024.0 * (byteKiB - p.availablePermits()))
+        .description("Bytes the queue holds: encoded requests, lines of text and dead letters not yet written")
+        .baseUnit("bytes").tag("env", env).register(meters);
     exportThread = new Thread(this::exportLoop, "tributary-export");
     exportThread.setDaemon(true);
     exportThread.start();
@@ -295,9 +318,14 @@ public final class Gateway implements AutoCloseable {
     return closed ? Admission.CLOSED : Admission.ACCEPTED;
   }
 
-  /** Takes {@code n} permits, waiting up to the admission wait for them. */
+  /** Takes {@code n} item permits, waiting up to the admission wait for them. */
   private boolean acquire(int n) {
-    if (permits.tryAcquire(n)) {
+    return acquire(permits, n);
+  }
+
+  /** Takes {@code n} of {@code semaphore}'s permits, waiting up to the admission wait for them. */
+  private boolean acquire(Semaphore semaphore, int n) {
+    if (semaphore.tryAcquire(n)) {
       return true;
     }
     long wait = settings.admissionWait().toNanos();
@@ -305,7 +333,7 @@ public final class Gateway implements AutoCloseable {
       return false;
     }
     try {
-      return permits.tryAcquire(n, wait, TimeUnit.NANOSECONDS);
+      return semaphore.tryAcquire(n, wait, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -346,12 +374,29 @@ public final class Gateway implements AutoCloseable {
       permits.release(wanted);
       verdict = Admission.CLOSED;
     } else {
-      envelope.permits = wanted;
-      c.received.increment(size + envelope.rejected);
-      c.rejected.increment(envelope.rejected);
       enrich(envelope);
-      exportQueue.add(envelope);
-      return Admission.ACCEPTED;
+      // What the queue is bounded by in bytes is known once the request is encoded.
+      int kib = heldKiB(envelope);
+      if (kib > byteKiB) {
+        permits.release(wanted);
+        verdict = Admission.TOO_LARGE;
+      } else if (!acquire(bytePermits, kib)) {
+        permits.release(wanted);
+        verdict = closed ? Admission.CLOSED : Admission.FULL;
+      } else {
+        envelope.permits = wanted;
+        envelope.byteKiB = kib;
+        c.received.increment(size + envelope.rejected);
+        c.rejected.increment(envelope.rejected);
+        remember(envelope.lines);
+        if (encodeFromWire) {
+          // No exporter writes lines; the recent items have theirs, and an export dead letter is
+          // written from the encoded request.
+          envelope.lines = List.of();
+        }
+        exportQueue.add(envelope);
+        return Admission.ACCEPTED;
+      }
     }
     // Too large is final (the sender must split the batch); full or closing asks it to retry.
     (verdict == Admission.TOO_LARGE ? c.rejected : c.throttled).increment(size);
@@ -373,12 +418,7 @@ public final class Gateway implements AutoCloseable {
       for (Exporter exporter : exporters) {
         exporter.prepare(e);
       }
-      remember(e.lines);
-      if (encodeFromWire) {
-        // No exporter writes lines; the recent items have theirs, and an export dead letter is
-        // written from the encoded request.
-        e.lines = List.of();
-      } else {
+      if (!encodeFromWire) {
         // Rendered now, so a queued line is one string, not the item it came from.
         e.lines.forEach(Line::text);
       }
@@ -397,6 +437,21 @@ public final class Gateway implements AutoCloseable {
       e.delivered = 0;
     }
     e.release();
+  }
+
+  /**
+   * What an enriched envelope holds while it waits, in KiB: its encoding (or the size its
+   * request encodes to), its lines of text (two bytes a character, at most) and its dead letters.
+   */
+  private static int heldKiB(Envelope e) {
+    long bytes = e.encoded != null ? e.encoded.length : e.request != null ? e.request.getSerializedSize() : 0;
+    if (e.lines != null) {
+      for (Line line : e.lines) {
+        bytes += line.renderedLength() * 2L;
+      }
+    }
+    bytes += e.deadLetters == null ? 0 : 512L * e.deadLetters.size();
+    return (int) Math.min(Integer.MAX_VALUE, (bytes + 1023) >> 10);
   }
 
   private void exportLoop() {
@@ -431,10 +486,13 @@ public final class Gateway implements AutoCloseable {
         counts.get(first.signal).lost.increment(items);
       } finally {
         int held = 0;
+        int heldKiB = 0;
         for (Envelope e : group) {
           held += e.permits;
+          heldKiB += e.byteKiB;
         }
         permits.release(held);
+        bytePermits.release(heldKiB);
       }
     }
   }
@@ -618,6 +676,8 @@ public final class Gateway implements AutoCloseable {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("queueCapacity", settings.queueCapacity());
     out.put("queued", settings.queueCapacity() - permits.availablePermits());
+    out.put("queueMaxBytes", settings.queueMaxBytes());
+    out.put("queuedBytes", 1024L * (byteKiB - bytePermits.availablePermits()));
     List<String> names = new ArrayList<>();
     exporters.forEach(e -> names.add(e.name()));
     out.put("exporters", names);

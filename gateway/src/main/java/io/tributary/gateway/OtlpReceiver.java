@@ -187,7 +187,7 @@ public final class OtlpReceiver implements AutoCloseable {
         return;
       case TOO_LARGE:
         error(ctx, json, 413, INVALID_ARGUMENT, envelope.size() + " items in one request: more than the gateway's"
-            + " whole queue holds; send smaller batches");
+            + " whole queue holds, in items or in bytes once encoded; send smaller batches");
         return;
       default:
         askToRetry(ctx, json, verdict);

@@ -41,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -441,6 +442,39 @@ class OtlpReceiverTest {
     assertThat(postUntilNot429(three)).isEqualTo(413);
     assertThat(postUntilNot429(two)).isEqualTo(200);
     assertThat(gateway.stats().toString()).contains("received=4, rejected=3, throttled=");
+  }
+
+  @Test
+  void the_queue_is_bounded_in_bytes_too_so_a_few_huge_items_hear_429_long_before_the_item_limit() throws Exception {
+    start(Gateway.Settings.defaults(true).withQueueCapacity(10_000).withQueueMaxBytes(256 << 10)
+        .withAdmissionWait(Duration.ZERO));
+    gated = true;
+    Span big = span("big").toBuilder().addAttributes(AnyValues.keyValue("blob", "x".repeat(100_000))).build();
+    byte[] one = traces(big).toByteArray();
+
+    assertThat(post("/v1/traces", "application/x-protobuf", null, one).statusCode()).isEqualTo(200);
+    assertThat(post("/v1/traces", "application/x-protobuf", null, one).statusCode()).isEqualTo(200);
+    // Two items queued, far from 10,000; but 200 kB of the queue's 256 KiB are taken.
+    HttpResponse<byte[]> full = post("/v1/traces", "application/x-protobuf", null, one);
+    assertThat(full.statusCode()).isEqualTo(429);
+    assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+    Map<String, Object> stats = gateway.stats();
+    assertThat(stats.get("queued")).isIn(1, 2); // the export thread may hold one, blocked
+    assertThat((Long) stats.get("queuedBytes")).isBetween(200_000L, 256L << 10);
+    assertThat(gateway.stats().toString()).contains("throttled=1");
+    // A request bigger than the whole byte budget can never fit: 413, not 429.
+    byte[] huge = traces(big.toBuilder().addAttributes(AnyValues.keyValue("more", "y".repeat(300_000))).build())
+        .toByteArray();
+    assertThat(post("/v1/traces", "application/x-protobuf", null, huge).statusCode()).isEqualTo(413);
+
+    exporterGate.countDown();
+    awaitExport(2);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while ((Long) gateway.stats().get("queuedBytes") > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(gateway.stats().get("queuedBytes")).isEqualTo(0L);
+    assertThat(post("/v1/traces", "application/x-protobuf", null, one).statusCode()).isEqualTo(200);
   }
 
   @Test
