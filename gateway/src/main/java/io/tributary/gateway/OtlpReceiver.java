@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * Retry-After}. Errors carry a {@code google.rpc.Status} in the request's encoding. The response
  * is sent once the items are queued, not once exported.
  *
- * <p>Memory is bounded in bytes before the queue as well as in it: the request bodies being read,
- * decoded and enriched at once may hold at most {@link #MAX_IN_FLIGHT_BYTES} (counted as they are
- * read, inflated bodies included); a request that finds no room within the gateway's admission
- * wait hears 429 before it is read further. At most {@link #MAX_CONNECTIONS} connections are open
+ * <p>Memory is bounded in bytes before the queue as well as in it: the requests being read,
+ * decoded and enriched at once may hold at most {@link #MAX_IN_FLIGHT_BYTES} (bodies counted as
+ * they are read, inflated bodies included, and what they decode to as it grows); a request that
+ * finds no room within the gateway's admission wait hears 429 before it is read or decoded further. At most {@link #MAX_CONNECTIONS} connections are open
  * at once; further ones wait in the operating system's accept queue.
  */
 public final class OtlpReceiver implements AutoCloseable {
@@ -46,10 +46,11 @@ public final class OtlpReceiver implements AutoCloseable {
   /** Where refused bodies are read into; what it holds is never looked at, so threads share it. */
   private static final byte[] DISCARDED = new byte[16 * 1024];
   /**
-   * The most bytes of request bodies (compressed and inflated) held by requests being read,
-   * decoded or enriched at once. Decoded, a body takes several times its size on the heap.
+   * The most bytes held by requests being read, decoded or enriched at once: their bodies
+   * (compressed and inflated), and an estimate of what they decode to, reserved as it grows
+   * ({@link WireDecoder#BYTES_PER_ITEM}): five times the body plus 512 bytes an item.
    */
-  public static final long MAX_IN_FLIGHT_BYTES = 32L << 20;
+  public static final long MAX_IN_FLIGHT_BYTES = 128L << 20;
   /** The most connections open at once. */
   public static final int MAX_CONNECTIONS = 512;
   /** Seconds a throttled client is asked to wait. */
@@ -161,7 +162,18 @@ public final class OtlpReceiver implements AutoCloseable {
       askToRetry(ctx, json, early);
       return;
     }
-    Envelope envelope = json || !gateway.encodesFromWire() ? null : WireDecoder.decode(signal, body);
+    Envelope envelope;
+    try {
+      // What the request decodes to is held against the in-flight budget too, as it grows.
+      envelope = json || !gateway.encodesFromWire() ? null : WireDecoder.decode(signal, body, reservation::cover);
+    } catch (Busy e) {
+      gateway.throttledUndecoded(signal);
+      askToRetry(ctx, json, Gateway.Admission.FULL);
+      return;
+    } catch (TooLarge e) {
+      decodesTooLarge(ctx, json);
+      return;
+    }
     if (envelope == null) {
       // The reference path: JSON, metrics, line-writing exporters, and whatever the fast path
       // leaves to protobuf-java (which then also answers malformed bytes).
@@ -179,6 +191,18 @@ public final class OtlpReceiver implements AutoCloseable {
         return;
       }
       envelope = OtlpItems.toItems(signal, request);
+      try {
+        // protobuf-java's messages and the items are already on the heap: count them while they are.
+        reservation.cover((1L + WireDecoder.BYTES_PER_BODY_BYTE) * body.length
+            + 2L * WireDecoder.BYTES_PER_ITEM * envelope.size());
+      } catch (Busy e) {
+        gateway.throttledUndecoded(signal);
+        askToRetry(ctx, json, Gateway.Admission.FULL);
+        return;
+      } catch (TooLarge e) {
+        decodesTooLarge(ctx, json);
+        return;
+      }
     }
     Gateway.Admission verdict = gateway.submit(envelope);
     switch (verdict) {
@@ -192,6 +216,11 @@ public final class OtlpReceiver implements AutoCloseable {
       default:
         askToRetry(ctx, json, verdict);
     }
+  }
+
+  private static void decodesTooLarge(Context ctx, boolean json) throws IOException {
+    error(ctx, json, 413, INVALID_ARGUMENT, "The request decodes to more than the " + (MAX_IN_FLIGHT_BYTES >> 20)
+        + " MiB the gateway holds for requests in flight; send smaller batches");
   }
 
   /**
@@ -237,8 +266,16 @@ public final class OtlpReceiver implements AutoCloseable {
   private final class Reservation implements AutoCloseable {
     private int kib;
 
-    /** Makes sure {@code bytes} are reserved, waiting up to the admission wait for room. */
-    void cover(long bytes) throws Busy {
+    /**
+     * Makes sure {@code bytes} are reserved, waiting up to the admission wait for room.
+     *
+     * @throws TooLarge if {@code bytes} are more than the whole budget: waiting would not help
+     * @throws Busy if there is no room within the admission wait
+     */
+    void cover(long bytes) throws Busy, TooLarge {
+      if (bytes > MAX_IN_FLIGHT_BYTES) {
+        throw new TooLarge();
+      }
       int more = (int) ((bytes + 1023) >> 10) - kib;
       if (more <= 0) {
         return;

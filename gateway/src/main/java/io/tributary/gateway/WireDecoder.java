@@ -54,17 +54,46 @@ final class WireDecoder {
   /** Attribute keys, and short values, names and versions, as they recur across requests. */
   private static final Wire.Strings STRINGS = new Wire.Strings(8192);
 
+  /**
+   * What a decoded request is taken to hold on the heap, beyond its body: four times the body
+   * (its strings, the originals, the output written from it) and this much per item (the item,
+   * its attribute maps, its ids). A request of the smallest spans decodes to fifteen times its
+   * body; one of spans as SDKs send them, to about four.
+   */
+  static final int BYTES_PER_ITEM = 512;
+  static final int BYTES_PER_BODY_BYTE = 4;
+
+  /** Where a request's decoded size is reserved as it grows (see {@link #BYTES_PER_ITEM}). */
+  @FunctionalInterface
+  interface Budget {
+    /** Makes sure {@code bytes} are reserved in all, or throws (the request is then refused). */
+    void cover(long bytes) throws java.io.IOException;
+
+    Budget NONE = bytes -> { };
+  }
 
   private WireDecoder() {}
+
+  /** {@link #decode(Signal, byte[], Budget)} without a budget (benchmarks and tests). */
+  static Envelope decode(Signal signal, byte[] wire) {
+    try {
+      return decode(signal, wire, Budget.NONE);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no budget, no refusal", e);
+    }
+  }
 
   /**
    * The items of a protobuf export request (spans, log records, gauge and sum data points), or
    * null when the request is not for the fast path (bytes that are unusual or malformed:
-   * protobuf-java then decides).
+   * protobuf-java then decides). Every 256 items, and at the end, the request's estimated size
+   * on the heap is reserved in {@code budget}, whose refusal ends the decoding.
+   *
+   * @throws java.io.IOException what {@code budget} threw
    */
-  static Envelope decode(Signal signal, byte[] wire) {
+  static Envelope decode(Signal signal, byte[] wire, Budget budget) throws java.io.IOException {
     try {
-      return new Decoder(signal, wire).run();
+      return new Decoder(signal, wire, budget).run();
     } catch (Wire.Unusual | InvalidProtocolBufferException e) {
       return null;
     }
@@ -77,14 +106,23 @@ final class WireDecoder {
     private final List<Item> items = new ArrayList<>();
     private long rejected;
     private final StringBuilder why = new StringBuilder();
+    private final Budget budget;
 
-    Decoder(Signal signal, byte[] wire) {
+    Decoder(Signal signal, byte[] wire, Budget budget) {
       this.signal = signal;
       this.b = wire;
       this.source = new WireSource(wire);
+      this.budget = budget;
     }
 
-    Envelope run() throws InvalidProtocolBufferException {
+    /** Reserves the request's estimated size every 256 items (and, with {@code always}, now). */
+    private void reserve(boolean always) throws java.io.IOException {
+      if (always || (items.size() & 255) == 0) {
+        budget.cover((1L + BYTES_PER_BODY_BYTE) * b.length + (long) BYTES_PER_ITEM * items.size());
+      }
+    }
+
+    Envelope run() throws java.io.IOException {
       Reader r = new Reader(b, 0, b.length);
       while (r.more()) {
         int tag = r.tag();
@@ -98,13 +136,14 @@ final class WireDecoder {
               : METRICS_REQUEST, 1);
         }
       }
+      reserve(true);
       Envelope e = new Envelope(signal, items, source.passThrough.size(), rejected, why.toString());
       e.source = source;
       return e;
     }
 
     /** ResourceSpans / ResourceLogs: the resource and schema URL first, wherever they are. */
-    private void resourceGroup(int offset, int length) throws InvalidProtocolBufferException {
+    private void resourceGroup(int offset, int length) throws java.io.IOException {
       int end = offset + length;
       int resourceAt = -1;
       int resourceLength = 0;
@@ -167,7 +206,7 @@ final class WireDecoder {
 
     /** ScopeSpans / ScopeLogs. */
     private void scopeGroup(int offset, int length, int resourceIndex, Attributes resource, String resourceSchemaUrl)
-        throws InvalidProtocolBufferException {
+        throws java.io.IOException {
       int end = offset + length;
       int scopeAt = -1;
       int scopeLength = 0;
@@ -244,7 +283,7 @@ final class WireDecoder {
       }
     }
 
-    private void span(Item template, int offset, int length, int scopeIndex) throws InvalidProtocolBufferException {
+    private void span(Item template, int offset, int length, int scopeIndex) throws java.io.IOException {
       Item item = template.copy();
       int first = source.originals.size;
       int traceAt = 0;
@@ -301,10 +340,11 @@ final class WireDecoder {
       source.ids(items.size(), traceId, spanId, parentSpanId);
       source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
       items.add(item);
+      reserve(false);
     }
 
     private void logRecord(Item template, int offset, int length, int scopeIndex)
-        throws InvalidProtocolBufferException {
+        throws java.io.IOException {
       Item item = template.copy();
       int first = source.originals.size;
       int traceAt = 0;
@@ -369,10 +409,11 @@ final class WireDecoder {
           .observedTimeUnixNano(observed);
       source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
       items.add(item);
+      reserve(false);
     }
 
     /** A log body as {@link AnyValues#bodyText} reads it: a string as itself, others as JSON text. */
-    private String body(int at, int length) throws InvalidProtocolBufferException {
+    private String body(int at, int length) throws java.io.IOException {
       if (at < 0) {
         return null;
       }
@@ -395,7 +436,7 @@ final class WireDecoder {
      * here; anything else goes through protobuf-java and {@link AnyValues#put}.
      */
     private void keyValue(Attributes target, int at, int length, int depth)
-        throws InvalidProtocolBufferException {
+        throws java.io.IOException {
       int end = at + length;
       Originals o = source.originals;
       Reader r = new Reader(b, at, end);
@@ -522,7 +563,7 @@ final class WireDecoder {
      * A Metric: a gauge's or sum's data points become items; any other metric (histograms,
      * summaries, none) passes through as it came, as in {@link OtlpItems}.
      */
-    private void metric(Item template, int offset, int length, int scopeIndex) throws InvalidProtocolBufferException {
+    private void metric(Item template, int offset, int length, int scopeIndex) throws java.io.IOException {
       String name = "";
       int dataField = 0;
       int dataAt = -1;
@@ -573,7 +614,7 @@ final class WireDecoder {
     }
 
     private void point(Item template, String name, int offset, int length, int scopeIndex, int metricIndex)
-        throws InvalidProtocolBufferException {
+        throws java.io.IOException {
       Item item = template.copy();
       int first = source.originals.size;
       long time = 0;
@@ -598,6 +639,7 @@ final class WireDecoder {
       source.metricOf(items.size(), metricIndex);
       source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
       items.add(item);
+      reserve(false);
     }
 
     private String checkIds(int traceAt, int traceLength, int spanAt, int spanLength, boolean required) {

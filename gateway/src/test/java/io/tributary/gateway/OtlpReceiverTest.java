@@ -384,6 +384,59 @@ class OtlpReceiverTest {
     assertThat(status).isEqualTo(200);
   }
 
+  /** A request of {@code spans} of the smallest kind (ids only): the most items a body can carry. */
+  private static byte[] tinySpans(int spans) {
+    ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+    Span tiny = Span.newBuilder().setTraceId(ByteString.fromHex(TRACE_ID)).setSpanId(ByteString.fromHex("eee19b7ec3c1b174"))
+        .build();
+    for (int i = 0; i < spans; i++) {
+      scope.addSpans(tiny);
+    }
+    return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope))
+        .build().toByteArray();
+  }
+
+  @Test
+  void what_a_request_decodes_to_is_held_against_the_in_flight_budget_not_only_its_body() throws Exception {
+    start(Gateway.Settings.defaults(true).withQueueCapacity(400_000));
+    // Alone, a body under the size limit whose items would take more than the whole budget: 413.
+    byte[] tooMany = tinySpans(240_000);
+    assertThat(tooMany.length).isLessThan(OtlpReceiver.MAX_BODY_BYTES);
+    HttpResponse<byte[]> refused = post("/v1/traces", "application/x-protobuf", null, tooMany);
+    assertThat(refused.statusCode()).isEqualTo(413);
+    assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("decodes to more than");
+    assertThat(exported).isEmpty();
+
+    // With most of the budget held by slow senders, a 1 MiB body fits but what it decodes to does
+    // not: 429, while a small request still goes through.
+    int holders = (int) (OtlpReceiver.MAX_IN_FLIGHT_BYTES / OtlpReceiver.MAX_BODY_BYTES) - 2;
+    List<java.net.Socket> slow = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < holders; i++) {
+        java.net.Socket socket = new java.net.Socket("localhost", receiver.port());
+        socket.getOutputStream().write(("POST /v1/traces HTTP/1.1\r\nHost: localhost\r\n"
+            + "Content-Type: application/x-protobuf\r\nContent-Length: " + OtlpReceiver.MAX_BODY_BYTES
+            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(new byte[1024]);
+        socket.getOutputStream().flush();
+        slow.add(socket);
+      }
+      byte[] manySmall = tinySpans(33_000); // about 1 MiB; decoded, some 20 MiB
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      HttpResponse<byte[]> busy;
+      do {
+        busy = post("/v1/traces", "application/x-protobuf", null, manySmall);
+      } while (busy.statusCode() == 200 && System.nanoTime() < until);
+      assertThat(busy.statusCode()).isEqualTo(429);
+      assertThat(post("/v1/traces", "application/x-protobuf", null, traces(span("small")).toByteArray())
+          .statusCode()).isEqualTo(200);
+    } finally {
+      for (java.net.Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
   @Test
   void wrong_or_missing_content_type_gets_415() throws Exception {
     start(100);
