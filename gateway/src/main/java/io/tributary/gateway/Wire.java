@@ -70,8 +70,12 @@ final class Wire {
       return pos < limit;
     }
 
+    /** Where the last tag read began: the start of the field it opened. */
+    int tagStart;
+
     /** The next tag; unusual for field 0, wire types 3, 4, 6, 7 and tags over five bytes. */
     int tag() {
+      tagStart = pos;
       if (pos < limit) {
         int t = b[pos];
         if (t > 7 && ((1 << (t & 7)) & USUAL_WIRE_TYPES) != 0) {

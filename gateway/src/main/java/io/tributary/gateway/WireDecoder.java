@@ -179,7 +179,7 @@ final class WireDecoder {
           int tag = rr.tag();
           if (tag >>> 3 == RESOURCE_ATTRIBUTES && (tag & 7) == Wire.LEN) {
             int n = rr.length();
-            keyValue(template, rr.pos, n, 2);
+            keyValue(template, rr.tagStart, rr.pos, n, 2);
             rr.pos += n;
           } else if (tag >>> 3 == RESOURCE_ATTRIBUTES) {
             throw Wire.unusual();
@@ -250,7 +250,7 @@ final class WireDecoder {
             version = sr.string(STRINGS);
           } else if (field == SCOPE_ATTRIBUTES && (tag & 7) == Wire.LEN) {
             int n = sr.length();
-            keyValue(template.scope(), sr.pos, n, 2);
+            keyValue(template.scope(), sr.tagStart, sr.pos, n, 2);
             sr.pos += n;
           } else if (field == SCOPE_NAME || field == SCOPE_VERSION || field == SCOPE_ATTRIBUTES) {
             throw Wire.unusual();
@@ -315,7 +315,7 @@ final class WireDecoder {
           case SPAN_ATTRIBUTES: {
             expect(type, Wire.LEN);
             int n = r.length();
-            keyValue(item.attributes(), r.pos, n, 4);
+            keyValue(item.attributes(), r.tagStart, r.pos, n, 4);
             r.pos += n;
             break;
           }
@@ -386,7 +386,7 @@ final class WireDecoder {
           case LOG_ATTRIBUTES: {
             expect(type, Wire.LEN);
             int n = r.length();
-            keyValue(item.attributes(), r.pos, n, 4);
+            keyValue(item.attributes(), r.tagStart, r.pos, n, 4);
             r.pos += n;
             break;
           }
@@ -432,10 +432,11 @@ final class WireDecoder {
     }
 
     /**
-     * One KeyValue (its payload at {@code at}) into {@code target}, recorded among the originals. The common shape (a key, then one scalar) is read
+     * One KeyValue (its field from {@code fieldStart}, its payload at {@code at}) into {@code
+     * target}, recorded among the originals. The common shape (a key, then one scalar) is read
      * here; anything else goes through protobuf-java and {@link AnyValues#put}.
      */
-    private void keyValue(Attributes target, int at, int length, int depth)
+    private void keyValue(Attributes target, int fieldStart, int at, int length, int depth)
         throws java.io.IOException {
       int end = at + length;
       Originals o = source.originals;
@@ -462,7 +463,7 @@ final class WireDecoder {
           r.skip(tag);
         }
       }
-      int index = o.add(key, at, length);
+      int index = o.add(key, fieldStart, at, length);
       if (plain && valueAt >= 0 && scalar(target, key, valueAt, valueLength, index)) {
         return;
       }
@@ -628,7 +629,7 @@ final class WireDecoder {
         } else if (field == POINT_ATTRIBUTES) {
           expect(tag & 7, Wire.LEN);
           int n = r.length();
-          keyValue(item.attributes(), r.pos, n, 6);
+          keyValue(item.attributes(), r.tagStart, r.pos, n, 6);
           r.pos += n;
         } else {
           skipValidated(r, tag, NUMBER_DATA_POINT, 6);

@@ -44,6 +44,8 @@ final class WireSource {
     byte[] types;
     long[] prims;
     Object[] refs;
+    /** Where each key-value's field (tag included) begins, and where its payload does. */
+    int[] fieldStarts;
     int[] starts;
     int[] lengths;
     int size;
@@ -55,21 +57,24 @@ final class WireSource {
       types = new byte[n];
       prims = new long[n];
       refs = new Object[n];
+      fieldStarts = new int[n];
       starts = new int[n];
       lengths = new int[n];
     }
 
-    int add(String key, int start, int length) {
+    int add(String key, int fieldStart, int start, int length) {
       if (size == keys.length) {
         int n = size * 2;
         keys = Arrays.copyOf(keys, n);
         types = Arrays.copyOf(types, n);
         prims = Arrays.copyOf(prims, n);
         refs = Arrays.copyOf(refs, n);
+        fieldStarts = Arrays.copyOf(fieldStarts, n);
         starts = Arrays.copyOf(starts, n);
         lengths = Arrays.copyOf(lengths, n);
       }
       keys[size] = key;
+      fieldStarts[size] = fieldStart;
       starts[size] = start;
       lengths[size] = length;
       return size++;

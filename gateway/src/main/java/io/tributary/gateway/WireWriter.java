@@ -511,6 +511,10 @@ final class WireWriter {
       Originals o = source.originals;
       byte[] wire = source.wire;
       int end = first + count;
+      // Unchanged key-values that lie one after the other in the request are copied as one run,
+      // tags included (they are fields of a list with this very number).
+      int runStart = -1;
+      int runEnd = -1;
       for (int i = 0; i < attributes.size(); i++) {
         String key = attributes.keyAt(i);
         if (lineageValue != null && key.equals(OtlpItems.LINEAGE_ATTRIBUTE)) {
@@ -522,10 +526,24 @@ final class WireWriter {
         }
         if (j >= 0 && o.same(attributes, i, j)) {
           // The key-value as it came.
-          copyField(out, number, wire, o.starts[j], o.lengths[j]);
+          if (o.fieldStarts[j] != runEnd) {
+            if (runStart >= 0) {
+              out.raw(wire, runStart, runEnd - runStart);
+            }
+            runStart = o.fieldStarts[j];
+          }
+          runEnd = o.starts[j] + o.lengths[j];
         } else {
+          if (runStart >= 0) {
+            out.raw(wire, runStart, runEnd - runStart);
+            runStart = -1;
+            runEnd = -1;
+          }
           fresh(out, number, key, attributes, i);
         }
+      }
+      if (runStart >= 0) {
+        out.raw(wire, runStart, runEnd - runStart);
       }
       if (lineageValue != null) {
         if (!lineageValue.equals(lineage)) {
