@@ -441,11 +441,12 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * What an enriched envelope holds while it waits, in KiB: its encoding (or the size its
-   * request encodes to), its lines of text (two bytes a character, at most) and its dead letters.
+   * request encodes to), its lines of text when an exporter needs them (two bytes a character,
+   * at most) and its dead letters.
    */
-  private static int heldKiB(Envelope e) {
+  private int heldKiB(Envelope e) {
     long bytes = e.encoded != null ? e.encoded.length : e.request != null ? e.request.getSerializedSize() : 0;
-    if (e.lines != null) {
+    if (!encodeFromWire && e.lines != null) { // else the lines are not queued (only the recent items keep some)
       for (Line line : e.lines) {
         bytes += line.renderedLength() * 2L;
       }
