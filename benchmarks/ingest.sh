@@ -2,7 +2,7 @@
 # The OTLP ingest benchmark: starts the built server (distribution/target/tributary) on free
 # ports with a fresh data dir, loads it with 100-span protobuf batches (closed loop to saturation,
 # then open loop at 50 % and 80 % of it), with the default pipeline and then an empty one, and
-# writes benchmarks/results/ingest.json. About 3.5 minutes; --quick about 2.5.
+# writes benchmarks/results/ingest.json. About 4.5 minutes; --quick about 3.
 #
 #   mvn -B -q package -DskipTests && benchmarks/ingest.sh [--quick]
 set -eu

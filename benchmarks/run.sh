@@ -3,8 +3,8 @@
 # ingest.json beside it).
 #
 #   mvn -B -q package -DskipTests     # once, from the repository root
-#   benchmarks/run.sh                 # the full run, about 9 minutes
-#   benchmarks/run.sh --quick         # only what latest.json needs, at 10 attributes; under 3 minutes
+#   benchmarks/run.sh                 # the full run, about 10 minutes
+#   benchmarks/run.sh --quick         # only what latest.json needs, at 10 attributes; about 4 minutes
 #
 # EngineBenchmark (the engine on synthetic steps) is not part of either run; run it with
 #   java -jar benchmarks/target/benchmarks.jar EngineBenchmark -prof gc
