@@ -1,7 +1,8 @@
 #!/bin/sh
 # The OTLP ingest benchmark: starts the built server (distribution/target/tributary) on free
 # ports with a fresh data dir, loads it with 100-span protobuf batches (closed loop to saturation,
-# then open loop at 50 % and 80 % of it), with the default pipeline and then an empty one, and
+# then open loop at 50 % and 80 % of it), with the default pipeline (spans, then log records on
+# /v1/logs) and then an empty one, and
 # writes benchmarks/results/ingest.json. About 4.5 minutes; --quick about 3.
 #
 #   mvn -B -q package -DskipTests && benchmarks/ingest.sh [--quick]
