@@ -164,45 +164,18 @@ public final class OtlpReceiver implements AutoCloseable {
     }
     Envelope envelope;
     try {
-      // What the request decodes to is held against the in-flight budget too, as it grows.
-      envelope = json || !gateway.encodesFromWire() ? null : WireDecoder.decode(signal, body, reservation::cover);
+      envelope = decode(signal, json, body, reservation);
+    } catch (OtlpJson.FormatException | InvalidProtocolBufferException e) {
+      error(ctx, json, 400, INVALID_ARGUMENT, "Undecodable " + signal.label() + " request: " + e.getMessage());
+      return;
     } catch (Busy e) {
       gateway.throttledUndecoded(signal);
       askToRetry(ctx, json, Gateway.Admission.FULL);
       return;
     } catch (TooLarge e) {
-      decodesTooLarge(ctx, json);
+      error(ctx, json, 413, INVALID_ARGUMENT, "The request decodes to more than the " + (MAX_IN_FLIGHT_BYTES >> 20)
+          + " MiB the gateway holds for requests in flight; send smaller batches");
       return;
-    }
-    if (envelope == null) {
-      // The reference path: JSON, metrics, line-writing exporters, and whatever the fast path
-      // leaves to protobuf-java (which then also answers malformed bytes).
-      Message request;
-      try {
-        if (json) {
-          Message.Builder b = signal.newRequestBuilder();
-          OtlpJson.merge(body, b);
-          request = b.build();
-        } else {
-          request = signal.parseRequest(body);
-        }
-      } catch (OtlpJson.FormatException | InvalidProtocolBufferException e) {
-        error(ctx, json, 400, INVALID_ARGUMENT, "Undecodable " + signal.label() + " request: " + e.getMessage());
-        return;
-      }
-      envelope = OtlpItems.toItems(signal, request);
-      try {
-        // protobuf-java's messages and the items are already on the heap: count them while they are.
-        reservation.cover((1L + WireDecoder.BYTES_PER_BODY_BYTE) * body.length
-            + 2L * WireDecoder.BYTES_PER_ITEM * envelope.size());
-      } catch (Busy e) {
-        gateway.throttledUndecoded(signal);
-        askToRetry(ctx, json, Gateway.Admission.FULL);
-        return;
-      } catch (TooLarge e) {
-        decodesTooLarge(ctx, json);
-        return;
-      }
     }
     Gateway.Admission verdict = gateway.submit(envelope);
     switch (verdict) {
@@ -218,9 +191,30 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  private static void decodesTooLarge(Context ctx, boolean json) throws IOException {
-    error(ctx, json, 413, INVALID_ARGUMENT, "The request decodes to more than the " + (MAX_IN_FLIGHT_BYTES >> 20)
-        + " MiB the gateway holds for requests in flight; send smaller batches");
+  /**
+   * The request's items, by the fast path where it applies, else by the reference path (JSON,
+   * line-writing exporters, and whatever the fast path leaves to protobuf-java, which then also
+   * answers malformed bytes). What the request decodes to is held against the in-flight budget
+   * too: as it grows on the fast path, once decoded on the reference path.
+   */
+  private Envelope decode(Signal signal, boolean json, byte[] body, Reservation reservation)
+      throws IOException, OtlpJson.FormatException {
+    Envelope envelope = json || !gateway.encodesFromWire() ? null : WireDecoder.decode(signal, body, reservation::cover);
+    if (envelope != null) {
+      return envelope;
+    }
+    Message request;
+    if (json) {
+      Message.Builder b = signal.newRequestBuilder();
+      OtlpJson.merge(body, b);
+      request = b.build();
+    } else {
+      request = signal.parseRequest(body);
+    }
+    envelope = OtlpItems.toItems(signal, request);
+    reservation.cover((1L + WireDecoder.BYTES_PER_BODY_BYTE) * body.length
+        + 2L * WireDecoder.BYTES_PER_ITEM * envelope.size());
+    return envelope;
   }
 
   /**
