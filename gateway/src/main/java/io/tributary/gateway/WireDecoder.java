@@ -328,8 +328,7 @@ final class WireDecoder {
         problem = "parent span id is not 8 bytes";
       }
       if (problem != null) {
-        source.originals.size = first;
-        reject("span '" + name + "': " + problem);
+        drop(first, "span '" + name + "': " + problem);
         return;
       }
       String traceId = Wire.hex(b, traceAt, traceLength);
@@ -337,10 +336,7 @@ final class WireDecoder {
       String parentSpanId = Wire.hex(b, parentAt, parentLength);
       item.name(name).traceId(traceId).spanId(spanId).parentSpanId(parentSpanId).traceFlags(flags & 0xff)
           .traceState(OtlpItems.emptyToNull(traceState)).timeUnixNano(start).endTimeUnixNano(end);
-      source.ids(items.size(), traceId, spanId, parentSpanId);
-      source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
-      items.add(item);
-      reserve(false);
+      add(item, offset, length, scopeIndex, first, traceId, spanId, parentSpanId, null);
     }
 
     private void logRecord(Item template, int offset, int length, int scopeIndex)
@@ -397,19 +393,15 @@ final class WireDecoder {
       String body = body(bodyAt, bodyLength); // read (and so validated) even if the record is rejected
       String problem = checkIds(traceAt, traceLength, spanAt, spanLength, false);
       if (problem != null) {
-        source.originals.size = first;
-        reject("log record: " + problem);
+        drop(first, "log record: " + problem);
         return;
       }
       String traceId = Wire.hex(b, traceAt, traceLength);
       String spanId = Wire.hex(b, spanAt, spanLength);
-      source.ids(items.size(), traceId, spanId, null);
       item.name(OtlpItems.emptyToNull(eventName)).traceId(traceId).spanId(spanId).traceFlags(flags & 0xff).body(body)
           .severityNumber(severity).severityText(OtlpItems.emptyToNull(severityText)).timeUnixNano(time)
           .observedTimeUnixNano(observed);
-      source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
-      items.add(item);
-      reserve(false);
+      add(item, offset, length, scopeIndex, first, traceId, spanId, null, body);
     }
 
     /** A log body as {@link AnyValues#bodyText} reads it: a string as itself, others as JSON text. */
@@ -636,11 +628,26 @@ final class WireDecoder {
         }
       }
       item.name(name).timeUnixNano(time);
-      source.ids(items.size(), null, null, null);
       source.metricOf(items.size(), metricIndex);
+      add(item, offset, length, scopeIndex, first, null, null, null, null);
+    }
+
+    /**
+     * Takes an item whose record is at {@code [offset, offset + length)} and whose attributes are
+     * the originals from {@code first}; its ids and body are the Strings it was given.
+     */
+    private void add(Item item, int offset, int length, int scopeIndex, int first, String traceId, String spanId,
+        String parentSpanId, String body) throws java.io.IOException {
+      source.decoded(items.size(), traceId, spanId, parentSpanId, body);
       source.record(items.size(), offset, length, scopeIndex, first, source.originals.size - first);
       items.add(item);
       reserve(false);
+    }
+
+    /** Leaves out a record rejected for {@code problem}, and the originals recorded for it. */
+    private void drop(int first, String problem) {
+      source.originals.size = first;
+      reject(problem);
     }
 
     private String checkIds(int traceAt, int traceLength, int spanAt, int spanLength, boolean required) {

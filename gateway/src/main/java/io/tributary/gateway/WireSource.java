@@ -159,19 +159,25 @@ final class WireSource {
     this.originals = new Originals(wire.length);
   }
 
-  /**
-   * Per item: its trace, span and parent span id as decoded. An item whose id is still that
-   * very String gets the id's bytes copied instead of its hex decoded again.
-   */
-  String[] ids = new String[3 * 128];
+  /** Strings per item in {@link #decoded}. */
+  static final int DECODED = 4;
 
-  void ids(int item, String traceId, String spanId, String parentSpanId) {
-    if (3 * item + 3 > ids.length) {
-      ids = Arrays.copyOf(ids, ids.length * 2);
+  /**
+   * Per item: its trace, span and parent span id and its body text as decoded. An item whose id
+   * is still that very String gets the id's bytes copied instead of its hex decoded again, and a
+   * body still equal to its text is copied without being decoded again.
+   */
+  String[] decoded = new String[DECODED * 128];
+
+  void decoded(int item, String traceId, String spanId, String parentSpanId, String body) {
+    int at = DECODED * item;
+    if (at + DECODED > decoded.length) {
+      decoded = Arrays.copyOf(decoded, decoded.length * 2);
     }
-    ids[3 * item] = traceId;
-    ids[3 * item + 1] = spanId;
-    ids[3 * item + 2] = parentSpanId;
+    decoded[at] = traceId;
+    decoded[at + 1] = spanId;
+    decoded[at + 2] = parentSpanId;
+    decoded[at + 3] = body;
   }
 
   /** Itemized metrics: [offset, length, data field, data offset, data length] of each. */

@@ -78,7 +78,7 @@ final class WireWriter {
       if (item.deadLetterReason() != null) {
         Out one = new Out(source.records[at + 1] + 64);
         write(envelope.signal, one, item, wire, source.records[at], source.records[at + 1], source.records[at + 3],
-            source.records[at + 4], lineageValue, kvs, source.ids, 3 * i);
+            source.records[at + 4], lineageValue, kvs, source.decoded, WireSource.DECODED * i);
         com.fasterxml.jackson.databind.node.ObjectNode json = WireLine.render(envelope.signal, resourceBytes,
             resource.schemaUrl, scopeBytes, scope.writtenSchemaUrl, one.bytes(), 0, one.size(), skeleton);
         json.put("lineage", lineage);
@@ -87,7 +87,7 @@ final class WireWriter {
       }
       int start = records.size();
       write(envelope.signal, records, item, wire, source.records[at], source.records[at + 1], source.records[at + 3],
-          source.records[at + 4], lineageValue, kvs, source.ids, 3 * i);
+          source.records[at + 4], lineageValue, kvs, source.decoded, WireSource.DECODED * i);
       Key rk = keys.computeIfAbsent(resourceBytes, k -> new Key(k, resource.schemaUrl));
       Key sk = keys.computeIfAbsent(scopeBytes, k -> new Key(k, scope.writtenSchemaUrl));
       if (!sk.schemaUrl.equals(scope.writtenSchemaUrl)) {
@@ -207,7 +207,7 @@ final class WireWriter {
 
   /** Writes one enriched span, log record or data point: modelled fields from the item, the rest as it came. */
   private static void write(Signal signal, Out out, Item item, byte[] wire, int offset, int length,
-      int firstOriginal, int originals, String lineage, KeyValueWriter kvs, String[] ids, int idAt) {
+      int firstOriginal, int originals, String lineage, KeyValueWriter kvs, String[] decoded, int at) {
     // Where the original's fields are, other than the ones the item models; and its ids.
     int[] others = kvs.others;
     int count = 0;
@@ -254,10 +254,10 @@ final class WireWriter {
       return;
     }
     if (traces) {
-      id(out, SPAN_TRACE_ID, item.traceId(), ids[idAt], wire, idFields, 0);
-      id(out, SPAN_SPAN_ID, item.spanId(), ids[idAt + 1], wire, idFields, 1);
+      id(out, SPAN_TRACE_ID, item.traceId(), decoded[at], wire, idFields, 0);
+      id(out, SPAN_SPAN_ID, item.spanId(), decoded[at + 1], wire, idFields, 1);
       out.string(SPAN_TRACE_STATE, item.traceState());
-      id(out, SPAN_PARENT_SPAN_ID, item.parentSpanId(), ids[idAt + 2], wire, idFields, 2);
+      id(out, SPAN_PARENT_SPAN_ID, item.parentSpanId(), decoded[at + 2], wire, idFields, 2);
       out.string(SPAN_NAME, item.name());
       copy(out, wire, others, count, SPAN_NAME, SPAN_START_TIME); // kind
       out.fixed64(SPAN_START_TIME, item.timeUnixNano());
@@ -272,8 +272,7 @@ final class WireWriter {
     out.int32(LOG_SEVERITY_NUMBER, item.severityNumber());
     out.string(LOG_SEVERITY_TEXT, item.severityText());
     copy(out, wire, others, count, LOG_SEVERITY_TEXT, LOG_BODY);
-    String originalBody = bodyStart < 0 ? null : bodyText(wire, bodyStart, bodyEnd);
-    if (Objects.equals(item.body(), originalBody)) {
+    if (Objects.equals(item.body(), decoded[at + 3])) { // the body's text as the decoder read it
       if (bodyStart >= 0) {
         out.raw(wire, bodyStart, bodyEnd - bodyStart);
       }
@@ -290,8 +289,8 @@ final class WireWriter {
     kvs.attributes(out, LOG_ATTRIBUTES, item.attributes(), firstOriginal, originals, lineage);
     copy(out, wire, others, count, LOG_ATTRIBUTES, LOG_FLAGS); // dropped attributes count
     out.fixed32(LOG_FLAGS, (originalFlags(wire, others, count, LOG_FLAGS) & ~0xff) | (item.traceFlags() & 0xff));
-    id(out, LOG_TRACE_ID, item.traceId(), ids[idAt], wire, idFields, 0);
-    id(out, LOG_SPAN_ID, item.spanId(), ids[idAt + 1], wire, idFields, 1);
+    id(out, LOG_TRACE_ID, item.traceId(), decoded[at], wire, idFields, 0);
+    id(out, LOG_SPAN_ID, item.spanId(), decoded[at + 1], wire, idFields, 1);
     out.fixed64(LOG_OBSERVED_TIME, item.observedTimeUnixNano());
     out.string(LOG_EVENT_NAME, item.name());
     copy(out, wire, others, count, LOG_EVENT_NAME, Integer.MAX_VALUE);
@@ -347,24 +346,6 @@ final class WireWriter {
         out.raw(wire, others[k + 1], others[k + 2]);
       }
     }
-  }
-
-  private static String bodyText(byte[] wire, int fieldStart, int fieldEnd) {
-    Reader r = new Reader(wire, fieldStart, fieldEnd);
-    r.tag();
-    int n = r.length();
-    int at = r.pos;
-    Reader v = new Reader(wire, at, at + n);
-    if (v.more()) {
-      int tag = v.tag();
-      if (tag == (ANY_STRING << 3 | Wire.LEN)) {
-        int len = v.length();
-        if (v.pos + len == v.limit) {
-          return Wire.utf8(wire, v.pos, len);
-        }
-      }
-    }
-    return AnyValues.bodyText(parseAnyValue(wire, at, n));
   }
 
   private static AnyValue parseAnyValue(byte[] wire, int at, int n) {
