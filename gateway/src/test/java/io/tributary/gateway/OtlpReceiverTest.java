@@ -352,13 +352,7 @@ class OtlpReceiverTest {
     List<java.net.Socket> slow = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < fit; i++) {
-        java.net.Socket socket = new java.net.Socket("localhost", receiver.port());
-        socket.getOutputStream().write(("POST /v1/traces HTTP/1.1\r\nHost: localhost\r\n"
-            + "Content-Type: application/x-protobuf\r\nContent-Length: " + OtlpReceiver.MAX_BODY_BYTES
-            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().write(new byte[1024]);
-        socket.getOutputStream().flush();
-        slow.add(socket);
+        slow.add(slowSender());
       }
       // Once the slow requests hold the budget (their handlers reserve it as they start reading), a
       // small, valid request hears 429 with Retry-After after the admission wait, instead of
@@ -382,6 +376,20 @@ class OtlpReceiverTest {
       status = post("/v1/traces", "application/x-protobuf", null, traces(span("b")).toByteArray()).statusCode();
     } while (status == 429 && System.nanoTime() < deadline);
     assertThat(status).isEqualTo(200);
+  }
+
+  /**
+   * A connection that announces the largest body allowed and sends 1 KiB of it: its handler
+   * holds that body's share of the in-flight budget while it waits for the rest.
+   */
+  private java.net.Socket slowSender() throws IOException {
+    java.net.Socket socket = new java.net.Socket("localhost", receiver.port());
+    socket.getOutputStream().write(("POST /v1/traces HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/x-protobuf\r\nContent-Length: " + OtlpReceiver.MAX_BODY_BYTES
+        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().write(new byte[1024]);
+    socket.getOutputStream().flush();
+    return socket;
   }
 
   /** A request of {@code spans} of the smallest kind (ids only): the most items a body can carry. */
@@ -413,13 +421,7 @@ class OtlpReceiverTest {
     List<java.net.Socket> slow = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < holders; i++) {
-        java.net.Socket socket = new java.net.Socket("localhost", receiver.port());
-        socket.getOutputStream().write(("POST /v1/traces HTTP/1.1\r\nHost: localhost\r\n"
-            + "Content-Type: application/x-protobuf\r\nContent-Length: " + OtlpReceiver.MAX_BODY_BYTES
-            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().write(new byte[1024]);
-        socket.getOutputStream().flush();
-        slow.add(socket);
+        slow.add(slowSender());
       }
       byte[] manySmall = tinySpans(33_000); // about 1 MiB; decoded, some 20 MiB
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -36,12 +36,7 @@ public final class Bodies {
   }
 
   static ExportTraceServiceRequest request(SplittableRandom random, int spans) {
-    Resource resource = Resource.newBuilder()
-        .addAttributes(kv("service.name", "checkout"))
-        .addAttributes(kv("service.version", "2.4." + random.nextInt(10)))
-        .addAttributes(kv("host.name", "web-" + random.nextInt(8)))
-        .addAttributes(kv("telemetry.sdk.language", "java"))
-        .build();
+    Resource resource = resource(random);
     ScopeSpans.Builder scope = ScopeSpans.newBuilder()
         .setScope(InstrumentationScope.newBuilder().setName("shop.checkout").setVersion("1.4.0"));
     long now = 1_790_000_000_000_000_000L + random.nextInt(1_000_000) * 1_000L;
@@ -95,12 +90,7 @@ public final class Bodies {
   }
 
   static ExportLogsServiceRequest logRequest(SplittableRandom random, int records) {
-    Resource resource = Resource.newBuilder()
-        .addAttributes(kv("service.name", "checkout"))
-        .addAttributes(kv("service.version", "2.4." + random.nextInt(10)))
-        .addAttributes(kv("host.name", "web-" + random.nextInt(8)))
-        .addAttributes(kv("telemetry.sdk.language", "java"))
-        .build();
+    Resource resource = resource(random);
     ScopeLogs.Builder scope = ScopeLogs.newBuilder()
         .setScope(InstrumentationScope.newBuilder().setName("com.shop.checkout.CartService"));
     long now = 1_790_000_000_000_000_000L + random.nextInt(1_000_000) * 1_000L;
@@ -134,6 +124,16 @@ public final class Bodies {
     }
     return ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(ResourceLogs.newBuilder().setResource(resource).addScopeLogs(scope))
+        .build();
+  }
+
+  /** The service's resource, as its SDK describes it. */
+  private static Resource resource(SplittableRandom random) {
+    return Resource.newBuilder()
+        .addAttributes(kv("service.name", "checkout"))
+        .addAttributes(kv("service.version", "2.4." + random.nextInt(10)))
+        .addAttributes(kv("host.name", "web-" + random.nextInt(8)))
+        .addAttributes(kv("telemetry.sdk.language", "java"))
         .build();
   }
 
