@@ -27,7 +27,10 @@ import io.tributary.server.http.TokenAuthenticator;
 import io.tributary.server.http.TokensController;
 import io.tributary.gateway.Gateway;
 import io.tributary.server.http.GatewayController;
+import io.tributary.gateway.OtlpGrpcReceiver;
 import io.tributary.gateway.OtlpReceiver;
+import io.tributary.gateway.ServerTls;
+import io.tributary.server.config.ListenerSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,6 +99,9 @@ public final class Node implements AutoCloseable {
   private final TributaryServer server;
   private final Gateway gateway;
   private OtlpReceiver receiver;
+  private OtlpGrpcReceiver grpcReceiver;
+  /** The TLS every listener serves; null for plaintext. */
+  private final ServerTls tls;
   private final Optional<Path> bootstrapTokenFile;
   private final Clock clock;
   private final DirectoryConfigFiles configFiles;
@@ -147,6 +153,12 @@ public final class Node implements AutoCloseable {
     this.server = new TributaryServer(config, buildInfo, options.clock(), TributaryServer.DEFAULT_DRAIN_TIMEOUT,
         controllers, new SessionAuthenticator(tokens, sessions, catalog, options.clock()));
     self.set(server);
+    ListenerSettings listeners = config.listeners();
+    this.tls = listeners.tls()
+        ? ServerTls.load(listeners.tlsCert(), listeners.tlsKey(), listeners.tlsClientCa())
+        : null;
+    server.tls(tls);
+    server.otherListeners(this::otlpListeners);
     server.pipelineHealth(() -> pipelines.status().toMap());
     server.outputHealth(() -> gateway.failingOutputs(false));
     // Closed in reverse: the listener first, then the pipeline, the watcher, the database.
@@ -186,9 +198,14 @@ public final class Node implements AutoCloseable {
     try {
       node.server.start();
       // Registered after the admin listener, so closed first: stop receiving, then drain the gateway.
+      ListenerSettings listeners = config.listeners();
+      String host = ServerConfig.listenHost(config.otlpBind());
       node.receiver = node.server.lifecycle().register("OTLP/HTTP listener",
-          OtlpReceiver.start(node.gateway, ServerConfig.listenHost(config.otlpBind()), config.otlpPort(),
-              TributaryServer.DEFAULT_DRAIN_TIMEOUT));
+          OtlpReceiver.start(node.gateway, host, config.otlpPort(), new OtlpReceiver.Options(
+              listeners.otlpMaxBodyBytes(), TributaryServer.DEFAULT_DRAIN_TIMEOUT, node.tls)));
+      node.grpcReceiver = node.server.lifecycle().register("OTLP/gRPC listener",
+          OtlpGrpcReceiver.start(node.gateway, host, listeners.otlpGrpcPort(), new OtlpGrpcReceiver.Options(
+              listeners.otlpGrpcMaxMessageBytes(), TributaryServer.DEFAULT_DRAIN_TIMEOUT, node.tls)));
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -257,6 +274,24 @@ public final class Node implements AutoCloseable {
 
   public Gateway gateway() {
     return gateway;
+  }
+
+  /** The port the OTLP/gRPC receiver is bound to (useful when configured as 0). */
+  public int otlpGrpcPort() {
+    return grpcReceiver.port();
+  }
+
+  /** The OTLP listeners that are up, as {@code /api/v1/health} reports them. */
+  private List<Map<String, Object>> otlpListeners() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    String tlsMode = tls == null ? "none" : tls.requiresClientCertificates() ? "mutual-tls" : "tls";
+    if (receiver != null) {
+      out.add(Map.of("name", "otlp-http", "address", config.otlpBind(), "port", receiver.port(), "tls", tlsMode));
+    }
+    if (grpcReceiver != null) {
+      out.add(Map.of("name", "otlp-grpc", "address", config.otlpBind(), "port", grpcReceiver.port(), "tls", tlsMode));
+    }
+    return out;
   }
 
   /** The port the OTLP/HTTP receiver is bound to (useful when configured as 0). */

@@ -3,6 +3,7 @@ package io.tributary.server;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
+import io.tributary.gateway.ServerTls;
 import io.tributary.server.config.ServerConfig;
 import io.tributary.server.http.Api;
 import io.tributary.server.http.ApiErrors;
@@ -50,6 +51,8 @@ public final class TributaryServer {
   private final Lifecycle lifecycle = new Lifecycle();
   private Javalin admin;
   private volatile Supplier<Map<String, Object>> pipelineHealth;
+  private volatile ServerTls tls;
+  private volatile Supplier<List<Map<String, Object>>> otherListeners;
   private volatile Supplier<List<Map<String, Object>>> outputHealth;
 
   public TributaryServer(ServerConfig config, BuildInfo buildInfo) {
@@ -84,6 +87,29 @@ public final class TributaryServer {
     this.outputHealth = failing;
   }
 
+  /** The TLS the admin listener serves (set before {@link #start()}); null for plain HTTP. */
+  public void tls(ServerTls tls) {
+    this.tls = tls;
+  }
+
+  /**
+   * Adds listeners besides the admin one to what {@code /api/v1/health} reports (set before
+   * {@link #start()}); see {@link HealthController#listeners}.
+   */
+  public void otherListeners(Supplier<List<Map<String, Object>>> listeners) {
+    this.otherListeners = listeners;
+  }
+
+  /** The admin listener as {@code /api/v1/health} reports it. */
+  private Map<String, Object> adminListener() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("name", "admin");
+    m.put("address", config.adminBind());
+    m.put("port", adminPort());
+    m.put("tls", tls == null ? "none" : "tls");
+    return m;
+  }
+
   /** Where later parts of the server register what must be closed on shutdown. */
   public Lifecycle lifecycle() {
     return lifecycle;
@@ -100,11 +126,28 @@ public final class TributaryServer {
     }
     List<Controller> controllers = new ArrayList<>();
     controllers.add(new HealthController(buildInfo.version(), config.env(), clock, pipelineHealth,
-        outputHealth));
+        outputHealth).listeners(() -> {
+          List<Map<String, Object>> all = new ArrayList<>();
+          all.add(adminListener());
+          Supplier<List<Map<String, Object>>> others = otherListeners;
+          if (others != null) {
+            all.addAll(others.get());
+          }
+          return all;
+        }));
     controllers.addAll(extraControllers);
-    Javalin javalin = Javalin.create(cfg -> configure(cfg, controllers));
     String host = ServerConfig.listenHost(config.adminBind());
-    if (host == null) {
+    ServerTls https = tls;
+    Javalin javalin = Javalin.create(cfg -> {
+      configure(cfg, controllers);
+      if (https != null) {
+        // The admin listener never asks for client certificates: people sign in with tokens.
+        cfg.jetty.addConnector((server, http) -> https.connector(server, http, host, config.adminPort(), false));
+      }
+    });
+    if (https != null) {
+      javalin.start();
+    } else if (host == null) {
       javalin.start(config.adminPort());
     } else {
       javalin.start(host, config.adminPort());
@@ -113,11 +156,12 @@ public final class TributaryServer {
     // Registered last, so closed first: stop taking requests before closing what they use.
     lifecycle.register("admin HTTP listener", javalin::stop);
     LOG.info(
-        "Tributary {} (env {}) admin API listening on {} port {} (http://localhost:{}/)",
+        "Tributary {} (env {}) admin API listening on {} port {} ({}://localhost:{}/)",
         buildInfo.version(),
         config.env(),
         host == null ? "every interface" : host,
         adminPort(),
+        https == null ? "http" : "https",
         adminPort());
     return this;
   }

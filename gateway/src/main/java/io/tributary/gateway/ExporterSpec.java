@@ -1,6 +1,7 @@
 package io.tributary.gateway;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,23 +9,56 @@ import java.util.Objects;
 
 /**
  * One exporter the gateway sends enriched telemetry to: {@code jsonl} (rotating files under
- * {@code <data-dir>/out/}), {@code stdout}, or {@code otlp=<base URL>} (OTLP/HTTP protobuf to
- * {@code <base URL>/v1/traces|logs|metrics}).
+ * {@code <data-dir>/out/}), {@code stdout}, {@code otlp=<base URL>} (OTLP/HTTP protobuf to
+ * {@code <base URL>/v1/traces|logs|metrics}) or {@code otlp-grpc=<host:port>} (OTLP/gRPC;
+ * {@code https://host:port} for TLS).
  *
- * @param type {@code jsonl}, {@code stdout} or {@code otlp}
- * @param url the base URL for {@code otlp}; empty otherwise
+ * @param type {@code jsonl}, {@code stdout}, {@code otlp} or {@code otlp-grpc}
+ * @param url the base URL for {@code otlp} and {@code otlp-grpc} ({@code http://} or {@code
+ *     https://}); empty otherwise
+ * @param ca the PEM file of the CAs a TLS downstream's certificate must chain to; null for the
+ *     JDK's default CAs
  */
-public record ExporterSpec(String type, String url) {
+public record ExporterSpec(String type, String url, Path ca) {
 
   public static final String JSONL = "jsonl";
   public static final String STDOUT = "stdout";
   public static final String OTLP = "otlp";
+  public static final String OTLP_GRPC = "otlp-grpc";
   /** What a fresh install exports to: files under the data dir, so it shows its output. */
   public static final List<ExporterSpec> DEFAULT = List.of(new ExporterSpec(JSONL, ""));
 
   public ExporterSpec {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(url, "url");
+  }
+
+  /** An exporter that trusts the JDK's default CAs. */
+  public ExporterSpec(String type, String url) {
+    this(type, url, null);
+  }
+
+  /**
+   * Checks that {@code ca} is a PEM file of CA certificates an exporter can trust.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong with it
+   */
+  public static void checkCa(Path ca) {
+    Pem.trustManager(ca);
+  }
+
+  /** Whether this exporter sends over the network (and so may use TLS). */
+  public boolean network() {
+    return OTLP.equals(type) || OTLP_GRPC.equals(type);
+  }
+
+  /** These exporters, the network ones trusting the CAs in {@code ca} (a PEM file) instead of the JDK's. */
+  public static List<ExporterSpec> withCa(List<ExporterSpec> specs, Path ca) {
+    List<ExporterSpec> out = new ArrayList<>();
+    for (ExporterSpec spec : specs) {
+      out.add(spec.network() ? new ExporterSpec(spec.type(), spec.url(), ca) : spec);
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -62,18 +96,42 @@ public record ExporterSpec(String type, String url) {
           }
           out.add(new ExporterSpec(OTLP, value));
           break;
+        case OTLP_GRPC:
+          out.add(new ExporterSpec(OTLP_GRPC, grpcTarget(entry, value)));
+          break;
         default:
-          throw new IllegalArgumentException("'" + entry + "': unknown exporter (jsonl, stdout, otlp=<url>)");
+          throw new IllegalArgumentException("'" + entry + "': unknown exporter (" + KINDS + ")");
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("no exporter given (jsonl, stdout, otlp=<url>)");
+      throw new IllegalArgumentException("no exporter given (" + KINDS + ")");
     }
     return List.copyOf(out);
   }
 
+  private static final String KINDS = "jsonl, stdout, otlp=<url>, otlp-grpc=<host:port>";
+
+  /** {@code host:port}, {@code http://host:port} or {@code https://host:port}, as {@code http(s)://host:port}. */
+  private static String grpcTarget(String entry, String value) {
+    String url = value.contains("://") ? value : "http://" + value;
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + entry + "': not host:port or a URL");
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+        || uri.getPort() < 1 || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || "/".equals(uri.getRawPath()))
+        || uri.getRawQuery() != null) {
+      throw new IllegalArgumentException("'" + entry + "': give host:port, or https://host:port for TLS,"
+          + " e.g. otlp-grpc=collector:4317");
+    }
+    return uri.getScheme() + "://" + (uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost())
+        + ":" + uri.getPort();
+  }
+
   @Override
   public String toString() {
-    return url.isEmpty() ? type : type + "=" + url;
+    return (url.isEmpty() ? type : type + "=" + url) + (ca == null ? "" : " (CA " + ca + ")");
   }
 }

@@ -144,6 +144,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private final String env;
+  private final Intake intake = new Intake(this);
   private final Supplier<PipelineHolder> pipeline;
   private final Settings settings;
   private final List<Exporter> exporters;
@@ -285,8 +286,11 @@ public final class Gateway implements AutoCloseable {
         case ExporterSpec.STDOUT:
           exporters.add(JsonlExporter.toStream(System.out));
           break;
+        case ExporterSpec.OTLP_GRPC:
+          exporters.add(new OtlpGrpcExporter(spec.url(), settings.exportRetryTime(), ClientTls.trust(spec.ca())));
+          break;
         default:
-          exporters.add(new OtlpHttpExporter(spec.url(), settings.exportRetryTime()));
+          exporters.add(new OtlpHttpExporter(spec.url(), settings.exportRetryTime(), ClientTls.trust(spec.ca())));
       }
     }
     LOG.info("Gateway for {}: exporting to {}, queue of {} items", env, specs, settings.queueCapacity());
@@ -338,6 +342,11 @@ public final class Gateway implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** What the OTLP listeners hand request bodies to: one in-flight budget for all of them. */
+  Intake intake() {
+    return intake;
   }
 
   /** How long a request may wait for room before it hears 429. */

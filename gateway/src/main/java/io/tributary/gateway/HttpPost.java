@@ -56,11 +56,17 @@ final class HttpPost implements Closeable {
   private final boolean tls;
   private final String hostHeader;
   private final Duration connectTimeout;
+  private final SSLSocketFactory sslSockets;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
 
   HttpPost(URI origin, Duration connectTimeout) {
+    this(origin, connectTimeout, null);
+  }
+
+  /** @param trust the CAs an https origin's certificate must chain to; null for the JDK's default ones */
+  HttpPost(URI origin, Duration connectTimeout, javax.net.ssl.X509TrustManager trust) {
     String scheme = origin.getScheme() == null ? "" : origin.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("'" + origin + "' is not an http:// or https:// URL");
@@ -74,6 +80,7 @@ final class HttpPost implements Closeable {
     this.hostHeader = (host.contains(":") ? "[" + host + "]" : host)
         + (origin.getPort() > 0 ? ":" + origin.getPort() : "");
     this.connectTimeout = connectTimeout;
+    this.sslSockets = trust == null ? (SSLSocketFactory) SSLSocketFactory.getDefault() : ClientTls.socketFactory(trust);
   }
 
   /**
@@ -160,7 +167,7 @@ final class HttpPost implements Closeable {
       s.setTcpNoDelay(true);
       s.connect(new InetSocketAddress(host, port), (int) Math.min(connectTimeout.toMillis(), timeout.toMillis()));
       if (tls) {
-        SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, host, port, true);
+        SSLSocket ssl = (SSLSocket) sslSockets.createSocket(s, host, port, true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         ssl.setSSLParameters(params);

@@ -1,7 +1,6 @@
 package io.tributary.gateway;
 
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -12,9 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -22,35 +22,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The OTLP/HTTP receiver: {@code POST /v1/traces}, {@code /v1/logs}, {@code /v1/metrics} with
- * {@code application/x-protobuf} or {@code application/json} bodies, optionally gzip-compressed.
+ * {@code application/x-protobuf} or {@code application/json} bodies, plain or compressed with
+ * gzip, deflate or zstd; over plain HTTP or TLS ({@link Options#tls()}).
  *
  * <p>Answers as the OTLP specification says: 200 with the Export*ServiceResponse (partial success
  * counts when items were rejected), 400 for an undecodable body, 413 over {@link
- * #MAX_BODY_BYTES}, 415 for another content type, 429 (queue full) or 503 (stopping) with {@code
- * Retry-After}. Errors carry a {@code google.rpc.Status} in the request's encoding. The response
- * is sent once the items are queued, not once exported.
+ * Options#maxBodyBytes()} (compressed or inflated), 415 for another content type or encoding, 429
+ * (queue full) or 503 (stopping) with {@code Retry-After}. Errors carry a {@code google.rpc.Status}
+ * in the request's encoding. The response is sent once the items are queued, not once exported.
  *
  * <p>Memory is bounded in bytes before the queue as well as in it: the requests being read,
- * decoded and enriched at once may hold at most {@link #MAX_IN_FLIGHT_BYTES} (bodies counted as
- * they are read, inflated bodies included, and what they decode to as it grows); a request that
- * finds no room within the gateway's admission wait hears 429 before it is read or decoded further. At most {@link #MAX_CONNECTIONS} connections are open
+ * decoded and enriched at once, over OTLP/HTTP and OTLP/gRPC together, may hold at most {@link
+ * #MAX_IN_FLIGHT_BYTES} (bodies counted as they are read, inflated bodies included, and what they
+ * decode to as it grows); a request that finds no room within the gateway's admission wait hears
+ * 429 before it is read or decoded further. At most {@link #MAX_CONNECTIONS} connections are open
  * at once; further ones wait in the operating system's accept queue.
  */
 public final class OtlpReceiver implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OtlpReceiver.class);
-  /** The largest body accepted, compressed or not (a gzip body is also limited after inflating). */
+  /** The default largest body, compressed or not (a compressed body is also limited after inflating). */
   public static final int MAX_BODY_BYTES = 8 << 20;
+  /** The largest body the setting may allow: a body is held whole while it is decoded. */
+  public static final int MAX_MAX_BODY_BYTES = 64 << 20;
   /** How much of a refused body is read (and dropped) so that the client hears the refusal. */
-  static final long DISCARD_MAX_BYTES = 8L * MAX_BODY_BYTES;
+  static final long DISCARD_MAX_BYTES = 64L << 20;
+  /** The window a zstd body may use (2^23 = 8 MiB of native memory), as a zstd encoder uses by default up to level 19. */
+  static final int ZSTD_WINDOW_LOG_MAX = 23;
   /** Where refused bodies are read into; what it holds is never looked at, so threads share it. */
   private static final byte[] DISCARDED = new byte[16 * 1024];
   /**
-   * The most bytes held by requests being read, decoded or enriched at once: their bodies
-   * (compressed and inflated), and an estimate of what they decode to, reserved as it grows
-   * ({@link WireDecoder#BYTES_PER_ITEM}): five times the body plus 512 bytes an item.
+   * The most bytes held by requests being read, decoded or enriched at once, by this receiver and
+   * the OTLP/gRPC one together: their bodies (compressed and inflated), and an estimate of what
+   * they decode to, reserved as it grows: five times the body plus 512 bytes an item.
    */
-  public static final long MAX_IN_FLIGHT_BYTES = 128L << 20;
+  public static final long MAX_IN_FLIGHT_BYTES = Intake.MAX_IN_FLIGHT_BYTES;
   /** The most connections open at once. */
   public static final int MAX_CONNECTIONS = 512;
   /** Seconds a throttled client is asked to wait. */
@@ -62,44 +68,81 @@ public final class OtlpReceiver implements AutoCloseable {
   private static final int RESOURCE_EXHAUSTED = 8;
   private static final int UNAVAILABLE = 14;
 
-  private final Gateway gateway;
-  private final Javalin javalin;
-  /** {@link #MAX_IN_FLIGHT_BYTES} in KiB. */
-  private final Semaphore inFlight = new Semaphore((int) (MAX_IN_FLIGHT_BYTES >> 10));
+  /**
+   * How the receiver listens.
+   *
+   * @param maxBodyBytes the largest body, compressed or once inflated
+   * @param drainTimeout how long closing waits for requests in flight
+   * @param tls the certificate (and client CA) to serve HTTPS with; null for plain HTTP
+   */
+  public record Options(int maxBodyBytes, Duration drainTimeout, ServerTls tls) {
+    public Options {
+      if (maxBodyBytes < 1024 || maxBodyBytes > MAX_MAX_BODY_BYTES) {
+        throw new IllegalArgumentException("the largest OTLP/HTTP body must be 1 KiB to " + (MAX_MAX_BODY_BYTES >> 20)
+            + " MiB, not " + maxBodyBytes + " bytes");
+      }
+      Objects.requireNonNull(drainTimeout, "drainTimeout");
+    }
 
-  private OtlpReceiver(Gateway gateway, Javalin javalin) {
+    /** Plain HTTP, bodies up to {@link #MAX_BODY_BYTES}. */
+    public static Options defaults(Duration drainTimeout) {
+      return new Options(MAX_BODY_BYTES, drainTimeout, null);
+    }
+  }
+
+  private final Gateway gateway;
+  private final Intake intake;
+  private final Javalin javalin;
+  private final Options options;
+
+  private OtlpReceiver(Gateway gateway, Javalin javalin, Options options) {
     this.gateway = gateway;
+    this.intake = gateway.intake();
     this.javalin = javalin;
+    this.options = options;
   }
 
   /** Starts listening on {@code port} (0 = any free port) of every interface. */
   public static OtlpReceiver start(Gateway gateway, int port, Duration drainTimeout) {
-    return start(gateway, null, port, drainTimeout);
+    return start(gateway, null, port, Options.defaults(drainTimeout));
   }
 
   /** Starts listening on {@code port} (0 = any free port) of {@code host} (null: every interface). */
   public static OtlpReceiver start(Gateway gateway, String host, int port, Duration drainTimeout) {
+    return start(gateway, host, port, Options.defaults(drainTimeout));
+  }
+
+  /** Starts listening on {@code port} (0 = any free port) of {@code host} (null: every interface). */
+  public static OtlpReceiver start(Gateway gateway, String host, int port, Options options) {
     Objects.requireNonNull(gateway, "gateway");
+    Objects.requireNonNull(options, "options");
     OtlpReceiver[] self = new OtlpReceiver[1];
     Javalin javalin = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
-      cfg.http.maxRequestSize = MAX_BODY_BYTES + 1L;
+      cfg.http.maxRequestSize = options.maxBodyBytes() + 1L;
       cfg.jetty.modifyServer(server -> {
         server.setHandler(new GracefulHandler());
-        server.setStopTimeout(drainTimeout.toMillis());
+        server.setStopTimeout(options.drainTimeout().toMillis());
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
       });
+      if (options.tls() != null) {
+        cfg.jetty.addConnector((server, http) -> options.tls().connector(server, http, host, port, true));
+      }
       for (Signal signal : Signal.values()) {
         cfg.routes.post(signal.path(), ctx -> self[0].handle(signal, ctx));
       }
     });
-    self[0] = new OtlpReceiver(gateway, javalin);
-    if (host == null) {
+    self[0] = new OtlpReceiver(gateway, javalin, options);
+    if (options.tls() != null) {
+      javalin.start();
+    } else if (host == null) {
       javalin.start(port);
     } else {
       javalin.start(host, port);
     }
-    LOG.info("OTLP/HTTP receiver listening on http://localhost:{}/ (/v1/traces, /v1/logs, /v1/metrics)", javalin.port());
+    LOG.info("OTLP/HTTP receiver listening on {}://localhost:{}/ (/v1/traces, /v1/logs, /v1/metrics{})",
+        options.tls() == null ? "http" : "https", javalin.port(),
+        options.tls() == null ? "" : "; " + options.tls().describe());
     return self[0];
   }
 
@@ -108,13 +151,18 @@ public final class OtlpReceiver implements AutoCloseable {
     return javalin.port();
   }
 
+  /** Whether the receiver serves HTTPS. */
+  public boolean tls() {
+    return options.tls() != null;
+  }
+
   private void handle(Signal signal, Context ctx) throws IOException {
-    try (Reservation reservation = new Reservation()) {
+    try (Intake.Reservation reservation = intake.reserve()) {
       handle(signal, ctx, reservation);
     }
   }
 
-  private void handle(Signal signal, Context ctx, Reservation reservation) throws IOException {
+  private void handle(Signal signal, Context ctx, Intake.Reservation reservation) throws IOException {
     String type = mediaType(ctx.header("Content-Type"));
     boolean json = JSON.equals(type);
     if (!json && !PROTOBUF.equals(type)) {
@@ -122,117 +170,113 @@ public final class OtlpReceiver implements AutoCloseable {
           + ctx.header("Content-Type") + "'");
       return;
     }
+    int limit = options.maxBodyBytes();
     long declared = ctx.req().getContentLengthLong();
-    if (declared > MAX_BODY_BYTES) {
+    if (declared > limit) {
       refuseUnread(ctx);
-      error(ctx, json, 413, INVALID_ARGUMENT, "Body of " + declared + " bytes is over the limit of " + MAX_BODY_BYTES);
+      error(ctx, json, 413, INVALID_ARGUMENT, "Body of " + declared + " bytes is over the limit of " + limit);
+      return;
+    }
+    String encoding = encoding(ctx.header("Content-Encoding"));
+    if (encoding == null) {
+      refuseUnread(ctx);
+      error(ctx, json, 415, INVALID_ARGUMENT, "Content-Encoding '" + ctx.header("Content-Encoding")
+          + "' is not supported (gzip, deflate, zstd and identity are)");
       return;
     }
     byte[] body;
     try {
-      body = read(ctx.req().getInputStream(), declared, reservation, 0);
-      String encoding = ctx.header("Content-Encoding");
-      if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
-        if (!"gzip".equalsIgnoreCase(encoding.strip())) {
-          error(ctx, json, 415, INVALID_ARGUMENT, "Content-Encoding '" + encoding + "' is not supported (gzip is)");
-          return;
-        }
-        body = read(new GZIPInputStream(new java.io.ByteArrayInputStream(body)), -1, reservation, body.length);
+      body = read(ctx.req().getInputStream(), declared, limit, reservation, 0);
+      if (!encoding.isEmpty()) {
+        body = inflate(encoding, body, limit, reservation);
       }
-    } catch (Busy e) {
+    } catch (Intake.Busy e) {
       refuseUnread(ctx);
-      gateway.throttledUndecoded(signal);
-      askToRetry(ctx, json, Gateway.Admission.FULL);
+      intake.throttledUndecoded(signal);
+      answer(ctx, json, intake.refused(Gateway.Admission.FULL));
       return;
-    } catch (TooLarge e) {
+    } catch (Intake.TooLarge e) {
       refuseUnread(ctx);
-      error(ctx, json, 413, INVALID_ARGUMENT, "Body is over the limit of " + MAX_BODY_BYTES + " bytes");
+      error(ctx, json, 413, INVALID_ARGUMENT, "Body is over the limit of " + limit + " bytes"
+          + (encoding.isEmpty() ? "" : " once inflated"));
       return;
     } catch (IOException e) {
-      error(ctx, json, 400, INVALID_ARGUMENT, "Cannot read the body: " + e.getMessage());
+      error(ctx, json, 400, INVALID_ARGUMENT, "Cannot read the body"
+          + (encoding.isEmpty() ? "" : " (Content-Encoding " + encoding + ")") + ": " + e.getMessage());
       return;
     }
-    // Refuse cheaply when the queue is (all but) full: decoding a request only to refuse it would
-    // spend the CPU the queue is waiting for.
-    Gateway.Admission early = gateway.precheck();
-    if (early != Gateway.Admission.ACCEPTED) {
-      if (early == Gateway.Admission.FULL || early == Gateway.Admission.UNAVAILABLE) {
-        gateway.throttledUndecoded(signal);
-      }
-      askToRetry(ctx, json, early);
-      return;
-    }
-    Envelope envelope;
-    try {
-      envelope = decode(signal, json, body, reservation);
-    } catch (OtlpJson.FormatException | InvalidProtocolBufferException e) {
-      error(ctx, json, 400, INVALID_ARGUMENT, "Undecodable " + signal.label() + " request: " + e.getMessage());
-      return;
-    } catch (Busy e) {
-      gateway.throttledUndecoded(signal);
-      askToRetry(ctx, json, Gateway.Admission.FULL);
-      return;
-    } catch (TooLarge e) {
-      error(ctx, json, 413, INVALID_ARGUMENT, "The request decodes to more than the " + (MAX_IN_FLIGHT_BYTES >> 20)
-          + " MiB the gateway holds for requests in flight; send smaller batches");
-      return;
-    }
-    Gateway.Admission verdict = gateway.submit(envelope);
-    switch (verdict) {
+    answer(ctx, json, intake.accept(signal, json, body, reservation));
+  }
+
+  /** The answer to what {@link Intake} made of the request. */
+  private void answer(Context ctx, boolean json, Intake.Outcome outcome) throws IOException {
+    switch (outcome.kind()) {
       case ACCEPTED:
-        respond(ctx, json, 200, signal.response(envelope.rejected, envelope.rejectionMessage));
+        respond(ctx, json, 200, outcome.envelope().signal.response(outcome.envelope().rejected,
+            outcome.envelope().rejectionMessage));
+        return;
+      case UNDECODABLE:
+        error(ctx, json, 400, INVALID_ARGUMENT, outcome.message());
         return;
       case TOO_LARGE:
-        error(ctx, json, 413, INVALID_ARGUMENT, envelope.size() + " items in one request: more than the gateway's"
-            + " whole queue holds, in items or in bytes once encoded; send smaller batches");
+        error(ctx, json, 413, INVALID_ARGUMENT, outcome.message());
+        return;
+      case FULL:
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        error(ctx, json, 429, RESOURCE_EXHAUSTED, outcome.message());
         return;
       default:
-        askToRetry(ctx, json, verdict);
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        error(ctx, json, 503, UNAVAILABLE, outcome.message());
+    }
+  }
+
+  /** The body's encoding: "" for none, gzip, deflate or zstd; null for one not supported. */
+  private static String encoding(String header) {
+    if (header == null || header.isBlank()) {
+      return "";
+    }
+    String e = header.strip().toLowerCase(Locale.ROOT);
+    switch (e) {
+      case "identity":
+        return "";
+      case "gzip":
+      case "x-gzip":
+        return "gzip";
+      case "deflate":
+      case "zstd":
+        return e;
+      default:
+        return null;
     }
   }
 
   /**
-   * The request's items, by the fast path where it applies, else by the reference path (JSON,
-   * line-writing exporters, and whatever the fast path leaves to protobuf-java, which then also
-   * answers malformed bytes). What the request decodes to is held against the in-flight budget
-   * too: as it grows on the fast path, once decoded on the reference path.
+   * Inflates a body, holding what it inflates to in the reservation and refusing more than {@code
+   * limit} bytes. deflate is zlib-wrapped as HTTP says, or raw as some clients send it; a zstd
+   * frame may use a window of at most 2^{@link #ZSTD_WINDOW_LOG_MAX} bytes.
    */
-  private Envelope decode(Signal signal, boolean json, byte[] body, Reservation reservation)
-      throws IOException, OtlpJson.FormatException {
-    Envelope envelope = json || !gateway.encodesFromWire() ? null : WireDecoder.decode(signal, body, reservation::cover);
-    if (envelope != null) {
-      return envelope;
+  private static byte[] inflate(String encoding, byte[] body, int limit, Intake.Reservation reservation)
+      throws IOException {
+    java.io.ByteArrayInputStream compressed = new java.io.ByteArrayInputStream(body);
+    InputStream in;
+    long held = body.length;
+    switch (encoding) {
+      case "gzip":
+        in = new GZIPInputStream(compressed);
+        break;
+      case "deflate": {
+        boolean zlib = body.length >= 2 && (body[0] & 0x0F) == 8 && ((body[0] & 0xFF) << 8 | (body[1] & 0xFF)) % 31 == 0;
+        in = new InflaterInputStream(compressed, new Inflater(!zlib));
+        break;
+      }
+      default: {
+        held += 1L << ZSTD_WINDOW_LOG_MAX;
+        reservation.cover(held);
+        in = new ZstdInputStreamNoFinalizer(compressed).setLongMax(ZSTD_WINDOW_LOG_MAX);
+      }
     }
-    Message request;
-    if (json) {
-      Message.Builder b = signal.newRequestBuilder();
-      OtlpJson.merge(body, b);
-      request = b.build();
-    } else {
-      request = signal.parseRequest(body);
-    }
-    envelope = OtlpItems.toItems(signal, request);
-    reservation.cover((1L + WireDecoder.BYTES_PER_BODY_BYTE) * body.length
-        + 2L * WireDecoder.BYTES_PER_ITEM * envelope.size());
-    return envelope;
-  }
-
-  /**
-   * 429 for a full queue, 503 for a stopping gateway or a pipeline that does not compile, all with
-   * Retry-After.
-   */
-  private void askToRetry(Context ctx, boolean json, Gateway.Admission verdict) throws IOException {
-    ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-    if (verdict == Gateway.Admission.UNAVAILABLE) {
-      String why = gateway.refusal();
-      error(ctx, json, 503, UNAVAILABLE, "This node accepts no telemetry: "
-          + (why == null ? "its pipeline does not compile" : why)
-          + "; nothing was accepted: retry on another node or later (GET /api/v1/health says more)");
-    } else if (verdict == Gateway.Admission.CLOSED) {
-      error(ctx, json, 503, UNAVAILABLE, "The gateway is shutting down; retry on another node or later");
-    } else {
-      error(ctx, json, 429, RESOURCE_EXHAUSTED, "The gateway's queue is full; retry later");
-    }
+    return read(in, -1, limit, reservation, held);
   }
 
   private static String mediaType(String header) {
@@ -243,62 +287,13 @@ public final class OtlpReceiver implements AutoCloseable {
     return (semi < 0 ? header : header.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
   }
 
-  private static final class TooLarge extends IOException {
-    TooLarge() {
-      super("too large");
-    }
-  }
-
-  /** No room for the body within the admission wait. */
-  private static final class Busy extends IOException {
-    Busy() {
-      super("busy");
-    }
-  }
-
-  /** One request's share of {@link #MAX_IN_FLIGHT_BYTES}, given back when the request is answered. */
-  private final class Reservation implements AutoCloseable {
-    private int kib;
-
-    /**
-     * Makes sure {@code bytes} are reserved, waiting up to the admission wait for room.
-     *
-     * @throws TooLarge if {@code bytes} are more than the whole budget: waiting would not help
-     * @throws Busy if there is no room within the admission wait
-     */
-    void cover(long bytes) throws Busy, TooLarge {
-      if (bytes > MAX_IN_FLIGHT_BYTES) {
-        throw new TooLarge();
-      }
-      int more = (int) ((bytes + 1023) >> 10) - kib;
-      if (more <= 0) {
-        return;
-      }
-      try {
-        if (!inFlight.tryAcquire(more) && !inFlight.tryAcquire(more, gateway.admissionWait().toNanos(),
-            TimeUnit.NANOSECONDS)) {
-          throw new Busy();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new Busy();
-      }
-      kib += more;
-    }
-
-    @Override
-    public void close() {
-      inFlight.release(kib);
-      kib = 0;
-    }
-  }
-
   /**
-   * Reads a body of {@code declared} bytes (its Content-Length), or of unknown length when negative,
-   * reserving its bytes (beyond {@code alreadyHeld}, which the caller holds too) as they come.
+   * Reads a body of {@code declared} bytes (its Content-Length), or of unknown length when negative
+   * (then at most {@code limit}), reserving its bytes (beyond {@code alreadyHeld}, which the caller
+   * holds too) as they come.
    */
-  private static byte[] read(InputStream in, long declared, Reservation reservation, long alreadyHeld)
-      throws IOException {
+  private static byte[] read(InputStream in, long declared, int limit, Intake.Reservation reservation,
+      long alreadyHeld) throws IOException {
     try (in) {
       if (declared >= 0) {
         reservation.cover(alreadyHeld + declared);
@@ -313,8 +308,8 @@ public final class OtlpReceiver implements AutoCloseable {
       byte[] buffer = new byte[16 * 1024];
       int n;
       while ((n = in.read(buffer)) > 0) {
-        if (out.size() + n > MAX_BODY_BYTES) {
-          throw new TooLarge();
+        if (out.size() + n > limit) {
+          throw new Intake.TooLarge();
         }
         // The stream's buffer may hold up to twice what it was given.
         reservation.cover(alreadyHeld + 2L * (out.size() + n));

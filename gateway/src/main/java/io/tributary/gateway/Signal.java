@@ -15,14 +15,21 @@ import java.util.Locale;
 
 /** The three OTLP signals: their HTTP path, request parser and response builder. */
 public enum Signal {
-  TRACES("/v1/traces"),
-  LOGS("/v1/logs"),
-  METRICS("/v1/metrics");
+  TRACES("/v1/traces", "opentelemetry.proto.collector.trace.v1.TraceService"),
+  LOGS("/v1/logs", "opentelemetry.proto.collector.logs.v1.LogsService"),
+  METRICS("/v1/metrics", "opentelemetry.proto.collector.metrics.v1.MetricsService");
 
   private final String path;
+  private final String grpcService;
 
-  Signal(String path) {
+  Signal(String path, String grpcService) {
     this.path = path;
+    this.grpcService = grpcService;
+  }
+
+  /** The OTLP/gRPC service, e.g. {@code opentelemetry.proto.collector.trace.v1.TraceService}. */
+  String grpcService() {
+    return grpcService;
   }
 
   /** The OTLP/HTTP path, e.g. {@code /v1/traces}. */

@@ -134,6 +134,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "): "
                     + e.getMessage());
         return 1;
+      } catch (java.io.UncheckedIOException e) {
+        // The OTLP/gRPC listener could not bind; its message names the address.
+        spec.commandLine().getErr().println("tributary: " + e.getMessage() + " (" + Setting.OTLP_GRPC_PORT.flag()
+            + ", " + Setting.OTLP_BIND.flag() + ")");
+        return 1;
       }
     }
     stopped.await();

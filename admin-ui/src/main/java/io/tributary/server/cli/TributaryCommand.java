@@ -51,6 +51,60 @@ public final class TributaryCommand implements Runnable {
   String otlpPort;
 
   @Option(
+      names = "--otlp-grpc-port",
+      paramLabel = "<port>",
+      scope = ScopeType.INHERIT,
+      description = "OTLP/gRPC receiver port. Env TRIBUTARY_OTLP_GRPC_PORT. Default: 4317.")
+  String otlpGrpcPort;
+
+  @Option(
+      names = "--otlp-max-body-size",
+      paramLabel = "<size>",
+      scope = ScopeType.INHERIT,
+      description = "Largest OTLP/HTTP body, compressed or once inflated: bytes, or with KiB or MiB"
+          + " (up to 64MiB). Env TRIBUTARY_OTLP_MAX_BODY_SIZE. Default: 8MiB.")
+  String otlpMaxBodySize;
+
+  @Option(
+      names = "--otlp-grpc-max-message-size",
+      paramLabel = "<size>",
+      scope = ScopeType.INHERIT,
+      description = "Largest OTLP/gRPC message once inflated (up to 64MiB)."
+          + " Env TRIBUTARY_OTLP_GRPC_MAX_MESSAGE_SIZE. Default: 4MiB.")
+  String otlpGrpcMaxMessageSize;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "<pem>",
+      scope = ScopeType.INHERIT,
+      description = "Certificate chain (PEM) for TLS on every listener: admin, OTLP/HTTP, OTLP/gRPC;"
+          + " read again when it changes. Needs --tls-key. Env TRIBUTARY_TLS_CERT. Default: none (plaintext).")
+  String tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "<pem>",
+      scope = ScopeType.INHERIT,
+      description = "Private key (PEM: PKCS#8, or PKCS#1 RSA) of --tls-cert. Env TRIBUTARY_TLS_KEY.")
+  String tlsKey;
+
+  @Option(
+      names = "--tls-client-ca",
+      paramLabel = "<pem>",
+      scope = ScopeType.INHERIT,
+      description = "CA (PEM) whose client certificates the OTLP listeners require: mutual TLS."
+          + " Env TRIBUTARY_TLS_CLIENT_CA. Default: none.")
+  String tlsClientCa;
+
+  @Option(
+      names = "--exporter-ca",
+      paramLabel = "<pem>",
+      scope = ScopeType.INHERIT,
+      description = "CA certificates (PEM) the otlp and otlp-grpc exporters trust for https://"
+          + " downstreams, instead of the JDK's. Env TRIBUTARY_EXPORTER_CA. Default: the JDK's CAs.")
+  String exporterCa;
+
+  @Option(
       names = "--data-dir",
       paramLabel = "<dir>",
       scope = ScopeType.INHERIT,
@@ -87,7 +141,8 @@ public final class TributaryCommand implements Runnable {
       paramLabel = "<list>",
       scope = ScopeType.INHERIT,
       description = "Where enriched telemetry goes, comma-separated: jsonl (files under"
-          + " <data-dir>/out/), stdout, otlp=<base URL> (OTLP/HTTP protobuf)."
+          + " <data-dir>/out/), stdout, otlp=<base URL> (OTLP/HTTP protobuf), otlp-grpc=<host:port>"
+          + " (OTLP/gRPC; https://host:port for TLS)."
           + " Env TRIBUTARY_EXPORTER. Default: jsonl.")
   String exporter;
 
@@ -135,7 +190,7 @@ public final class TributaryCommand implements Runnable {
       names = "--otlp-bind",
       paramLabel = "<address>",
       scope = ScopeType.INHERIT,
-      description = "Address of the OTLP/HTTP receiver, overriding --bind."
+      description = "Address of the OTLP/HTTP and OTLP/gRPC receivers, overriding --bind."
           + " Env TRIBUTARY_OTLP_BIND. Default: the --bind address.")
   String otlpBind;
 
@@ -166,6 +221,13 @@ public final class TributaryCommand implements Runnable {
     putIfGiven(flags, Setting.ADMIN_BIND, adminBind);
     putIfGiven(flags, Setting.OTLP_BIND, otlpBind);
     putIfGiven(flags, Setting.SECURE_COOKIES, secureCookies);
+    putIfGiven(flags, Setting.OTLP_GRPC_PORT, otlpGrpcPort);
+    putIfGiven(flags, Setting.OTLP_MAX_BODY_SIZE, otlpMaxBodySize);
+    putIfGiven(flags, Setting.OTLP_GRPC_MAX_MESSAGE_SIZE, otlpGrpcMaxMessageSize);
+    putIfGiven(flags, Setting.TLS_CERT, tlsCert);
+    putIfGiven(flags, Setting.TLS_KEY, tlsKey);
+    putIfGiven(flags, Setting.TLS_CLIENT_CA, tlsClientCa);
+    putIfGiven(flags, Setting.EXPORTER_CA, exporterCa);
     return flags;
   }
 

@@ -29,17 +29,22 @@ import java.util.regex.Pattern;
  * @param otlpBind the address the OTLP/HTTP receiver binds to, as {@code adminBind}
  * @param secureCookies whether the session cookie always carries {@code Secure} (behind a proxy
  *     that ends TLS, the server itself sees plain HTTP)
+ * @param listeners the OTLP/gRPC port, OTLP size limits and TLS
  */
 public record ServerConfig(
     int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
     List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize,
-    String adminBind, String otlpBind, boolean secureCookies) {
+    String adminBind, String otlpBind, boolean secureCookies, ListenerSettings listeners) {
 
-  /** Every interface (the default bind address), no forced {@code Secure} cookie flag. */
+  /**
+   * Every interface (the default bind address), no forced {@code Secure} cookie flag, no TLS; the
+   * OTLP/gRPC receiver on any free port when {@code otlpPort} is 0 (tests), else on 4317.
+   */
   public ServerConfig(int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
       List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize) {
     this(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir, lookupMaxFileSize,
-        DEFAULT_BIND, DEFAULT_BIND, false);
+        DEFAULT_BIND, DEFAULT_BIND, false,
+        ListenerSettings.plaintext(otlpPort == 0 ? 0 : ListenerSettings.DEFAULT_OTLP_GRPC_PORT));
   }
 
   /** The default exporters (JSONL files) and lineage on. */
@@ -79,6 +84,7 @@ public record ServerConfig(
     Objects.requireNonNull(env, "env");
     Objects.requireNonNull(dbUrl, "dbUrl");
     Objects.requireNonNull(lookupDir, "lookupDir");
+    Objects.requireNonNull(listeners, "listeners");
     adminBind = checkBind(Setting.ADMIN_BIND, adminBind);
     otlpBind = checkBind(Setting.OTLP_BIND, otlpBind);
     if (lookupMaxFileSize < 1) {
@@ -134,7 +140,8 @@ public record ServerConfig(
         resolver.size(Setting.LOOKUP_MAX_FILE_SIZE, DEFAULT_LOOKUP_MAX_FILE_SIZE),
         resolver.bind(Setting.ADMIN_BIND),
         resolver.bind(Setting.OTLP_BIND),
-        resolver.bool(Setting.SECURE_COOKIES, false));
+        resolver.bool(Setting.SECURE_COOKIES, false),
+        resolver.listeners());
   }
 
   /**
@@ -204,13 +211,19 @@ public record ServerConfig(
   /** This configuration with other bind addresses for the admin listener and the OTLP receiver. */
   public ServerConfig withBind(String admin, String otlp) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, admin, otlp, secureCookies);
+        lookupMaxFileSize, admin, otlp, secureCookies, listeners);
   }
 
   /** This configuration with the {@code Secure} cookie flag forced on or not. */
   public ServerConfig withSecureCookies(boolean secure) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, adminBind, otlpBind, secure);
+        lookupMaxFileSize, adminBind, otlpBind, secure, listeners);
+  }
+
+  /** This configuration with other listener settings (gRPC port, limits, TLS). */
+  public ServerConfig withListeners(ListenerSettings settings) {
+    return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
+        lookupMaxFileSize, adminBind, otlpBind, secureCookies, settings);
   }
 
   /** Whether the catalog lives in the embedded H2 database under {@link #dataDir()}. */
@@ -299,14 +312,83 @@ public record ServerConfig(
 
     List<ExporterSpec> exporters() {
       Optional<Value> value = value(Setting.EXPORTER);
+      List<ExporterSpec> specs;
       if (value.isEmpty()) {
-        return ExporterSpec.DEFAULT;
+        specs = ExporterSpec.DEFAULT;
+      } else {
+        try {
+          specs = ExporterSpec.parseList(value.get().text());
+        } catch (IllegalArgumentException e) {
+          throw new InvalidConfigException(Setting.EXPORTER, value.get().describe() + ": " + e.getMessage());
+        }
+      }
+      Path ca = optionalFile(Setting.EXPORTER_CA);
+      if (ca == null) {
+        return specs;
+      }
+      if (specs.stream().noneMatch(ExporterSpec::network)) {
+        throw new InvalidConfigException(Setting.EXPORTER_CA, "Option '" + Setting.EXPORTER_CA.flag()
+            + "' is given but no exporter sends over the network (otlp=<url>, otlp-grpc=<host:port>)");
       }
       try {
-        return ExporterSpec.parseList(value.get().text());
+        ExporterSpec.checkCa(ca);
       } catch (IllegalArgumentException e) {
-        throw new InvalidConfigException(Setting.EXPORTER, value.get().describe() + ": " + e.getMessage());
+        throw new InvalidConfigException(Setting.EXPORTER_CA, "Invalid value for option '"
+            + Setting.EXPORTER_CA.flag() + "': " + e.getMessage());
       }
+      return ExporterSpec.withCa(specs, ca);
+    }
+
+    /** The OTLP/gRPC port, the OTLP size limits and TLS, the TLS files checked. */
+    ListenerSettings listeners() {
+      ListenerSettings settings = new ListenerSettings(
+          port(Setting.OTLP_GRPC_PORT, ListenerSettings.DEFAULT_OTLP_GRPC_PORT),
+          (int) size(Setting.OTLP_MAX_BODY_SIZE, io.tributary.gateway.OtlpReceiver.MAX_BODY_BYTES, 1024,
+              io.tributary.gateway.OtlpReceiver.MAX_MAX_BODY_BYTES),
+          (int) size(Setting.OTLP_GRPC_MAX_MESSAGE_SIZE,
+              io.tributary.gateway.OtlpGrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES, 1024,
+              io.tributary.gateway.OtlpGrpcReceiver.MAX_MAX_MESSAGE_BYTES),
+          optionalFile(Setting.TLS_CERT), optionalFile(Setting.TLS_KEY), optionalFile(Setting.TLS_CLIENT_CA));
+      if (settings.tls()) {
+        try {
+          io.tributary.gateway.ServerTls.load(settings.tlsCert(), settings.tlsKey(), settings.tlsClientCa());
+        } catch (IllegalArgumentException e) {
+          throw new InvalidConfigException(Setting.TLS_CERT, "TLS (" + Setting.TLS_CERT.flag() + ", "
+              + Setting.TLS_KEY.flag() + (settings.tlsClientCa() == null ? "" : ", " + Setting.TLS_CLIENT_CA.flag())
+              + ") cannot be used: " + e.getMessage());
+        }
+      }
+      return settings;
+    }
+
+    /** A file the setting names, absolute; null when not given. */
+    Path optionalFile(Setting setting) {
+      Optional<Value> value = value(setting);
+      if (value.isEmpty()) {
+        return null;
+      }
+      if (value.get().text().isEmpty()) {
+        throw new InvalidConfigException(setting, value.get().describe() + " is empty");
+      }
+      try {
+        Path file = Path.of(value.get().text()).toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isRegularFile(file)) {
+          throw new InvalidConfigException(setting, value.get().describe() + " is not a file");
+        }
+        return file;
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new InvalidConfigException(setting, value.get().describe() + " is not a valid path: " + e.getReason());
+      }
+    }
+
+    /** A size in bytes between {@code min} and {@code max}. */
+    long size(Setting setting, long defaultValue, long min, long max) {
+      long bytes = size(setting, defaultValue);
+      if (bytes < min || bytes > max) {
+        throw new InvalidConfigException(setting, value(setting).map(Value::describe).orElse(setting.flag())
+            + " is out of range (" + min + " bytes to " + (max >> 20) + " MiB)");
+      }
+      return bytes;
     }
 
     /** A size in bytes: a whole number, optionally followed by KiB, MiB or GiB. */

@@ -19,7 +19,14 @@ public enum Setting {
   BIND("--bind", "TRIBUTARY_BIND"),
   ADMIN_BIND("--admin-bind", "TRIBUTARY_ADMIN_BIND"),
   OTLP_BIND("--otlp-bind", "TRIBUTARY_OTLP_BIND"),
-  SECURE_COOKIES("--secure-cookies", "TRIBUTARY_SECURE_COOKIES");
+  SECURE_COOKIES("--secure-cookies", "TRIBUTARY_SECURE_COOKIES"),
+  OTLP_GRPC_PORT("--otlp-grpc-port", "TRIBUTARY_OTLP_GRPC_PORT"),
+  OTLP_MAX_BODY_SIZE("--otlp-max-body-size", "TRIBUTARY_OTLP_MAX_BODY_SIZE"),
+  OTLP_GRPC_MAX_MESSAGE_SIZE("--otlp-grpc-max-message-size", "TRIBUTARY_OTLP_GRPC_MAX_MESSAGE_SIZE"),
+  TLS_CERT("--tls-cert", "TRIBUTARY_TLS_CERT"),
+  TLS_KEY("--tls-key", "TRIBUTARY_TLS_KEY"),
+  TLS_CLIENT_CA("--tls-client-ca", "TRIBUTARY_TLS_CLIENT_CA"),
+  EXPORTER_CA("--exporter-ca", "TRIBUTARY_EXPORTER_CA");
 
   private final String flag;
   private final String envVar;

@@ -31,7 +31,7 @@ public final class HealthController implements Controller {
    * gateway is served.
    */
   public record Health(String status, String version, String env, long uptimeSeconds,
-      Map<String, Object> pipeline, List<Map<String, Object>> outputs) {}
+      Map<String, Object> pipeline, List<Map<String, Object>> outputs, List<Map<String, Object>> listeners) {}
 
   private final String version;
   private final String env;
@@ -39,6 +39,7 @@ public final class HealthController implements Controller {
   private final Instant startedAt;
   private final Supplier<Map<String, Object>> pipeline;
   private final Supplier<List<Map<String, Object>>> outputs;
+  private volatile Supplier<List<Map<String, Object>>> listeners;
 
   public HealthController(String version, String env, Clock clock) {
     this(version, env, clock, null);
@@ -66,6 +67,16 @@ public final class HealthController implements Controller {
     this.outputs = outputs;
   }
 
+  /**
+   * What {@code listeners} reports: each listener that is up, with {@code name} ({@code admin},
+   * {@code otlp-http}, {@code otlp-grpc}), {@code address}, {@code port} and {@code tls} ({@code
+   * none}, {@code tls} or {@code mutual-tls}).
+   */
+  public HealthController listeners(Supplier<List<Map<String, Object>>> listeners) {
+    this.listeners = listeners;
+    return this;
+  }
+
   @Override
   public void register(Api api) {
     api.get("/api/v1/health", Api.Access.PUBLIC, "Liveness, version and uptime (no token)", this::health);
@@ -82,6 +93,7 @@ public final class HealthController implements Controller {
         || failing != null && !failing.isEmpty()) {
       status = "DEGRADED";
     }
-    ctx.json(new Health(status, version, env, Math.max(0, uptime), p, failing));
+    Supplier<List<Map<String, Object>>> up = listeners;
+    ctx.json(new Health(status, version, env, Math.max(0, uptime), p, failing, up == null ? List.of() : up.get()));
   }
 }
