@@ -44,7 +44,7 @@ class CrashDurabilityIT {
 
   private Process launch(int port, Path log) throws IOException {
     ProcessBuilder b = new ProcessBuilder(DISTRIBUTION.resolve("bin/tributary").toAbsolutePath().toString(),
-        "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--data-dir", temp.resolve("data").toString(),
+        "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--otlp-grpc-port", "0", "--data-dir", temp.resolve("data").toString(),
         "--plugins-dir", DISTRIBUTION.resolve("plugins").toAbsolutePath().toString())
         .directory(temp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     b.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));

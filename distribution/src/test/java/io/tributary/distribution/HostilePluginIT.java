@@ -113,7 +113,7 @@ class HostilePluginIT {
 
   private Process launch(Path log, int port, Path plugins) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(DISTRIBUTION.resolve("bin/tributary").toAbsolutePath().toString(),
-        "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--data-dir",
+        "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--otlp-grpc-port", "0", "--data-dir",
         temp.resolve("data").toString(), "--plugins-dir", plugins.toString())
         .directory(temp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));

@@ -61,7 +61,7 @@ class ServerDistributionIT {
     Path dataDir = temp.resolve("data");
     Path log = temp.resolve("serve.log");
     Process server =
-        launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--data-dir",
+        launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--otlp-grpc-port", "0", "--data-dir",
             dataDir.toString());
 
     HttpResponse<String> health = awaitHealth(server, port, log, Duration.ofSeconds(10));
@@ -98,7 +98,7 @@ class ServerDistributionIT {
     int port = freePort();
     Path plugins = Files.createDirectories(temp.resolve("plugins"));
     Path log = temp.resolve("serve.log");
-    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--data-dir",
+    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--otlp-grpc-port", "0", "--data-dir",
         temp.resolve("data").toString(), "--plugins-dir", plugins.toString());
     awaitHealth(server, port, log, Duration.ofSeconds(10));
     assertThat(get(port, "/api/v1/processors").body()).isEqualTo("[]");
@@ -159,7 +159,7 @@ class ServerDistributionIT {
     int otlp = freePort();
     Path data = temp.resolve("otlp-data");
     Path log = temp.resolve("otlp.log");
-    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", String.valueOf(otlp),
+    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", String.valueOf(otlp), "--otlp-grpc-port", "0",
         "--data-dir", data.toString());
     awaitHealth(server, port, log, Duration.ofSeconds(15));
     String span = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
@@ -202,7 +202,7 @@ class ServerDistributionIT {
     int port = freePort();
     Path data = temp.resolve("lookup-data");
     Path log = temp.resolve("lookup.log");
-    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0",
+    Process server = launch(log, "serve", "--admin-port", String.valueOf(port), "--otlp-port", "0", "--otlp-grpc-port", "0",
         "--data-dir", data.toString());
     awaitHealth(server, port, log, Duration.ofSeconds(15));
     String key = Files.readString(data.resolve("secret.key")).strip();
