@@ -70,6 +70,11 @@ class OtlpReceiverTest {
   }
 
   private void start(Gateway.Settings settings) {
+    holderAndGateway(settings);
+    receiver = OtlpReceiver.start(gateway, 0, Duration.ofSeconds(5));
+  }
+
+  private void holderAndGateway(Gateway.Settings settings) {
     holder = new PipelineHolder("dev", PipelineCompiler.builder(ProcessorRegistry.of(List.of())).build()
         .compile("dev", 7, PipelineSpec.empty()));
     Exporter recording = new Exporter() {
@@ -93,7 +98,6 @@ class OtlpReceiverTest {
     gateway = new Gateway("dev", () -> holder, settings,
         List.of(recording), new RotatingJsonlFile(dir, "dead-letter", 1 << 20, Clock.systemUTC()),
         new SimpleMeterRegistry(), Clock.systemUTC());
-    receiver = OtlpReceiver.start(gateway, 0, Duration.ofSeconds(5));
   }
 
   @AfterEach
@@ -473,6 +477,95 @@ class OtlpReceiverTest {
     assertThat(chunked.statusCode()).isEqualTo(413);
     assertThat(gz.size()).isLessThan(100_000);
     assertThat(post("/v1/traces", "application/x-protobuf", "gzip", gz.toByteArray()).statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void zstd_and_deflate_bodies_are_accepted_and_their_bombs_refused_with_413() throws Exception {
+    start(100);
+    byte[] request = traces(span("compressed")).toByteArray();
+    assertThat(post("/v1/traces", "application/x-protobuf", "zstd", com.github.luben.zstd.Zstd.compress(request))
+        .statusCode()).isEqualTo(200);
+    // deflate as HTTP means it (zlib-wrapped), and raw as some clients send it.
+    for (boolean raw : new boolean[] {false, true}) {
+      java.util.zip.Deflater deflater = new java.util.zip.Deflater(6, raw);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(out, deflater)) {
+        d.write(request);
+      }
+      assertThat(post("/v1/traces", "application/x-protobuf", "deflate", out.toByteArray()).statusCode())
+          .as("raw deflate: %s", raw).isEqualTo(200);
+    }
+    awaitExport(3);
+    assertThat(((ExportTraceServiceRequest) exported.get(0).request()).getResourceSpans(0).getScopeSpans(0)
+        .getSpans(0).getName()).isEqualTo("compressed");
+
+    // 64 MiB of zeros compress to a few KiB: refused once inflated past the limit, never held whole.
+    byte[] zeros = new byte[64 << 20];
+    byte[] zstdBomb = com.github.luben.zstd.Zstd.compress(zeros, 19);
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+    ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+    try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(deflated, deflater)) {
+      d.write(zeros);
+    }
+    assertThat(zstdBomb.length).isLessThan(100_000);
+    for (String[] bomb : new String[][] {{"zstd"}, {"deflate"}}) {
+      byte[] body = bomb[0].equals("zstd") ? zstdBomb : deflated.toByteArray();
+      HttpResponse<byte[]> refused = post("/v1/traces", "application/x-protobuf", bomb[0], body);
+      assertThat(refused.statusCode()).as(bomb[0]).isEqualTo(413);
+      assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("once inflated");
+    }
+    // Damaged compressed bytes are a 400 naming the encoding; an unknown encoding a 415 naming them all.
+    HttpResponse<byte[]> damaged = post("/v1/traces", "application/x-protobuf", "zstd", new byte[] {1, 2, 3, 4});
+    assertThat(damaged.statusCode()).isEqualTo(400);
+    assertThat(new String(damaged.body(), StandardCharsets.UTF_8)).contains("zstd");
+    HttpResponse<byte[]> brotli = post("/v1/traces", "application/x-protobuf", "br", request);
+    assertThat(brotli.statusCode()).isEqualTo(415);
+    assertThat(new String(brotli.body(), StandardCharsets.UTF_8)).contains("gzip, deflate, zstd");
+    assertThat(gateway.stats().toString()).contains("received=3,");
+  }
+
+  @Test
+  void the_body_limit_is_configurable() throws Exception {
+    holderAndGateway(Gateway.Settings.defaults(true));
+    receiver = OtlpReceiver.start(gateway, "127.0.0.1", 0, new OtlpReceiver.Options(16 << 10, Duration.ofSeconds(5),
+        null));
+    Span big = span("big").toBuilder().addAttributes(AnyValues.keyValue("blob", "x".repeat(20_000))).build();
+    HttpResponse<byte[]> refused = post("/v1/traces", "application/x-protobuf", null, traces(big).toByteArray());
+    assertThat(refused.statusCode()).isEqualTo(413);
+    assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("over the limit of 16384");
+    assertThat(post("/v1/traces", "application/x-protobuf", null, traces(span("small")).toByteArray()).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void https_and_mutual_tls_on_the_otlp_http_listener() throws Exception {
+    TestCertificates ca = TestCertificates.authority("http");
+    TestCertificates.Issued server = ca.server(dir.resolve("tls"), "server");
+    TestCertificates.Issued client = ca.client(dir.resolve("tls"), "client");
+    ServerTls tls = ServerTls.load(server.cert(), server.key(), ca.caFile(dir.resolve("tls")));
+    holderAndGateway(Gateway.Settings.defaults(true));
+    receiver = OtlpReceiver.start(gateway, "127.0.0.1", 0, new OtlpReceiver.Options(OtlpReceiver.MAX_BODY_BYTES,
+        Duration.ofSeconds(5), tls));
+    assertThat(receiver.tls()).isTrue();
+    URI uri = URI.create("https://localhost:" + receiver.port() + "/v1/traces");
+    HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/x-protobuf")
+        .timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(traces(span("over https")).toByteArray())).build();
+
+    HttpClient withCert = HttpClient.newBuilder().sslContext(ca.clientContext(client)).build();
+    assertThat(withCert.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
+    // Without a client certificate, or in plain HTTP: no answer, nothing accepted.
+    HttpClient withoutCert = HttpClient.newBuilder().sslContext(ca.clientContext(null)).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> withoutCert.send(request, HttpResponse.BodyHandlers.ofByteArray())).isInstanceOf(IOException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(
+            URI.create("http://localhost:" + receiver.port() + "/v1/traces")).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(traces(span("plain")).toByteArray())).build(),
+        HttpResponse.BodyHandlers.ofByteArray())).isInstanceOf(IOException.class);
+    awaitExport(1);
+    Thread.sleep(200);
+    assertThat(gateway.stats().toString()).contains("received=1,");
   }
 
   @Test
