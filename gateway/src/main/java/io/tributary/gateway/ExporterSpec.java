@@ -126,7 +126,7 @@ public record ExporterSpec(String type, String url, Path ca) {
       throw new IllegalArgumentException("'" + entry + "': give host:port, or https://host:port for TLS,"
           + " e.g. otlp-grpc=collector:4317");
     }
-    return uri.getScheme() + "://" + (uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost())
+    return uri.getScheme() + "://" + uri.getHost()
         + ":" + uri.getPort();
   }
 

@@ -36,6 +36,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.tributary.runtime.PipelineCompiler;
+import io.tributary.testing.TestCertificates;
 import io.tributary.runtime.PipelineHolder;
 import io.tributary.runtime.PipelineSpec;
 import io.tributary.runtime.ProcessorRegistry;

@@ -27,6 +27,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.tributary.runtime.PipelineCompiler;
+import io.tributary.testing.TestCertificates;
 import io.tributary.runtime.PipelineHolder;
 import io.tributary.runtime.PipelineSpec;
 import io.tributary.runtime.ProcessorRegistry;

@@ -66,7 +66,12 @@ class HealthControllerTest {
     // inventing them.
     assertThat(body.get("pipeline").isNull()).isTrue();
     assertThat(body.get("outputs").isNull()).isTrue();
-    assertThat(body.size()).isEqualTo(6);
+    // Its one listener is the admin one, in plain HTTP.
+    assertThat(body.get("listeners")).hasSize(1);
+    assertThat(body.get("listeners").get(0).get("name").asText()).isEqualTo("admin");
+    assertThat(body.get("listeners").get(0).get("tls").asText()).isEqualTo("none");
+    assertThat(body.get("listeners").get(0).get("port").asInt()).isPositive();
+    assertThat(body.size()).isEqualTo(7);
   }
 
   @Test

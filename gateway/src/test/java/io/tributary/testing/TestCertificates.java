@@ -1,4 +1,4 @@
-package io.tributary.gateway;
+package io.tributary.testing;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -28,7 +28,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throwaway certificate authority for TLS tests: it signs server certificates for localhost and
- * client certificates, and writes them (and their keys) as PEM files.
+ * client certificates, and writes them (and their keys, RSA in PKCS#1) as PEM files. In a package
+ * of its own, so other modules' tests can use it from the gateway's test jar.
  */
 public final class TestCertificates {
 
@@ -63,8 +64,8 @@ public final class TestCertificates {
     return write(dir.resolve(name + "-ca.pem"), pem(ca));
   }
 
-  /** A certificate, key and CA file set. */
-  public record Issued(Path cert, Path key, X509Certificate certificate) {}
+  /** A certificate and its key, as files and as objects. */
+  public record Issued(Path cert, Path key, X509Certificate certificate, java.security.PrivateKey privateKey) {}
 
   /** A server certificate for localhost and 127.0.0.1, signed by this CA, written to {@code dir}. */
   public Issued server(Path dir, String fileName) {
@@ -90,7 +91,7 @@ public final class TestCertificates {
       X509Certificate certificate = sign(b, caKeys);
       Path cert = write(dir.resolve(fileName + ".crt"), pem(certificate));
       Path key = write(dir.resolve(fileName + ".key"), pem(keys.getPrivate()));
-      return new Issued(cert, key, certificate);
+      return new Issued(cert, key, certificate, keys.getPrivate());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -108,7 +109,7 @@ public final class TestCertificates {
       if (client != null) {
         java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        keys.setKeyEntry("client", Pem.privateKey(client.key()), new char[0],
+        keys.setKeyEntry("client", client.privateKey(), new char[0],
             new java.security.cert.Certificate[] {client.certificate()});
         kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, new char[0]);
