@@ -26,8 +26,25 @@ function describe(item) {
   };
 }
 
+const LISTENER_NAMES = {admin: 'Admin UI and API', 'otlp-http': 'OTLP/HTTP', 'otlp-grpc': 'OTLP/gRPC'};
+const TLS_NAMES = {none: 'plaintext', tls: 'TLS', 'mutual-tls': 'mutual TLS'};
+
+/** Where this node listens, from /api/v1/health: name, address:port, and TLS or not. */
+function listeners(health) {
+  const up = (health && health.listeners) || [];
+  if (!up.length) return null;
+  return h('ul', {id: 'listeners', class: 'listeners', 'aria-label': 'Listeners'}, up.map(l =>
+    h('li', {}, h('strong', {}, LISTENER_NAMES[l.name] || l.name), ' ',
+      h('span', {class: 'mono'}, l.address + ':' + l.port), ' · ',
+      h('span', {class: 'tls-' + l.tls}, TLS_NAMES[l.tls] || l.tls))));
+}
+
 export async function render(view, {args}) {
-  const envs = (await api('/environments')).body;
+  const [envs, health] = await Promise.all([
+    api('/environments').then(r => r.body),
+    api('/health').then(r => r.body).catch(() => null)]);
+  const otlpPorts = ((health && health.listeners) || []).filter(l => l.name !== 'admin')
+    .map(l => (LISTENER_NAMES[l.name] || l.name) + ' ' + l.port).join(', ');
   const served = envs.find(e => e.servedByThisNode);
   const env = args[0] || (served ? served.name : envs[0].name);
   const status = h('p', {id: 'live-status', class: 'muted', 'aria-live': 'polite'});
@@ -38,7 +55,7 @@ export async function render(view, {args}) {
     h('nav', {class: 'tabs', 'aria-label': 'Environments'}, envs.map(e => h('a', {href: '#/live/' + encodeURIComponent(e.name),
       'aria-current': e.name === env ? 'page' : null}, e.name))),
     h('p', {class: 'muted'}, 'The last ' + LIMIT + ' items this node enriched, newest first, as they were exported, with the stages that acted on each.'),
-    status, box);
+    listeners(health), status, box);
 
   async function poll() {
     let recent;
@@ -58,7 +75,7 @@ export async function render(view, {args}) {
         h('td', {}, d.signal), h('td', {}, d.name), h('td', {}, d.service),
         h('td', {class: 'mono small'}, d.traceId), h('td', {class: 'mono small lineage'}, d.lineage),
         h('td', {}, h('details', {}, h('summary', {}, 'JSON'), pre(item))));
-    }), 'Nothing yet: send telemetry to this node\'s OTLP port (4318 by default).'));
+    }), 'Nothing yet: send telemetry to this node\'s OTLP ports (' + (otlpPorts || 'OTLP/gRPC 4317, OTLP/HTTP 4318 by default') + ').'));
   }
 
   const first = setTimeout(() => { if (!stopped) poll(); }, 0);

@@ -306,6 +306,9 @@ class AdminUiBrowserTest {
     String live = browser.find(By.id("live-items")).getText();
     assertThat(live).contains("POST /cart").contains("checkout").contains("staging#")
         .contains("pii-redaction@1.1.0=modified").doesNotContain("ada@example.com");
+    // Where the node listens, and whether in TLS.
+    assertThat(browser.find(By.id("listeners")).getText()).contains("OTLP/HTTP").contains(":" + node.node.otlpPort())
+        .contains("OTLP/gRPC").contains(":" + node.node.otlpGrpcPort()).contains("plaintext");
     browser.screenshot("live");
     browser.open("#/timings/staging");
     browser.waitFor(By.cssSelector("#timings-table tr.slowest"));
