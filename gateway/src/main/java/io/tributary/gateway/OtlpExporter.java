@@ -144,8 +144,10 @@ abstract class OtlpExporter implements Exporter {
         default:
           break;
       }
+      // The downstream's delay is capped before it is converted: it may name any number of seconds.
+      Duration cap = Duration.ofMillis(MAX_BACKOFF_MILLIS * 6);
       long wait = result.retryAfter() == null ? backoff
-          : Math.min(result.retryAfter().toMillis(), MAX_BACKOFF_MILLIS * 6);
+          : result.retryAfter().compareTo(cap) > 0 ? cap.toMillis() : result.retryAfter().toMillis();
       if (context.giveUp() || System.nanoTime() + wait * 1_000_000 > deadline) {
         throw new ExportException(result.failure() + " after " + attempt + " attempt(s)");
       }

@@ -211,6 +211,7 @@ final class OtlpGrpc {
         }
       }
     }
-    return Duration.ofSeconds(Math.max(0, seconds), Math.max(0, nanos));
+    // Held to a day and to whole nanoseconds: a hostile or broken server may send any int64.
+    return Duration.ofSeconds(Math.min(Math.max(0, seconds), 86_400), Math.min(Math.max(0, nanos), 999_999_999));
   }
 }
