@@ -19,11 +19,12 @@ module io.tributary.gateway {
   requires transitive com.google.protobuf;
   requires java.net.http;
   requires org.slf4j;
-  // OTLP/gRPC: grpc-java (automatic modules) with its shaded Netty; zstd request bodies.
+  // OTLP/gRPC: grpc-java (automatic modules) with its shaded Netty; zstd request bodies (airlift's
+  // aircompressor, pure Java).
   requires io.grpc;
   requires io.grpc.stub;
   requires io.grpc.netty.shaded;
-  requires com.github.luben.zstd_jni;
+  requires aircompressor;
 
   exports io.tributary.gateway;
 }

@@ -286,12 +286,21 @@ public final class Node implements AutoCloseable {
     List<Map<String, Object>> out = new ArrayList<>();
     String tlsMode = tls == null ? "none" : tls.requiresClientCertificates() ? "mutual-tls" : "tls";
     if (receiver != null) {
-      out.add(Map.of("name", "otlp-http", "address", config.otlpBind(), "port", receiver.port(), "tls", tlsMode));
+      out.add(listener("otlp-http", receiver.port(), tlsMode));
     }
     if (grpcReceiver != null) {
-      out.add(Map.of("name", "otlp-grpc", "address", config.otlpBind(), "port", grpcReceiver.port(), "tls", tlsMode));
+      out.add(listener("otlp-grpc", grpcReceiver.port(), tlsMode));
     }
     return out;
+  }
+
+  private Map<String, Object> listener(String name, int port, String tlsMode) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("name", name);
+    m.put("address", config.otlpBind());
+    m.put("port", port);
+    m.put("tls", tlsMode);
+    return m;
   }
 
   /** The port the OTLP/HTTP receiver is bound to (useful when configured as 0). */

@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -47,8 +46,6 @@ public final class OtlpReceiver implements AutoCloseable {
   public static final int MAX_MAX_BODY_BYTES = 64 << 20;
   /** How much of a refused body is read (and dropped) so that the client hears the refusal. */
   static final long DISCARD_MAX_BYTES = 64L << 20;
-  /** The window a zstd body may use (2^23 = 8 MiB of native memory), as a zstd encoder uses by default up to level 19. */
-  static final int ZSTD_WINDOW_LOG_MAX = 23;
   /** Where refused bodies are read into; what it holds is never looked at, so threads share it. */
   private static final byte[] DISCARDED = new byte[16 * 1024];
   /**
@@ -253,8 +250,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /**
    * Inflates a body, holding what it inflates to in the reservation and refusing more than {@code
-   * limit} bytes. deflate is zlib-wrapped as HTTP says, or raw as some clients send it; a zstd
-   * frame may use a window of at most 2^{@link #ZSTD_WINDOW_LOG_MAX} bytes.
+   * limit} bytes. deflate is zlib-wrapped as HTTP says, or raw as some clients send it.
    */
   private static byte[] inflate(String encoding, byte[] body, int limit, Intake.Reservation reservation)
       throws IOException {
@@ -271,9 +267,16 @@ public final class OtlpReceiver implements AutoCloseable {
         break;
       }
       default: {
-        held += 1L << ZSTD_WINDOW_LOG_MAX;
+        // The decoder's window grows with what it has inflated (whatever window the frame
+        // declares), so it holds at most the body limit besides the output.
+        held += limit;
         reservation.cover(held);
-        in = new ZstdInputStreamNoFinalizer(compressed).setLongMax(ZSTD_WINDOW_LOG_MAX);
+        try {
+          return read(new io.airlift.compress.zstd.ZstdInputStream(compressed), -1, limit, reservation, held);
+        } catch (RuntimeException e) {
+          // The decoder reports damaged frames (and windows over its limit) unchecked.
+          throw new IOException("not a valid zstd stream: " + e.getMessage());
+        }
       }
     }
     return read(in, -1, limit, reservation, held);

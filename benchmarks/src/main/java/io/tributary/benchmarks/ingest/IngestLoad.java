@@ -56,6 +56,21 @@ public final class IngestLoad {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final int SPANS_PER_BATCH = 100;
 
+  /**
+   * Sends one batch on the sender thread's connection: true if the server accepted it (200 / OK),
+   * false if it refused it (429, 503 / RESOURCE_EXHAUSTED, UNAVAILABLE).
+   */
+  @FunctionalInterface
+  interface Sender {
+    boolean send(int connection, byte[] body) throws IOException, InterruptedException;
+  }
+
+  /** OTLP/HTTP protobuf POSTs to {@code uri} (the client keeps a connection per thread). */
+  private Sender http(URI uri) {
+    return (connection, body) -> client.send(request(uri, body), HttpResponse.BodyHandlers.discarding())
+        .statusCode() == 200;
+  }
+
   /** Connections of the open-loop phases: enough that a 20 ms stall does not starve the rate. */
   static final int OPEN_LOOP_CONNECTIONS = 32;
 
@@ -129,8 +144,10 @@ public final class IngestLoad {
     HttpServer sink = startSink(sinkRequests, sinkBytes);
     int adminPort = freePort();
     int otlpPort = freePort();
+    int grpcPort = freePort();
     ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve", "--data-dir", data.toString(),
-        "--admin-port", String.valueOf(adminPort), "--otlp-port", String.valueOf(otlpPort), "--env", "dev",
+        "--admin-port", String.valueOf(adminPort), "--otlp-port", String.valueOf(otlpPort),
+        "--otlp-grpc-port", String.valueOf(grpcPort), "--env", "dev",
         "--exporter", "otlp=http://localhost:" + sink.getAddress().getPort())
         .redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
     // The server's own JVM options (JAVA_OPTS of the caller, e.g. a collector to compare), plus a
@@ -151,16 +168,21 @@ public final class IngestLoad {
       ObjectNode pipelines = root.putObject("pipelines");
       JsonNode current = getJson(admin + "/api/v1/environments/dev/pipeline", token);
       Drain drain = () -> awaitDrained(admin, token);
-      pipelines.set("pipeline", measure(traces, server.pid(), current.path("stages"), drain, false));
+      pipelines.set("pipeline", measure(http(traces), traces, server.pid(), current.path("stages"), drain, false));
       // The same pipeline on log records (/v1/logs, 100 per request): saturation and half load.
       drain.await();
       bodies = Bodies.logs(64, SPANS_PER_BATCH, 43);
-      pipelines.set("pipeline_logs", measure(URI.create("http://localhost:" + otlpPort + "/v1/logs"), server.pid(),
-          current.path("stages"), drain, true));
+      pipelines.set("pipeline_logs", measure(http(URI.create("http://localhost:" + otlpPort + "/v1/logs")), null,
+          server.pid(), current.path("stages"), drain, true));
       bodies = traceBodies;
+      // The same spans over OTLP/gRPC (TraceService/Export), one HTTP/2 connection per sender.
+      drain.await();
+      try (GrpcSender grpc = new GrpcSender(grpcPort, Math.max(phases.connections(), OPEN_LOOP_CONNECTIONS))) {
+        pipelines.set("pipeline_grpc", measure(grpc, null, server.pid(), current.path("stages"), drain, true));
+      }
       drain.await();
       writeEmptyPipeline(admin, token, current.path("revision").asLong());
-      pipelines.set("empty", measure(traces, server.pid(), JSON.createArrayNode(), drain, false));
+      pipelines.set("empty", measure(http(traces), traces, server.pid(), JSON.createArrayNode(), drain, false));
       root.set("floor", floor());
       ObjectNode sinkNode = root.putObject("sink");
       sinkNode.put("requests", sinkRequests.sum());
@@ -207,8 +229,8 @@ public final class IngestLoad {
           Thread.sleep(100);
         }
       }
-      closedLoop(traces, receiver.pid(), phases.warmupSeconds());
-      Saturation sat = closedLoop(traces, receiver.pid(), phases.saturationSeconds());
+      closedLoop(http(traces), receiver.pid(), phases.warmupSeconds());
+      Saturation sat = closedLoop(http(traces), receiver.pid(), phases.saturationSeconds());
       node.put("items_per_sec", Math.round(sat.itemsPerSecond()));
       node.put("server_cores_used", round(sat.coresUsed()));
       node.put("cpu_us_per_item", round(sat.cpuMicrosPerItem()));
@@ -246,7 +268,8 @@ public final class IngestLoad {
    * it ends: what it accepted meanwhile is what it enriched and exported. The open-loop phases start
    * with the queue empty.
    */
-  private ObjectNode measure(URI traces, long pid, JsonNode stages, Drain drain, boolean brief) throws Exception {
+  private ObjectNode measure(Sender traces, URI wrkTarget, long pid, JsonNode stages, Drain drain, boolean brief)
+      throws Exception {
     ObjectNode node = JSON.createObjectNode();
     List<String> ids = new ArrayList<>();
     stages.forEach(s -> ids.add(s.path("processor").asText(s.path("id").asText())));
@@ -275,7 +298,7 @@ public final class IngestLoad {
       n.put("cpu_us_per_item", round(half.cpuSeconds() * 1e6 / Math.max(1, half.requests() * SPANS_PER_BATCH)));
       return node;
     }
-    node.set("wrk", wrk(traces, pid, phases.saturationSeconds()));
+    node.set("wrk", wrk(wrkTarget, pid, phases.saturationSeconds()));
     for (double share : new double[] {0.5, 0.8}) {
       drain.await();
       long mark = gcLog.mark();
@@ -397,7 +420,7 @@ public final class IngestLoad {
   }
 
   /** Every connection sends its next batch as soon as the last is answered. */
-  Saturation closedLoop(URI traces, long pid, int seconds) throws InterruptedException {
+  Saturation closedLoop(Sender traces, long pid, int seconds) throws InterruptedException {
     AtomicLong ok = new AtomicLong();
     AtomicLong non200 = new AtomicLong();
     long cpuBefore = ProcStat.cpuNanos(pid);
@@ -410,10 +433,9 @@ public final class IngestLoad {
         int next = first;
         while (System.nanoTime() < end) {
           try {
-            HttpResponse<Void> r = client.send(request(traces, bodies.get(next++ % bodies.size())),
-                HttpResponse.BodyHandlers.discarding());
-            (r.statusCode() == 200 ? ok : non200).incrementAndGet();
-            if (r.statusCode() != 200) {
+            boolean accepted = traces.send(first, bodies.get(next++ % bodies.size()));
+            (accepted ? ok : non200).incrementAndGet();
+            if (!accepted) {
               LockSupport.parkNanos(1_000_000); // answered 429/503: back off a little, as an SDK would
             }
           } catch (IOException e) {
@@ -442,7 +464,7 @@ public final class IngestLoad {
    * instead of slowing the sender down. (Firing every request asynchronously instead opened a new
    * connection per request in flight, and measured the load generator's connection storms.)
    */
-  OpenLoop openLoop(URI traces, long pid, double itemsPerSecond, int seconds) throws Exception {
+  OpenLoop openLoop(Sender traces, long pid, double itemsPerSecond, int seconds) throws Exception {
     double batchesPerSecond = itemsPerSecond / SPANS_PER_BATCH;
     long interval = (long) (1e9 / batchesPerSecond);
     int total = (int) (batchesPerSecond * seconds);
@@ -454,9 +476,10 @@ public final class IngestLoad {
     // 32 TCP handshakes at once.
     List<Thread> openers = new ArrayList<>(connections);
     for (int c = 0; c < connections; c++) {
+      int connection = c;
       Thread t = new Thread(() -> {
         try {
-          client.send(request(traces, bodies.get(0)), HttpResponse.BodyHandlers.discarding());
+          traces.send(connection, bodies.get(0));
         } catch (IOException e) {
           // the phase will count it
         } catch (InterruptedException e) {
@@ -482,9 +505,7 @@ public final class IngestLoad {
             LockSupport.parkNanos(wait);
           }
           try {
-            HttpResponse<Void> r = client.send(request(traces, bodies.get(i % bodies.size())),
-                HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() != 200) {
+            if (!traces.send(first, bodies.get(i % bodies.size()))) {
               non200.incrementAndGet();
             }
           } catch (IOException e) {

@@ -206,6 +206,15 @@ public final class Report {
         "default pipeline, closed loop"));
     f.add(new Figure("otlp_logs_p99_ms_at_half_load", "OTLP ingest of log records: p99 latency at 50 % of saturation,"
         + " ms", ingestFigure("pipeline_logs", "half_load", "p99_ms"), 5, true, "open loop, from the intended send time"));
+    // gRPC against HTTP by the same Java client in the same run (wrk speaks no gRPC).
+    double httpCpu = ingestFigure("pipeline", "saturation", "cpu_us_per_item");
+    double grpcCpu = ingestFigure("pipeline_grpc", "saturation", "cpu_us_per_item");
+    f.add(new Figure("otlp_grpc_cpu_us_per_span", "OTLP/gRPC ingest: server CPU per span at saturation, µs; target:"
+        + " 1.2 × the OTLP/HTTP figure of the same run", grpcCpu, 1.2 * httpCpu, true, "default pipeline, 100-span"
+        + " TraceService/Export calls, one HTTP/2 connection per sender, by the Java client; OTLP/HTTP by the same"
+        + " client: " + trim(httpCpu) + " µs"));
+    f.add(new Figure("otlp_grpc_p99_ms_at_half_load", "OTLP/gRPC ingest: p99 latency at 50 % of its saturation, ms",
+        ingestFigure("pipeline_grpc", "half_load", "p99_ms"), 5, true, "open loop, from the intended send time"));
     double floor = ingestFigure("empty", "saturation", "items_per_sec");
     double full = ingestFigure("pipeline", "saturation", "items_per_sec");
     f.add(new Figure("otlp_pipeline_vs_empty", "OTLP ingest: default pipeline / empty pipeline, items/s at saturation",
