@@ -192,6 +192,9 @@ class OtlpGrpcIT {
     assertThat(string(counted.resource().getAttributesList(), "deployment.environment.name")).isEqualTo("dev");
     assertThat(point.getAttributesList()).as("lineage is for spans and log records only")
         .noneMatch(kv -> kv.getKey().equals("tributary.lineage"));
+    // A point's attributes name its series: no generated request id splits it into one series a point.
+    assertThat(point.getAttributesList()).as("no request id on a metric point")
+        .noneMatch(kv -> kv.getKey().equals("request.id"));
 
     assertThat(downstream.everything()).as("the raw address, anywhere the downstream got").doesNotContain(EMAIL);
     stop(server, log);

@@ -12,6 +12,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tributary.runtime.Batch;
+import io.tributary.testing.TestCertificates;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,5 +111,42 @@ class OtlpHttpExporterTest {
     // Every other envelope arrived exactly once.
     assertThat(spanNames).hasSize(60).doesNotHaveDuplicates().noneMatch(n -> n.startsWith("huge"));
     assertThat(bodySizes.get(0)).isGreaterThan(LIMIT);
+  }
+
+  @Test
+  void an_https_downstream_is_trusted_through_the_ca_given_and_not_through_the_jdks() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("https-downstream");
+    TestCertificates ca = TestCertificates.authority("https");
+    ServerTls tls = ServerTls.load(ca.server(dir, "down").cert(), dir.resolve("down.key"), null);
+    List<String> received = new CopyOnWriteArrayList<>();
+    Javalin secure = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.jetty.addConnector((server, http) -> tls.connector(server, http, "127.0.0.1", 0, false));
+      cfg.routes.post("/v1/traces", ctx -> ExportTraceServiceRequest.parseFrom(ctx.bodyAsBytes())
+          .getResourceSpans(0).getScopeSpans(0).getSpansList().forEach(sp -> received.add(sp.getName())));
+    }).start();
+    try {
+      String url = "https://localhost:" + secure.port();
+      OtlpHttpExporter trusting = new OtlpHttpExporter(url, Duration.ofSeconds(5),
+          ClientTls.trust(ca.caFile(dir)));
+      try {
+        trusting.export(List.of(envelope("tls", 2, 10)), () -> false);
+      } finally {
+        trusting.close();
+      }
+      assertThat(received).containsExactly("tls-0", "tls-1");
+
+      // The JDK's CAs do not know the test CA: the handshake fails, and so does the export.
+      OtlpHttpExporter defaults = new OtlpHttpExporter(url, Duration.ofMillis(300), null);
+      try {
+        assertThatThrownBy(() -> defaults.export(List.of(envelope("untrusted", 1, 10)), () -> false))
+            .isInstanceOf(Exporter.ExportException.class).hasMessageContaining("SSLHandshakeException");
+      } finally {
+        defaults.close();
+      }
+      assertThat(received).hasSize(2);
+    } finally {
+      secure.stop();
+    }
   }
 }

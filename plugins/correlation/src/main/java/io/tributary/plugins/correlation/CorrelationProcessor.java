@@ -58,7 +58,8 @@ final class CorrelationProcessor implements Processor {
     if (writeTraceparent) {
       writeTraceparent(item);
     }
-    ensureRequestId(item.attributes());
+    // A metric point's attributes name its series: a generated id would make every point a series of its own.
+    ensureRequestId(item.attributes(), generateRequestId && item.kind() != Item.Kind.METRIC_POINT);
     if (baggageNames.length > 0) {
       promoteBaggage(item);
     }
@@ -133,7 +134,7 @@ final class CorrelationProcessor implements Processor {
 
   // ---------------------------------------------------------------- request id
 
-  private void ensureRequestId(Attributes attributes) {
+  private void ensureRequestId(Attributes attributes, boolean generateRequestId) {
     int existing = attributes.indexOf(requestIdTarget);
     if (existing >= 0
         && (attributes.typeAt(existing) != Attributes.Type.STRING

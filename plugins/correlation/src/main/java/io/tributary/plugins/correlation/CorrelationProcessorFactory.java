@@ -49,7 +49,7 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
   private static final String EXAMPLE_REQUEST_ID = "01890a5d-ac96-774b-bcce-b302099a8057";
 
   private static final ProcessorDescriptor DESCRIPTOR =
-      ProcessorDescriptor.builder("correlation", "1.0.0")
+      ProcessorDescriptor.builder("correlation", "1.0.1")
           .title("Correlation: trace context and request id")
           .description(
               """
@@ -72,8 +72,9 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
               first non-blank value among `requestIdKeys` is copied there (trimmed; string \
               arrays such as `http.request.header.x-request-id` contribute their first non-blank \
               element; values longer than `requestIdMaxLength` are skipped, never truncated). If \
-              none is found and `generate` is on, a new UUIDv7 is written. An existing target \
-              value is never replaced.
+              none is found and `generate` is on, a new UUIDv7 is written — on spans, logs and \
+              events, never on metric points, whose attributes name their series. An existing \
+              target value is never replaced.
 
               3. **Baggage.** Entries of the item's W3C `baggage` whose names are in \
               `baggageAllowList` (empty by default: nothing is promoted) become attributes named \
@@ -139,7 +140,8 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
                           + " are skipped, never truncated. At least 1."),
               ConfigField.bool(GENERATE)
                   .withDefault(true)
-                  .doc("Generate a UUIDv7 request id when none of requestIdKeys has one."),
+                  .doc("Generate a UUIDv7 request id when none of requestIdKeys has one (never on"
+                      + " metric points: a unique attribute would make each point a series of its own)."),
               ConfigField.stringList(BAGGAGE_ALLOW_LIST)
                   .withDefault(List.of())
                   .doc(

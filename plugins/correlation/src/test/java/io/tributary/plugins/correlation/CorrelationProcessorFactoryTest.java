@@ -181,6 +181,20 @@ class CorrelationProcessorFactoryTest {
   }
 
   @Test
+  void metric_points_never_get_a_generated_request_id_but_keep_one_they_carry() {
+    Item point = Item.metricPoint();
+    create(Map.of()).process(point);
+    assertThat(point.attributes().contains("request.id")).isFalse();
+    Item carrying = Item.metricPoint();
+    carrying.attributes().put("x-request-id", "req-7");
+    create(Map.of()).process(carrying);
+    assertThat(carrying.attributes().getString("request.id")).isEqualTo("req-7");
+    Item log = Item.log();
+    create(Map.of()).process(log);
+    assertThat(Ids.isUuidV7(log.attributes().getString("request.id"))).isTrue();
+  }
+
+  @Test
   void does_not_generate_a_request_id_when_generate_is_off() {
     Item item = Item.span().traceId(TRACE_ID).spanId(SPAN_ID);
     create(Map.of("generate", false)).process(item);
