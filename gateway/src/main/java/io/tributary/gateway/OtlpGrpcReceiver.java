@@ -1,7 +1,12 @@
 package io.tributary.gateway;
 
 import io.grpc.InsecureServerCredentials;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
@@ -15,8 +20,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +40,12 @@ import org.slf4j.LoggerFactory;
  * limit or a request larger than the whole queue (not retryable as it is); UNAVAILABLE while
  * stopping or while the node's pipeline does not compile.
  *
- * <p>Bounds: messages of at most {@link Options#maxMessageBytes()} (after inflating), at most
- * {@link #MAX_CALLS_PER_CONNECTION} calls at once on one connection, {@link #HANDLER_THREADS}
+ * <p>Bounds: messages of at most {@link Options#maxMessageBytes()} (after inflating); calls in
+ * progress at once, over every connection, at most {@link #MAX_CALL_BYTES} divided by that size
+ * (32 with 4 MiB messages: grpc-java may buffer a whole message for each, before the gateway's
+ * in-flight budget sees it), further calls refused at once with RESOURCE_EXHAUSTED and a retry
+ * delay, before their messages are read; at most {@link #MAX_CALLS_PER_CONNECTION} calls at once
+ * on one connection, {@link #HANDLER_THREADS}
  * calls handled at once (the rest wait, their bytes unread, under HTTP/2 flow control), TLS
  * handshakes within {@link #HANDSHAKE_TIMEOUT}, idle connections closed after {@link #MAX_IDLE}.
  */
@@ -46,6 +57,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   /** The largest message the setting may allow: a message is held whole while it is decoded. */
   public static final int MAX_MAX_MESSAGE_BYTES = 64 << 20;
   static final int MAX_CALLS_PER_CONNECTION = 64;
+  /** Room for the messages of calls in progress: each call holds the largest message's worth. */
+  static final long MAX_CALL_BYTES = Intake.MAX_IN_FLIGHT_BYTES;
   static final int HANDLER_THREADS = 64;
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MAX_IDLE = Duration.ofMinutes(5);
@@ -76,6 +89,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private final Intake intake;
   private final Options options;
   private final ThreadPoolExecutor handlers;
+  /** {@link #MAX_CALL_BYTES} in KiB. */
+  private final Semaphore callRoom = new Semaphore((int) (MAX_CALL_BYTES >> 10));
   private Server server;
 
   private OtlpGrpcReceiver(Gateway gateway, Options options) {
@@ -111,7 +126,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         .handshakeTimeout(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .maxConnectionIdle(MAX_IDLE.toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true);
+        .permitKeepAliveWithoutCalls(true)
+        .intercept(receiver.new CallAdmission());
     for (Signal signal : Signal.values()) {
       builder.addService(ServerServiceDefinition.builder(signal.grpcService())
           .addMethod(OtlpGrpc.receive(signal), ServerCalls.asyncUnaryCall(
@@ -177,6 +193,60 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       }
       default:
         answer.onError(Status.UNAVAILABLE.withDescription(outcome.message()).asRuntimeException());
+    }
+  }
+
+  /**
+   * Admits a call only while there is room for its message among the calls in progress; refuses
+   * it otherwise before a byte of its message is read (RESOURCE_EXHAUSTED, retry after a second).
+   */
+  private final class CallAdmission implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      int kib = (options.maxMessageBytes() + 1023) >> 10;
+      if (!callRoom.tryAcquire(kib)) {
+        Signal signal = Signal.ofGrpcService(call.getMethodDescriptor().getServiceName());
+        if (signal != null) {
+          intake.throttledUndecoded(signal);
+        }
+        Status status = Status.RESOURCE_EXHAUSTED.withDescription("Too many calls in progress on this node;"
+            + " retry later");
+        call.close(status, OtlpGrpc.retryAfter(status, Duration.ofSeconds(OtlpReceiver.RETRY_AFTER_SECONDS)));
+        return new ServerCall.Listener<>() {};
+      }
+      AtomicBoolean held = new AtomicBoolean(true);
+      Runnable release = () -> {
+        if (held.compareAndSet(true, false)) {
+          callRoom.release(kib);
+        }
+      };
+      ServerCall.Listener<Q> listener;
+      try {
+        listener = next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<Q, R>(call) {
+          @Override
+          public void close(Status status, Metadata trailers) {
+            release.run();
+            super.close(status, trailers);
+          }
+        }, headers);
+      } catch (RuntimeException e) {
+        release.run();
+        throw e;
+      }
+      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<Q>(listener) {
+        @Override
+        public void onCancel() {
+          release.run();
+          super.onCancel();
+        }
+
+        @Override
+        public void onComplete() {
+          release.run();
+          super.onComplete();
+        }
+      };
     }
   }
 

@@ -27,6 +27,16 @@ public enum Signal {
     this.grpcService = grpcService;
   }
 
+  /** The signal whose OTLP/gRPC service is {@code service}, or null. */
+  static Signal ofGrpcService(String service) {
+    for (Signal s : values()) {
+      if (s.grpcService.equals(service)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
   /** The OTLP/gRPC service, e.g. {@code opentelemetry.proto.collector.trace.v1.TraceService}. */
   String grpcService() {
     return grpcService;

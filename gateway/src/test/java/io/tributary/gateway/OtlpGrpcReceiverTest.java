@@ -270,6 +270,49 @@ class OtlpGrpcReceiverTest {
   }
 
   @Test
+  void calls_that_hold_the_room_of_their_messages_are_bounded_and_the_rest_hear_resource_exhausted()
+      throws Exception {
+    // With 64 MiB messages, the 128 MiB of room hold two calls in progress.
+    start(Gateway.Settings.defaults(true), new OtlpGrpcReceiver.Options(64 << 20, Duration.ofSeconds(5), null));
+    ManagedChannel channel = channel(InsecureChannelCredentials.create());
+    List<io.grpc.ClientCall<byte[], byte[]>> open = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      // A call whose headers went out and whose message never comes: a slow (or hostile) sender.
+      io.grpc.ClientCall<byte[], byte[]> call = channel.newCall(OtlpGrpc.export(Signal.TRACES), CallOptions.DEFAULT);
+      call.start(new io.grpc.ClientCall.Listener<>() {}, new io.grpc.Metadata());
+      call.request(1);
+      open.add(call);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    StatusRuntimeException refused = null;
+    while (refused == null && System.nanoTime() < deadline) {
+      try {
+        call(channel, Signal.TRACES, traces(span("third")), CallOptions.DEFAULT);
+        Thread.sleep(50); // the two held calls may not have reached the server yet
+      } catch (StatusRuntimeException e) {
+        refused = e;
+      }
+    }
+    assertThat(refused).as("a third call is refused while two hold the room").isNotNull();
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(refused.getStatus().getDescription()).contains("Too many calls in progress");
+    assertThat(OtlpGrpc.retryDelay(refused.getTrailers())).hasValue(Duration.ofSeconds(1));
+
+    // Once the held calls end, their room is free again.
+    open.forEach(c -> c.cancel("the test gives up", null));
+    byte[] answer = null;
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (answer == null && System.nanoTime() < deadline) {
+      try {
+        answer = call(channel, Signal.TRACES, traces(span("after")), CallOptions.DEFAULT);
+      } catch (StatusRuntimeException e) {
+        Thread.sleep(50);
+      }
+    }
+    assertThat(answer).isNotNull();
+  }
+
+  @Test
   void invalid_items_are_a_partial_success_and_the_rest_is_queued() throws Exception {
     start();
     Span bad = span("bad").toBuilder().setTraceId(ByteString.copyFrom(new byte[5])).build();
