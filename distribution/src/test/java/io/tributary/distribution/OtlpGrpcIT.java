@@ -1,5 +1,6 @@
 package io.tributary.distribution;
 
+import static io.tributary.distribution.ServerProcesses.LAUNCHER;
 import static io.tributary.distribution.ServerProcesses.awaitHealth;
 import static io.tributary.distribution.ServerProcesses.freePort;
 import static io.tributary.distribution.ServerProcesses.readQuietly;
@@ -81,11 +82,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OtlpGrpcIT {
 
-  private static final Path DISTRIBUTION =
-      Path.of(System.getProperty("tributary.distribution.dir", "target/tributary"));
-  private static final Path LAUNCHER = DISTRIBUTION.resolve("bin/tributary");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ADMIN_TOKEN = "trb_distribution-test-admin-token-42";
   private static final String EMAIL = "ada@example.com";
   private static final String REDACTED_EMAIL = "[REDACTED:email]";
   /** How long a server may take to answer health: seconds normally, more on a machine busy with other work. */
@@ -489,16 +486,6 @@ class OtlpGrpcIT {
   }
 
   private Process launch(Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(LAUNCHER.toAbsolutePath().toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(temp.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    // The test decides every setting: no TRIBUTARY_* from the machine running it.
-    builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
-    builder.environment().put("TRIBUTARY_ADMIN_TOKEN", ADMIN_TOKEN);
-    Process process = builder.start();
-    started.add(process);
-    return process;
+    return ServerProcesses.start(LAUNCHER, temp, log, List.of(args), started);
   }
 }

@@ -1,6 +1,9 @@
 package io.tributary.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.tributary.distribution.ServerProcesses.ADMIN_TOKEN;
+import static io.tributary.distribution.ServerProcesses.DISTRIBUTION;
+import static io.tributary.distribution.ServerProcesses.LAUNCHER;
 import static io.tributary.distribution.ServerProcesses.awaitHealth;
 import static io.tributary.distribution.ServerProcesses.freePort;
 import static io.tributary.distribution.ServerProcesses.readQuietly;
@@ -27,11 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Boots the assembled distribution (target/tributary) as a real process. */
 class ServerDistributionIT {
 
-  private static final Path DISTRIBUTION =
-      Path.of(System.getProperty("tributary.distribution.dir", "target/tributary"));
-  private static final Path LAUNCHER = DISTRIBUTION.resolve("bin/tributary");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ADMIN_TOKEN = "trb_distribution-test-admin-token-42";
 
   @TempDir Path temp;
 
@@ -316,20 +315,7 @@ class ServerDistributionIT {
   }
 
   private Process start(Path launcher, Path log, List<String> args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(launcher.toAbsolutePath().toString());
-    command.addAll(args);
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(temp.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    // The test decides every setting: no TRIBUTARY_* from the machine running it.
-    builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
-    builder.environment().put("TRIBUTARY_ADMIN_TOKEN", ADMIN_TOKEN);
-    Process process = builder.start();
-    started.add(process);
-    return process;
+    return ServerProcesses.start(launcher, temp, log, args, started);
   }
 
 

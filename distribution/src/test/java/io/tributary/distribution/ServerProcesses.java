@@ -11,11 +11,39 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What the *IT tests do with a server process they started: wait for it, pick ports, read its log. */
 final class ServerProcesses {
 
   private ServerProcesses() {}
+
+  /** The assembled distribution the ITs boot. */
+  static final Path DISTRIBUTION = Path.of(System.getProperty("tributary.distribution.dir", "target/tributary"));
+  static final Path LAUNCHER = DISTRIBUTION.resolve("bin/tributary");
+  /** The admin token every launched server is given (TRIBUTARY_ADMIN_TOKEN). */
+  static final String ADMIN_TOKEN = "trb_distribution-test-admin-token-42";
+
+  /**
+   * Starts {@code launcher} with {@code args} in {@code dir}, its output to {@code log}, with no
+   * TRIBUTARY_* variable of the machine running the test but {@link #ADMIN_TOKEN}; adds the process
+   * to {@code started}, for the test to kill what it left running.
+   */
+  static Process start(Path launcher, Path dir, Path log, List<String> args, List<Process> started)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(launcher.toAbsolutePath().toString());
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    // The test decides every setting: no TRIBUTARY_* from the machine running it.
+    builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
+    builder.environment().put("TRIBUTARY_ADMIN_TOKEN", ADMIN_TOKEN);
+    Process process = builder.start();
+    started.add(process);
+    return process;
+  }
 
   /**
    * Waits until the server answers {@code /api/v1/health} on {@code port}; fails with its log if

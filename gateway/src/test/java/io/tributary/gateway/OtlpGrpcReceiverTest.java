@@ -13,7 +13,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
@@ -35,19 +34,12 @@ import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.tributary.runtime.PipelineCompiler;
 import io.tributary.testing.TestCertificates;
-import io.tributary.runtime.PipelineHolder;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -61,37 +53,14 @@ import org.junit.jupiter.api.io.TempDir;
 class OtlpGrpcReceiverTest {
 
   @TempDir Path dir;
-  private final List<Envelope> exported = new CopyOnWriteArrayList<>();
-  private final CountDownLatch exporterGate = new CountDownLatch(1);
-  private volatile boolean gated;
+  private final RecordingExporter recorder = new RecordingExporter();
+  private final List<Envelope> exported = recorder.exported;
   private Gateway gateway;
   private OtlpGrpcReceiver receiver;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private void start(Gateway.Settings settings, OtlpGrpcReceiver.Options options) {
-    PipelineHolder holder = new PipelineHolder("dev", PipelineCompiler.builder(ProcessorRegistry.of(List.of()))
-        .build().compile("dev", 7, PipelineSpec.empty()));
-    Exporter recording = new Exporter() {
-      @Override
-      public String name() {
-        return "test";
-      }
-
-      @Override
-      public void export(List<Envelope> envelopes, Context context) {
-        if (gated) {
-          try {
-            exporterGate.await(20, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        exported.addAll(envelopes);
-      }
-    };
-    gateway = new Gateway("dev", () -> holder, settings, List.of(recording),
-        new RotatingJsonlFile(dir, "dead-letter", 1 << 20, Clock.systemUTC()), new SimpleMeterRegistry(),
-        Clock.systemUTC());
+    gateway = recorder.gateway(settings, dir);
     receiver = OtlpGrpcReceiver.start(gateway, "127.0.0.1", 0, options);
   }
 
@@ -101,7 +70,7 @@ class OtlpGrpcReceiverTest {
 
   @AfterEach
   void stop() {
-    exporterGate.countDown();
+    recorder.open();
     channels.forEach(ManagedChannel::shutdownNow);
     if (receiver != null) {
       receiver.close();
@@ -200,7 +169,7 @@ class OtlpGrpcReceiverTest {
       throws Exception {
     start(Gateway.Settings.defaults(true).withQueueCapacity(2).withAdmissionWait(Duration.ZERO),
         OtlpGrpcReceiver.Options.defaults(Duration.ofSeconds(5)));
-    gated = true;
+    recorder.gated = true;
     byte[] two = traces(span("a"), span("b"));
     call(Signal.TRACES, two);
 
@@ -221,7 +190,7 @@ class OtlpGrpcReceiverTest {
       tracing.get("test").spanBuilder("retried too").startSpan().end();
       Thread.sleep(700);
       assertThat(exported).isEmpty();
-      exporterGate.countDown();
+      recorder.open();
       CompletableResultCode flushed = tracing.forceFlush().join(30, TimeUnit.SECONDS);
       assertThat(flushed.isSuccess()).isTrue();
       awaitExported(4);

@@ -3,7 +3,6 @@ package io.tributary.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -26,11 +25,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import io.tributary.runtime.PipelineCompiler;
 import io.tributary.testing.TestCertificates;
-import io.tributary.runtime.PipelineHolder;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -39,12 +34,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -59,51 +51,23 @@ class OtlpReceiverTest {
   private static final String TRACE_ID = "5b8efff798038103d269b633813fc60c";
 
   @TempDir Path dir;
-  private final List<Envelope> exported = new CopyOnWriteArrayList<>();
-  private final CountDownLatch exporterGate = new CountDownLatch(1);
-  private volatile boolean gated;
+  private final RecordingExporter recorder = new RecordingExporter();
+  private final List<Envelope> exported = recorder.exported;
   private Gateway gateway;
   private OtlpReceiver receiver;
-  private PipelineHolder holder;
 
   private void start(int queueCapacity) {
     start(Gateway.Settings.defaults(true).withQueueCapacity(queueCapacity));
   }
 
   private void start(Gateway.Settings settings) {
-    holderAndGateway(settings);
+    gateway = recorder.gateway(settings, dir);
     receiver = OtlpReceiver.start(gateway, 0, Duration.ofSeconds(5));
-  }
-
-  private void holderAndGateway(Gateway.Settings settings) {
-    holder = new PipelineHolder("dev", PipelineCompiler.builder(ProcessorRegistry.of(List.of())).build()
-        .compile("dev", 7, PipelineSpec.empty()));
-    Exporter recording = new Exporter() {
-      @Override
-      public String name() {
-        return "test";
-      }
-
-      @Override
-      public void export(List<Envelope> envelopes, Context context) {
-        if (gated) {
-          try {
-            exporterGate.await(20, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        exported.addAll(envelopes);
-      }
-    };
-    gateway = new Gateway("dev", () -> holder, settings,
-        List.of(recording), new RotatingJsonlFile(dir, "dead-letter", 1 << 20, Clock.systemUTC()),
-        new SimpleMeterRegistry(), Clock.systemUTC());
   }
 
   @AfterEach
   void stop() {
-    exporterGate.countDown();
+    recorder.open();
     if (receiver != null) {
       receiver.close();
     }
@@ -534,7 +498,7 @@ class OtlpReceiverTest {
 
   @Test
   void the_body_limit_is_configurable() throws Exception {
-    holderAndGateway(Gateway.Settings.defaults(true));
+    gateway = recorder.gateway(Gateway.Settings.defaults(true), dir);
     receiver = OtlpReceiver.start(gateway, "127.0.0.1", 0, new OtlpReceiver.Options(16 << 10, Duration.ofSeconds(5),
         null));
     Span big = span("big").toBuilder().addAttributes(AnyValues.keyValue("blob", "x".repeat(20_000))).build();
@@ -551,7 +515,7 @@ class OtlpReceiverTest {
     TestCertificates.Issued server = ca.server(dir.resolve("tls"), "server");
     TestCertificates.Issued client = ca.client(dir.resolve("tls"), "client");
     ServerTls tls = ServerTls.load(server.cert(), server.key(), ca.caFile(dir.resolve("tls")));
-    holderAndGateway(Gateway.Settings.defaults(true));
+    gateway = recorder.gateway(Gateway.Settings.defaults(true), dir);
     receiver = OtlpReceiver.start(gateway, "127.0.0.1", 0, new OtlpReceiver.Options(OtlpReceiver.MAX_BODY_BYTES,
         Duration.ofSeconds(5), tls));
     assertThat(receiver.tls()).isTrue();
@@ -579,7 +543,7 @@ class OtlpReceiverTest {
   @Test
   void a_full_queue_answers_429_with_retry_after_and_accepts_again_once_drained() throws Exception {
     start(2);
-    gated = true;
+    recorder.gated = true;
     byte[] two = traces(span("a"), span("b")).toByteArray();
 
     assertThat(post("/v1/traces", "application/x-protobuf", null, two).statusCode()).isEqualTo(200);
@@ -592,7 +556,7 @@ class OtlpReceiverTest {
     assertThat(post("/v1/traces", "application/x-protobuf", null, three).statusCode()).isEqualTo(429);
     assertThat(gateway.stats().toString()).contains("throttledRequests=2");
 
-    exporterGate.countDown();
+    recorder.open();
     awaitExport(1);
     // Once there is room, the oversized batch is refused for good, and a fitting one accepted.
     assertThat(postUntilNot429(three)).isEqualTo(413);
@@ -604,7 +568,7 @@ class OtlpReceiverTest {
   void the_queue_is_bounded_in_bytes_too_so_a_few_huge_items_hear_429_long_before_the_item_limit() throws Exception {
     start(Gateway.Settings.defaults(true).withQueueCapacity(10_000).withQueueMaxBytes(256 << 10)
         .withAdmissionWait(Duration.ZERO));
-    gated = true;
+    recorder.gated = true;
     Span big = span("big").toBuilder().addAttributes(AnyValues.keyValue("blob", "x".repeat(100_000))).build();
     byte[] one = traces(big).toByteArray();
 
@@ -623,7 +587,7 @@ class OtlpReceiverTest {
         .toByteArray();
     assertThat(post("/v1/traces", "application/x-protobuf", null, huge).statusCode()).isEqualTo(413);
 
-    exporterGate.countDown();
+    recorder.open();
     awaitExport(2);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while ((Long) gateway.stats().get("queuedBytes") > 0 && System.nanoTime() < deadline) {
@@ -636,7 +600,7 @@ class OtlpReceiverTest {
   @Test
   void a_request_waits_for_room_up_to_the_admission_wait_rather_than_hearing_429_at_once() throws Exception {
     start(Gateway.Settings.defaults(true).withQueueCapacity(2).withAdmissionWait(Duration.ofSeconds(10)));
-    gated = true;
+    recorder.gated = true;
     byte[] two = traces(span("a"), span("b")).toByteArray();
     assertThat(post("/v1/traces", "application/x-protobuf", null, two).statusCode()).isEqualTo(200);
 
@@ -649,7 +613,7 @@ class OtlpReceiverTest {
     });
     Thread.sleep(300);
     assertThat(waiting).as("answered while the queue was still full").isNotDone();
-    exporterGate.countDown();
+    recorder.open();
 
     assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(200);
     awaitExport(2);
