@@ -151,6 +151,11 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
   }
 
+  /** The room left for the messages of calls in progress, in bytes. */
+  long callRoomLeft() {
+    return (long) callRoom.availablePermits() << 10;
+  }
+
   /** Whether the receiver serves TLS. */
   public boolean tls() {
     return options.tls() != null;

@@ -245,24 +245,31 @@ class OtlpGrpcReceiverTest {
     start(Gateway.Settings.defaults(true), new OtlpGrpcReceiver.Options(64 << 20, Duration.ofSeconds(5), null));
     ManagedChannel channel = channel(InsecureChannelCredentials.create());
     List<io.grpc.ClientCall<byte[], byte[]>> open = new ArrayList<>();
+    List<Status> closedEarly = new java.util.concurrent.CopyOnWriteArrayList<>();
     for (int i = 0; i < 2; i++) {
       // A call whose headers went out and whose message never comes: a slow (or hostile) sender.
-      io.grpc.ClientCall<byte[], byte[]> call = channel.newCall(OtlpGrpc.export(Signal.TRACES), CallOptions.DEFAULT);
-      call.start(new io.grpc.ClientCall.Listener<>() {}, new io.grpc.Metadata());
+      // Declared client-streaming on this side only: grpc-java then sends the headers at once
+      // instead of holding them back for the one message a unary call would send with them.
+      io.grpc.ClientCall<byte[], byte[]> call = channel.newCall(OtlpGrpc.export(Signal.TRACES).toBuilder()
+          .setType(io.grpc.MethodDescriptor.MethodType.CLIENT_STREAMING).build(), CallOptions.DEFAULT);
+      call.start(new io.grpc.ClientCall.Listener<>() {
+        @Override
+        public void onClose(Status status, io.grpc.Metadata trailers) {
+          closedEarly.add(status);
+        }
+      }, new io.grpc.Metadata());
       call.request(1);
       open.add(call);
     }
+    // Their headers reach the server on their own time: wait until both hold their room.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    StatusRuntimeException refused = null;
-    while (refused == null && System.nanoTime() < deadline) {
-      try {
-        call(channel, Signal.TRACES, traces(span("third")), CallOptions.DEFAULT);
-        Thread.sleep(50); // the two held calls may not have reached the server yet
-      } catch (StatusRuntimeException e) {
-        refused = e;
-      }
+    while (receiver.callRoomLeft() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
     }
-    assertThat(refused).as("a third call is refused while two hold the room").isNotNull();
+    assertThat(closedEarly).isEmpty();
+    assertThat(receiver.callRoomLeft()).isZero();
+    StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+        () -> call(channel, Signal.TRACES, traces(span("third")), CallOptions.DEFAULT));
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(refused.getStatus().getDescription()).contains("Too many calls in progress");
     assertThat(OtlpGrpc.retryDelay(refused.getTrailers())).hasValue(Duration.ofSeconds(1));
