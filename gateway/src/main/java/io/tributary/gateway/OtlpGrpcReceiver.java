@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * delay, before their messages are read; at most {@link #MAX_CALLS_PER_CONNECTION} calls at once
  * on one connection, {@link #HANDLER_THREADS}
  * calls handled at once (the rest wait, their bytes unread, under HTTP/2 flow control), TLS
- * handshakes within {@link #HANDSHAKE_TIMEOUT}, idle connections closed after {@link #MAX_IDLE}.
+ * handshakes within {@link #HANDSHAKE_TIMEOUT}, a call's message within {@link #MESSAGE_TIMEOUT} of
+ * its headers, idle connections closed after {@link #MAX_IDLE}.
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
 
@@ -62,6 +63,11 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   static final int HANDLER_THREADS = 64;
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MAX_IDLE = Duration.ofMinutes(5);
+  /**
+   * How long a call may take to deliver its message once its headers came (as long as an
+   * OTLP/HTTP connection may stay silent): a call that holds room and sends nothing is ended.
+   */
+  static final Duration MESSAGE_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * How the receiver listens.
@@ -93,7 +99,16 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private final Semaphore callRoom = new Semaphore((int) (MAX_CALL_BYTES >> 10));
   private Server server;
 
-  private OtlpGrpcReceiver(Gateway gateway, Options options) {
+  private final Duration messageTimeout;
+  private final java.util.concurrent.ScheduledExecutorService timer;
+
+  private OtlpGrpcReceiver(Gateway gateway, Options options, Duration messageTimeout) {
+    this.messageTimeout = messageTimeout;
+    this.timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "otlp-grpc-timer");
+      t.setDaemon(true);
+      return t;
+    });
     this.gateway = gateway;
     this.intake = gateway.intake();
     this.options = options;
@@ -113,9 +128,14 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * @throws UncheckedIOException if the port cannot be bound
    */
   public static OtlpGrpcReceiver start(Gateway gateway, String host, int port, Options options) {
+    return start(gateway, host, port, options, MESSAGE_TIMEOUT);
+  }
+
+  /** As {@link #start(Gateway, String, int, Options)}, with another message timeout (tests). */
+  static OtlpGrpcReceiver start(Gateway gateway, String host, int port, Options options, Duration messageTimeout) {
     Objects.requireNonNull(gateway, "gateway");
     Objects.requireNonNull(options, "options");
-    OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(gateway, options);
+    OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(gateway, options, messageTimeout);
     ServerCredentials credentials = options.tls() == null ? InsecureServerCredentials.create()
         : options.tls().grpcCredentials();
     InetSocketAddress address = host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
@@ -138,6 +158,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       receiver.server = builder.build().start();
     } catch (IOException e) {
       receiver.handlers.shutdown();
+      receiver.timer.shutdown();
       throw new UncheckedIOException("Cannot listen for OTLP/gRPC on " + (host == null ? "" : host) + ":" + port
           + ": " + e.getMessage(), e);
     }
@@ -205,6 +226,10 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * Admits a call only while there is room for its message among the calls in progress; refuses
    * it otherwise before a byte of its message is read (RESOURCE_EXHAUSTED, retry after a second).
    */
+  private static final int WAITING = 0;
+  private static final int RECEIVED = 1;
+  private static final int TIMED_OUT = 2;
+
   private final class CallAdmission implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -226,28 +251,60 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
           callRoom.release(kib);
         }
       };
+      ServerCall<Q, R> guarded = new ForwardingServerCall.SimpleForwardingServerCall<Q, R>(call) {
+        @Override
+        public void close(Status status, Metadata trailers) {
+          release.run();
+          super.close(status, trailers);
+        }
+      };
       ServerCall.Listener<Q> listener;
       try {
-        listener = next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<Q, R>(call) {
-          @Override
-          public void close(Status status, Metadata trailers) {
-            release.run();
-            super.close(status, trailers);
-          }
-        }, headers);
+        listener = next.startCall(guarded, headers);
       } catch (RuntimeException e) {
         release.run();
         throw e;
       }
+      // The message must come within the timeout; a call that times out is ended here, and what
+      // it sends later is ignored. Whichever comes first, message or timeout, wins.
+      AtomicInteger state = new AtomicInteger(WAITING);
+      java.util.concurrent.ScheduledFuture<?> timeout = timer.schedule(() -> {
+        if (state.compareAndSet(WAITING, TIMED_OUT)) {
+          guarded.close(Status.DEADLINE_EXCEEDED.withDescription("The request's message did not arrive within "
+              + messageTimeout.toSeconds() + " s of its headers"), new Metadata());
+        }
+      }, messageTimeout.toMillis(), TimeUnit.MILLISECONDS);
       return new ForwardingServerCallListener.SimpleForwardingServerCallListener<Q>(listener) {
         @Override
+        public void onMessage(Q message) {
+          if (state.compareAndSet(WAITING, RECEIVED)) {
+            timeout.cancel(false);
+          }
+          if (state.get() == RECEIVED) {
+            super.onMessage(message);
+          }
+        }
+
+        @Override
+        public void onHalfClose() {
+          if (state.compareAndSet(WAITING, RECEIVED)) {
+            timeout.cancel(false); // half-closed without a message: the handler answers that
+          }
+          if (state.get() == RECEIVED) {
+            super.onHalfClose();
+          }
+        }
+
+        @Override
         public void onCancel() {
+          timeout.cancel(false);
           release.run();
           super.onCancel();
         }
 
         @Override
         public void onComplete() {
+          timeout.cancel(false);
           release.run();
           super.onComplete();
         }
@@ -269,6 +326,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       server.shutdownNow();
     } finally {
       handlers.shutdownNow();
+      timer.shutdownNow();
     }
   }
 }

@@ -289,6 +289,40 @@ class OtlpGrpcReceiverTest {
   }
 
   @Test
+  void a_call_whose_message_never_comes_is_ended_and_its_room_given_back() throws Exception {
+    gateway = recorder.gateway(Gateway.Settings.defaults(true), dir);
+    receiver = OtlpGrpcReceiver.start(gateway, "127.0.0.1", 0,
+        new OtlpGrpcReceiver.Options(64 << 20, Duration.ofSeconds(5), null), Duration.ofMillis(500));
+    ManagedChannel channel = channel(InsecureChannelCredentials.create());
+    java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+    io.grpc.ClientCall<byte[], byte[]> silent = channel.newCall(OtlpGrpc.export(Signal.TRACES).toBuilder()
+        .setType(io.grpc.MethodDescriptor.MethodType.CLIENT_STREAMING).build(), CallOptions.DEFAULT);
+    silent.start(new io.grpc.ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, io.grpc.Metadata trailers) {
+        ended.complete(status);
+      }
+    }, new io.grpc.Metadata());
+    silent.request(1);
+
+    Status status = ended.get(10, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(status.getDescription()).contains("did not arrive within");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (receiver.callRoomLeft() < OtlpGrpcReceiver.MAX_CALL_BYTES && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(receiver.callRoomLeft()).isEqualTo(OtlpGrpcReceiver.MAX_CALL_BYTES);
+    // A message sent after the end is not processed.
+    silent.sendMessage(traces(span("too late")));
+    silent.halfClose();
+    call(channel, Signal.TRACES, traces(span("on time")), CallOptions.DEFAULT);
+    awaitExported(1);
+    Thread.sleep(200);
+    assertThat(exportedItems()).isEqualTo(1);
+  }
+
+  @Test
   void invalid_items_are_a_partial_success_and_the_rest_is_queued() throws Exception {
     start();
     Span bad = span("bad").toBuilder().setTraceId(ByteString.copyFrom(new byte[5])).build();
