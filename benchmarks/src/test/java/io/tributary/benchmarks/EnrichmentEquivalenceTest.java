@@ -110,7 +110,7 @@ class EnrichmentEquivalenceTest {
       }
       assertThat(byPipeline.attributes().size()).as("item %d attributes", i).isEqualTo(attributes
           + 1 - (s.ring[i].attributes().contains(EnrichmentWorkload.DEBUG) ? 1 : 0));
-      assertThat(a.lineage(i)).matches("bench#1 correlation@1\\.0\\.0=modified environment@1\\.0\\.0=modified"
+      assertThat(a.lineage(i)).matches("bench#1 correlation@1\\.0\\.1=modified environment@1\\.0\\.0=modified"
           + " attributes@1\\.0\\.0=modified pii-redaction@1\\.1\\.0=(modified|unchanged)");
     }
     assertThat(masked).as("items with PII").isBetween(s.ring.length * 8 / 100, s.ring.length * 12 / 100);
