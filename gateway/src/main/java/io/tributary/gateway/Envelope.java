@@ -110,6 +110,12 @@ final class Envelope {
   /** Queue capacity this envelope holds until it is exported: items, and bytes in KiB. */
   int permits;
   int byteKiB;
+  /** When the gateway accepted it (epoch millis): the queue's oldest item's age comes from it. */
+  long acceptedAtMillis;
+  /** Where its record ends in the disk queue (what to acknowledge once it is done); -1 in memory. */
+  long queueEnd = -1;
+  /** True if it was read back from a disk queue a previous run of the node wrote. */
+  boolean replayed;
 
   // Set by the enrich stage: the request to export, as a message or already encoded.
   Message request;

@@ -79,7 +79,8 @@ public final class Gateway implements AutoCloseable {
 
   /** How much the gateway holds and how it drains. */
   public record Settings(int queueCapacity, long queueMaxBytes, boolean lineageAttribute, int recentSize,
-      Duration drainTimeout, Duration exportRetryTime, long maxFileBytes, Duration admissionWait) {
+      Duration drainTimeout, Duration exportRetryTime, long maxFileBytes, Duration admissionWait, QueueKind queue,
+      QueueSync queueSync) {
 
     public Settings {
       if (queueCapacity < 1) {
@@ -88,6 +89,14 @@ public final class Gateway implements AutoCloseable {
       if (queueMaxBytes < 1024 || queueMaxBytes > (long) Integer.MAX_VALUE << 10) {
         throw new IllegalArgumentException("queueMaxBytes must be between 1 KiB and 2 TiB, not " + queueMaxBytes);
       }
+      java.util.Objects.requireNonNull(queue, "queue");
+      java.util.Objects.requireNonNull(queueSync, "queueSync");
+    }
+
+    /** These settings with an item and byte budget, a queue kind and how a disk queue syncs. */
+    public Settings withQueue(QueueKind kind, int capacity, long maxBytes, QueueSync sync) {
+      return new Settings(capacity, maxBytes, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
+          maxFileBytes, admissionWait, kind, sync);
     }
 
     /**
@@ -96,30 +105,49 @@ public final class Gateway implements AutoCloseable {
      */
     public static Settings defaults(boolean lineageAttribute) {
       return new Settings(50_000, 64L << 20, lineageAttribute, 100, Duration.ofSeconds(20),
-          OtlpHttpExporter.MAX_RETRY_TIME, 64L << 20, Duration.ofMillis(100));
+          OtlpHttpExporter.MAX_RETRY_TIME, 64L << 20, Duration.ofMillis(100), QueueKind.MEMORY, QueueSync.WRITE);
     }
 
     public Settings withQueueCapacity(int capacity) {
       return new Settings(capacity, queueMaxBytes, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
-          maxFileBytes, admissionWait);
+          maxFileBytes, admissionWait, queue, queueSync);
     }
 
     /** The bytes the queue may hold: encoded requests, lines of text, dead letters. */
     public Settings withQueueMaxBytes(long bytes) {
       return new Settings(queueCapacity, bytes, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
-          maxFileBytes, admissionWait);
+          maxFileBytes, admissionWait, queue, queueSync);
     }
 
     public Settings withExportRetryTime(Duration retry) {
       return new Settings(queueCapacity, queueMaxBytes, lineageAttribute, recentSize, drainTimeout, retry,
-          maxFileBytes, admissionWait);
+          maxFileBytes, admissionWait, queue, queueSync);
     }
 
     public Settings withAdmissionWait(Duration wait) {
       return new Settings(queueCapacity, queueMaxBytes, lineageAttribute, recentSize, drainTimeout, exportRetryTime,
-          maxFileBytes, wait);
+          maxFileBytes, wait, queue, queueSync);
     }
   }
+
+  /** Where accepted items wait for export. */
+  public enum QueueKind {
+    /** In memory: a crash or a restart loses what waits. */
+    MEMORY,
+    /** In files under {@code <data-dir>/queue}: what was acknowledged survives a crash and a restart. */
+    DISK
+  }
+
+  /** When a disk queue answers that items are queued. */
+  public enum QueueSync {
+    /** Once written to the operating system: survives a crash of the process, not of the machine. */
+    WRITE,
+    /** Once forced to the disk (forces grouped across requests): survives power loss. */
+    FSYNC
+  }
+
+  /** The size of a disk queue's segment files. */
+  static final long SEGMENT_BYTES = 64L << 20;
 
   /** What {@link #submit} did with a request. */
   public enum Admission {
@@ -156,13 +184,20 @@ public final class Gateway implements AutoCloseable {
   /** The queue's byte budget in KiB, and what is left of it. */
   private final int byteKiB;
   private final Semaphore bytePermits;
-  private final BlockingQueue<Envelope> exportQueue = new LinkedBlockingQueue<>();
+  private final ExportQueue exportQueue;
+  private final Counter replayed;
+  /** When the oldest item not yet exported was accepted (epoch millis), or -1 if none is being exported. */
+  private volatile long oldestAcceptedAt = -1;
+  /** Set when stopping left a group in the disk queue: from then on nothing is acknowledged. */
+  private boolean keepForNextStart;
   private final Thread exportThread;
   private final ArrayDeque<Line> recent = new ArrayDeque<>();
   private final Map<Signal, Counts> counts = new EnumMap<>(Signal.class);
   /** One per exporter (by name), and one for the dead-letter sink. */
   private final Map<String, Output> outputs = new LinkedHashMap<>();
   private final Output deadLetterSink;
+  /** The disk queue, as an output that may fail to write (a full or failing disk). */
+  private final Output queueOutput;
   private volatile boolean closed;
   private volatile boolean running = true;
   private volatile long giveUpAt = Long.MAX_VALUE;
@@ -243,6 +278,12 @@ public final class Gateway implements AutoCloseable {
 
   Gateway(String env, Supplier<PipelineHolder> pipeline, Settings settings, List<Exporter> exporters,
       RotatingJsonlFile deadLetterFile, MeterRegistry meters, Clock clock) {
+    this(env, pipeline, settings, exporters, deadLetterFile, meters, clock, new ExportQueue.Memory());
+  }
+
+  Gateway(String env, Supplier<PipelineHolder> pipeline, Settings settings, List<Exporter> exporters,
+      RotatingJsonlFile deadLetterFile, MeterRegistry meters, Clock clock, ExportQueue queue) {
+    this.exportQueue = Objects.requireNonNull(queue, "queue");
     this.env = Objects.requireNonNull(env, "env");
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -260,11 +301,28 @@ public final class Gateway implements AutoCloseable {
       outputs.put(e.name(), new Output(e.name(), meters));
     }
     this.deadLetterSink = new Output("dead-letter", meters);
+    this.queueOutput = new Output("queue", meters);
     Gauge.builder("tributary.gateway.queued", permits, p -> settings.queueCapacity() - p.availablePermits())
         .description("Items accepted and not yet exported").tag("env", env).register(meters);
     Gauge.builder("tributary.gateway.queued.bytes", bytePermits, p -> 1024.0 * (byteKiB - p.availablePermits()))
         .description("Bytes the queue holds: encoded requests, lines of text and dead letters not yet written")
         .baseUnit("bytes").tag("env", env).register(meters);
+    this.replayed = Counter.builder("tributary.gateway.replayed")
+        .description("Items read back from the disk queue that a previous run of the node accepted")
+        .tag("env", env).register(meters);
+    Gauge.builder("tributary.gateway.queue.oldest.age", this, g -> g.oldestAgeSeconds())
+        .description("How long the oldest item not yet exported has waited").baseUnit("seconds").tag("env", env)
+        .register(meters);
+    if (queue instanceof ExportQueue.Disk disk) {
+      // What the last run left is this run's to export first: it holds its share of the budgets.
+      SegmentLog.Recovery r = disk.log().recovery();
+      permits.acquireUninterruptibly((int) Math.min(r.items(), settings.queueCapacity()));
+      bytePermits.acquireUninterruptibly((int) Math.min(r.kib(), byteKiB));
+      if (r.records() > 0) {
+        LOG.info("The disk queue holds {} item(s) ({} KiB) accepted before this start: they are exported first",
+            r.items(), r.kib());
+      }
+    }
     exportThread = new Thread(this::exportLoop, "tributary-export");
     exportThread.setDaemon(true);
     exportThread.start();
@@ -293,10 +351,26 @@ public final class Gateway implements AutoCloseable {
           exporters.add(new OtlpHttpExporter(spec.url(), settings.exportRetryTime(), ClientTls.trust(spec.ca())));
       }
     }
-    LOG.info("Gateway for {}: exporting to {}, queue of {} items", env, specs, settings.queueCapacity());
+    ExportQueue queue;
+    if (settings.queue() == QueueKind.DISK) {
+      Path dir = dataDir.resolve("queue");
+      try {
+        queue = new ExportQueue.Disk(SegmentLog.open(dir, SEGMENT_BYTES,
+            settings.queueSync() == QueueSync.FSYNC ? SegmentLog.Sync.FSYNC : SegmentLog.Sync.NONE,
+            QueuedRecord::items));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("Cannot open the disk queue in " + dir + ": " + e.getMessage(), e);
+      }
+    } else {
+      queue = new ExportQueue.Memory();
+    }
+    LOG.info("Gateway for {}: exporting to {}, {} queue of {} items and {} MiB{}", env, specs,
+        settings.queue().name().toLowerCase(java.util.Locale.ROOT), settings.queueCapacity(),
+        settings.queueMaxBytes() >> 20, settings.queue() == QueueKind.DISK ? " (sync: "
+            + settings.queueSync().name().toLowerCase(java.util.Locale.ROOT) + ")" : "");
     return new Gateway(env, pipeline, settings, exporters,
         new RotatingJsonlFile(dataDir.resolve("dead-letter"), "dead-letter", settings.maxFileBytes(), clock),
-        meters, clock);
+        meters, clock, queue);
   }
 
   /**
@@ -344,6 +418,12 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
+  /** How long the item being exported (the oldest not yet exported) has waited, in seconds; 0 if none. */
+  double oldestAgeSeconds() {
+    long at = oldestAcceptedAt;
+    return at < 0 ? 0 : Math.max(0, clock.millis() - at) / 1000.0;
+  }
+
   /** What the OTLP listeners hand request bodies to: one in-flight budget for all of them. */
   Intake intake() {
     return intake;
@@ -384,8 +464,11 @@ public final class Gateway implements AutoCloseable {
       verdict = Admission.CLOSED;
     } else {
       enrich(envelope);
-      // What the queue is bounded by in bytes is known once the request is encoded.
-      int kib = heldKiB(envelope);
+      envelope.permits = wanted;
+      envelope.acceptedAtMillis = clock.millis();
+      // What the queue is bounded by in bytes is known once the request is encoded (on disk: its record).
+      byte[] record = exportQueue.durable() ? QueuedRecord.encode(envelope, !encodeFromWire) : null;
+      int kib = record != null ? ExportQueue.Disk.kib(record.length) : heldKiB(envelope);
       if (kib > byteKiB) {
         permits.release(wanted);
         verdict = Admission.TOO_LARGE;
@@ -393,17 +476,27 @@ public final class Gateway implements AutoCloseable {
         permits.release(wanted);
         verdict = closed ? Admission.CLOSED : Admission.FULL;
       } else {
-        envelope.permits = wanted;
         envelope.byteKiB = kib;
-        c.received.increment(size + envelope.rejected);
-        c.rejected.increment(envelope.rejected);
-        remember(envelope.lines);
+        List<Line> lines = envelope.lines;
         if (encodeFromWire) {
           // No exporter writes lines; the recent items have theirs, and an export dead letter is
           // written from the encoded request.
           envelope.lines = List.of();
         }
-        exportQueue.add(envelope);
+        try {
+          exportQueue.put(envelope, record);
+        } catch (java.io.IOException | RuntimeException failure) {
+          // Nothing was queued: the sender hears 429 and keeps its items; nothing counts as received.
+          permits.release(wanted);
+          bytePermits.release(kib);
+          queueOutput.failing("writing to the disk queue failed: " + failure.getMessage());
+          c.throttled.increment(size);
+          return Admission.FULL;
+        }
+        queueOutput.writes();
+        c.received.increment(size + envelope.rejected);
+        c.rejected.increment(envelope.rejected);
+        remember(lines);
         return Admission.ACCEPTED;
       }
     }
@@ -469,32 +562,59 @@ public final class Gateway implements AutoCloseable {
     List<Envelope> group = new ArrayList<>();
     while (running) {
       Envelope first;
+      group.clear();
+      long items = 0;
       try {
-        first = exportQueue.poll(100, TimeUnit.MILLISECONDS);
+        first = exportQueue.poll(100);
+        if (first == null) {
+          continue;
+        }
+        group.add(first);
+        oldestAcceptedAt = first.acceptedAtMillis;
+        // Only this thread takes from the export queue, so what peek shows is what take takes.
+        items = first.delivered;
+        long bytes = first.encodedSize();
+        for (Envelope next = exportQueue.peek(); next != null && next.signal == first.signal
+            && items + next.delivered <= MAX_GROUP_ITEMS && bytes + next.encodedSize() <= MAX_GROUP_BYTES;
+            next = exportQueue.peek()) {
+          group.add(exportQueue.take());
+          items += next.delivered;
+          bytes += next.encodedSize();
+        }
       } catch (InterruptedException ie) {
         return;
-      }
-      if (first == null) {
+      } catch (java.io.IOException damaged) {
+        // A record written since this start that cannot be read back: the disk failed under it.
+        LOG.error("Reading the disk queue failed: {}", damaged.getMessage());
+        queueOutput.failing("reading the disk queue failed: " + damaged.getMessage());
+        pause(FIRST_RETRY_PAUSE, context);
         continue;
       }
-      group.clear();
-      group.add(first);
-      // Only this thread takes from the export queue, so what peek shows is what poll takes.
-      long items = first.delivered;
-      long bytes = first.encodedSize();
-      for (Envelope next = exportQueue.peek(); next != null && next.signal == first.signal
-          && items + next.delivered <= MAX_GROUP_ITEMS && bytes + next.encodedSize() <= MAX_GROUP_BYTES;
-          next = exportQueue.peek()) {
-        group.add(exportQueue.poll());
-        items += next.delivered;
-        bytes += next.encodedSize();
-      }
+      boolean abandoned = false;
+      Signal signal = group.get(0).signal;
       try {
-        export(group, context);
+        for (Envelope e : group) {
+          if (e.replayed) {
+            replayed.increment(e.delivered);
+          }
+        }
+        abandoned = !export(group, context);
       } catch (RuntimeException failure) {
-        LOG.error("Exporting {} {} item(s) failed; they are lost", items, first.signal.label(), failure);
-        counts.get(first.signal).lost.increment(items);
+        LOG.error("Exporting {} {} item(s) failed; they are lost", items, signal.label(), failure);
+        counts.get(signal).lost.increment(items);
       } finally {
+        // Once a group is left for the next start, nothing after it is acknowledged either: an
+        // acknowledgement covers everything before it.
+        keepForNextStart |= abandoned;
+        if (!keepForNextStart) {
+          try {
+            exportQueue.done(group);
+          } catch (java.io.IOException e) {
+            LOG.warn("Recording the export of {} item(s) in the disk queue failed ({}); they may be sent again"
+                + " after a restart", items, e.getMessage());
+          }
+        }
+        oldestAcceptedAt = -1;
         int held = 0;
         int heldKiB = 0;
         for (Envelope e : group) {
@@ -507,7 +627,12 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private void export(List<Envelope> group, Exporter.Context context) {
+  /**
+   * Exports the group; false if it was abandoned instead: the node is stopping, an exporter could
+   * not deliver, and the queue keeps the group for the next start (a disk queue), so it is neither
+   * dead-lettered nor counted.
+   */
+  private boolean export(List<Envelope> group, Exporter.Context context) {
     Signal signal = group.get(0).signal;
     Counts c = counts.get(signal);
     List<Envelope> exportable = new ArrayList<>(group.size());
@@ -523,9 +648,12 @@ public final class Gateway implements AutoCloseable {
     }
     if (!exportable.isEmpty()) {
       for (Exporter exporter : exporters) {
-        exportTo(exporter, exportable, delivered, c, context);
+        if (!exportTo(exporter, exportable, delivered, c, context)) {
+          return false;
+        }
       }
     }
+    return true;
   }
 
   /**
@@ -533,7 +661,7 @@ public final class Gateway implements AutoCloseable {
    * failed to deliver goes to the dead-letter sink. While the exporter cannot write at all, the
    * items are held and offered again, until it can or the node gives up.
    */
-  private void exportTo(Exporter exporter, List<Envelope> exportable, int delivered, Counts c,
+  private boolean exportTo(Exporter exporter, List<Envelope> exportable, int delivered, Counts c,
       Exporter.Context context) {
     Output output = outputs.get(exporter.name());
     Duration pause = FIRST_RETRY_PAUSE;
@@ -544,12 +672,19 @@ public final class Gateway implements AutoCloseable {
         exporter.export(exportable, context);
         output.writes();
         c.exported.get(exporter.name()).increment(delivered);
-        return;
+        return true;
       } catch (Exporter.ExportException failure) {
         if (failure.unavailable() && !context.giveUp()) {
           output.failing(failure.getMessage());
           pause = pause(pause, context);
           continue;
+        }
+        if (context.giveUp() && exportQueue.durable()) {
+          // Stopping: the disk queue keeps these for the next start rather than dead-lettering them.
+          // (With several exporters, one that already took them gets them again then.)
+          LOG.warn("Stopping with {} {} item(s) not delivered to {} ({}); the disk queue keeps them for the next"
+              + " start", delivered, exportable.get(0).signal.label(), exporter.name(), failure.getMessage());
+          return false;
         }
         if (!failure.unavailable()) {
           output.writes();
@@ -575,7 +710,7 @@ public final class Gateway implements AutoCloseable {
           exporter.name(), lost, delivered, exportable.get(0).signal.label(), reason);
       c.exported.get(exporter.name()).increment(delivered - lost);
       deadLetter(dead, c.deadLetteredExport, c, context);
-      return;
+      return true;
     }
   }
 
@@ -684,10 +819,16 @@ public final class Gateway implements AutoCloseable {
   /** Counts per signal and the queue's fill, for the stats endpoint. */
   public Map<String, Object> stats() {
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("queue", settings.queue().name().toLowerCase(java.util.Locale.ROOT));
+    if (settings.queue() == QueueKind.DISK) {
+      out.put("queueSync", settings.queueSync().name().toLowerCase(java.util.Locale.ROOT));
+    }
     out.put("queueCapacity", settings.queueCapacity());
     out.put("queued", settings.queueCapacity() - permits.availablePermits());
     out.put("queueMaxBytes", settings.queueMaxBytes());
     out.put("queuedBytes", 1024L * (byteKiB - bytePermits.availablePermits()));
+    out.put("oldestQueuedSeconds", Math.round(oldestAgeSeconds() * 10) / 10.0);
+    out.put("replayed", Math.round(replayed.count()));
     List<String> names = new ArrayList<>();
     exporters.forEach(e -> names.add(e.name()));
     out.put("exporters", names);
@@ -718,6 +859,7 @@ public final class Gateway implements AutoCloseable {
     List<Map<String, Object>> out = new ArrayList<>();
     List<Output> all = new ArrayList<>(outputs.values());
     all.add(deadLetterSink);
+    all.add(queueOutput);
     for (Output o : all) {
       String problem = o.problem;
       java.time.Instant since = o.since;
@@ -759,15 +901,23 @@ public final class Gateway implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    int lost = capacity - permits.availablePermits();
-    if (lost > 0) {
-      LOG.error("Gateway stopped with {} item(s) not exported", lost);
+    int left = capacity - permits.availablePermits();
+    if (left > 0 && exportQueue.durable()) {
+      LOG.warn("Gateway stopped with {} item(s) not exported; the disk queue keeps them for the next start", left);
+    } else if (left > 0) {
+      LOG.error("Gateway stopped with {} item(s) not exported", left);
     }
     running = false;
     try {
-      exportThread.join(1_000);
+      exportThread.join(exportQueue.durable() ? 10_000 : 1_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      exportQueue.close();
+    } catch (java.io.IOException e) {
+      LOG.warn("Closing the disk queue failed ({}); its records since the last acknowledgement may be sent again"
+          + " after the next start", e.toString());
     }
     exporters.forEach(Exporter::close);
     try {

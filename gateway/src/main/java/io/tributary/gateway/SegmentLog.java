@@ -59,7 +59,7 @@ final class SegmentLog implements AutoCloseable {
 
   /** What opening found. */
   record Recovery(int segments, long records, long bytes, long damagedRecords, long lostBytes, long truncatedBytes,
-      List<String> problems) {}
+      List<String> problems, long kib, long items) {}
 
   /** A record read: its payload and the position just after it (what to acknowledge once done). */
   record Entry(byte[] payload, long end) {}
@@ -95,7 +95,11 @@ final class SegmentLog implements AutoCloseable {
   private long ackWrittenAt;
   private volatile boolean closed;
 
-  private SegmentLog(Path dir, long segmentBytes, Sync sync) throws IOException {
+  private final java.util.function.ToIntFunction<byte[]> itemsOf;
+
+  private SegmentLog(Path dir, long segmentBytes, Sync sync, java.util.function.ToIntFunction<byte[]> itemsOf)
+      throws IOException {
+    this.itemsOf = itemsOf;
     this.dir = dir;
     this.segmentBytes = segmentBytes;
     this.sync = sync;
@@ -109,7 +113,16 @@ final class SegmentLog implements AutoCloseable {
    * @param segmentBytes the size a segment grows to before the next one is started
    */
   static SegmentLog open(Path dir, long segmentBytes, Sync sync) throws IOException {
-    return new SegmentLog(dir, segmentBytes, sync);
+    return new SegmentLog(dir, segmentBytes, sync, payload -> 1);
+  }
+
+  /**
+   * As {@link #open(Path, long, Sync)}; {@code itemsOf} says how many items a record's payload
+   * holds, for {@link Recovery#items()}.
+   */
+  static SegmentLog open(Path dir, long segmentBytes, Sync sync, java.util.function.ToIntFunction<byte[]> itemsOf)
+      throws IOException {
+    return new SegmentLog(dir, segmentBytes, sync, itemsOf);
   }
 
   /** What opening found. */
@@ -157,11 +170,21 @@ final class SegmentLog implements AutoCloseable {
       }
       ByteBuffer body = ByteBuffer.wrap(payload);
       long at = head - writeBase;
-      while (header.hasRemaining()) {
-        at += writeChannel.write(header, at);
-      }
-      while (body.hasRemaining()) {
-        at += writeChannel.write(body, at);
+      try {
+        while (header.hasRemaining()) {
+          at += writeChannel.write(header, at);
+        }
+        while (body.hasRemaining()) {
+          at += writeChannel.write(body, at);
+        }
+      } catch (IOException e) {
+        // A full or failing disk: what was written of this record is cut away, the log stays whole.
+        try {
+          writeChannel.truncate(head - writeBase);
+        } catch (IOException ignored) {
+          // The next recovery cuts it, as it cuts a crash's unfinished record.
+        }
+        throw e;
       }
       end = writeBase + at;
       head = end;
@@ -402,6 +425,11 @@ final class SegmentLog implements AutoCloseable {
     }
     long records = 0;
     long bytes = 0;
+    long[] kibAndItems = new long[2];
+    java.util.function.Consumer<byte[]> count = payload -> {
+      kibAndItems[0] += (payload.length + HEADER_BYTES + 1023L) >> 10;
+      kibAndItems[1] += Math.max(0, itemsOf.applyAsInt(payload));
+    };
     long damaged = 0;
     long lost = 0;
     long truncated = 0;
@@ -415,7 +443,7 @@ final class SegmentLog implements AutoCloseable {
       long offset = Math.max(0, start - base);
       try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         while (offset < size) {
-          long length = validRecordAt(c, offset, size);
+          long length = validRecordAt(c, offset, size, count);
           if (length > 0) {
             records++;
             bytes += length;
@@ -461,7 +489,8 @@ final class SegmentLog implements AutoCloseable {
       writeChannel = FileChannel.open(segments.get(lastBase), StandardOpenOption.WRITE, StandardOpenOption.READ);
       writeBase = lastBase;
     }
-    Recovery r = new Recovery(segments.size(), records, bytes, damaged, lost, truncated, List.copyOf(problems));
+    Recovery r = new Recovery(segments.size(), records, bytes, damaged, lost, truncated, List.copyOf(problems),
+        kibAndItems[0], kibAndItems[1]);
     if (!problems.isEmpty()) {
       LOG.warn("Queue in {}: {}", dir, String.join("; ", problems));
     }
@@ -470,6 +499,12 @@ final class SegmentLog implements AutoCloseable {
 
   /** The length of the good record at {@code offset} (header included), 0 if cut off, -1 if damaged. */
   private static long validRecordAt(FileChannel c, long offset, long size) throws IOException {
+    return validRecordAt(c, offset, size, payload -> { });
+  }
+
+  /** As {@link #validRecordAt(FileChannel, long, long)}, handing a good record's payload to {@code good}. */
+  private static long validRecordAt(FileChannel c, long offset, long size, java.util.function.Consumer<byte[]> good)
+      throws IOException {
     if (size - offset < HEADER_BYTES) {
       return 0;
     }
@@ -489,7 +524,11 @@ final class SegmentLog implements AutoCloseable {
     readFully(c, payload, offset + HEADER_BYTES);
     CRC32C check = new CRC32C();
     check.update(payload.array());
-    return (int) check.getValue() == crc ? HEADER_BYTES + (long) length : -1;
+    if ((int) check.getValue() != crc) {
+      return -1;
+    }
+    good.accept(payload.array());
+    return HEADER_BYTES + (long) length;
   }
 
   /** The offset of the next good record at or after {@code from}, or {@code size} if there is none. */
