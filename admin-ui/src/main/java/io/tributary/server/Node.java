@@ -131,7 +131,8 @@ public final class Node implements AutoCloseable {
     this.pipelines = new PipelineService(catalog, registry, config.env(), meters, configFiles);
     pipelines.start();
     this.gateway = Gateway.start(config.env(), pipelines::holder, config.dataDir(), config.exporters(),
-        options.gateway() != null ? options.gateway() : Gateway.Settings.defaults(config.lineage()), meters,
+        options.gateway() != null ? options.gateway() : config.queue().apply(Gateway.Settings.defaults(config.lineage())),
+        meters,
         options.clock());
 
     TokenAuthenticator tokens = new TokenAuthenticator(catalog, options.clock());

@@ -364,10 +364,14 @@ public final class Gateway implements AutoCloseable {
     } else {
       queue = new ExportQueue.Memory();
     }
-    LOG.info("Gateway for {}: exporting to {}, {} queue of {} items and {} MiB{}", env, specs,
-        settings.queue().name().toLowerCase(java.util.Locale.ROOT), settings.queueCapacity(),
-        settings.queueMaxBytes() >> 20, settings.queue() == QueueKind.DISK ? " (sync: "
-            + settings.queueSync().name().toLowerCase(java.util.Locale.ROOT) + ")" : "");
+    if (settings.queue() == QueueKind.DISK) {
+      LOG.info("Gateway for {}: exporting to {}, disk queue of {} MiB in {} (answered once {})", env, specs,
+          settings.queueMaxBytes() >> 20, dataDir.resolve("queue"),
+          settings.queueSync() == QueueSync.FSYNC ? "forced to the disk" : "written");
+    } else {
+      LOG.info("Gateway for {}: exporting to {}, memory queue of {} items and {} MiB", env, specs,
+          settings.queueCapacity(), settings.queueMaxBytes() >> 20);
+    }
     return new Gateway(env, pipeline, settings, exporters,
         new RotatingJsonlFile(dataDir.resolve("dead-letter"), "dead-letter", settings.maxFileBytes(), clock),
         meters, clock, queue);

@@ -105,6 +105,30 @@ public final class TributaryCommand implements Runnable {
   String exporterCa;
 
   @Option(
+      names = "--queue",
+      paramLabel = "<disk|memory>",
+      scope = ScopeType.INHERIT,
+      description = "Where accepted telemetry waits for export: disk (files under <data-dir>/queue; what was"
+          + " acknowledged survives a crash) or memory. Env TRIBUTARY_QUEUE. Default: disk.")
+  String queue;
+
+  @Option(
+      names = "--queue-max-bytes",
+      paramLabel = "<size>",
+      scope = ScopeType.INHERIT,
+      description = "The most the queue holds (with MiB, GiB or TiB); beyond it senders hear 429."
+          + " Env TRIBUTARY_QUEUE_MAX_BYTES. Default: 1GiB on disk, 64MiB in memory.")
+  String queueMaxBytes;
+
+  @Option(
+      names = "--queue-sync",
+      paramLabel = "<write|fsync>",
+      scope = ScopeType.INHERIT,
+      description = "When a disk queue answers: once items are written (survives a crash of the process) or once"
+          + " forced to the disk (survives power loss; forces grouped). Env TRIBUTARY_QUEUE_SYNC. Default: write.")
+  String queueSync;
+
+  @Option(
       names = "--data-dir",
       paramLabel = "<dir>",
       scope = ScopeType.INHERIT,
@@ -228,6 +252,9 @@ public final class TributaryCommand implements Runnable {
     putIfGiven(flags, Setting.TLS_KEY, tlsKey);
     putIfGiven(flags, Setting.TLS_CLIENT_CA, tlsClientCa);
     putIfGiven(flags, Setting.EXPORTER_CA, exporterCa);
+    putIfGiven(flags, Setting.QUEUE, queue);
+    putIfGiven(flags, Setting.QUEUE_MAX_BYTES, queueMaxBytes);
+    putIfGiven(flags, Setting.QUEUE_SYNC, queueSync);
     return flags;
   }
 

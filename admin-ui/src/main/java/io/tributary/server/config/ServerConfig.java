@@ -1,6 +1,7 @@
 package io.tributary.server.config;
 
 import io.tributary.gateway.ExporterSpec;
+import io.tributary.gateway.Gateway;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -30,11 +31,12 @@ import java.util.regex.Pattern;
  * @param secureCookies whether the session cookie always carries {@code Secure} (behind a proxy
  *     that ends TLS, the server itself sees plain HTTP)
  * @param listeners the OTLP/gRPC port, OTLP size limits and TLS
+ * @param queue where accepted telemetry waits for export
  */
 public record ServerConfig(
     int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
     List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize,
-    String adminBind, String otlpBind, boolean secureCookies, ListenerSettings listeners) {
+    String adminBind, String otlpBind, boolean secureCookies, ListenerSettings listeners, QueueSettings queue) {
 
   /**
    * Every interface (the default bind address), no forced {@code Secure} cookie flag, no TLS; the
@@ -44,7 +46,8 @@ public record ServerConfig(
       List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize) {
     this(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir, lookupMaxFileSize,
         DEFAULT_BIND, DEFAULT_BIND, false,
-        ListenerSettings.plaintext(otlpPort == 0 ? 0 : ListenerSettings.DEFAULT_OTLP_GRPC_PORT));
+        ListenerSettings.plaintext(otlpPort == 0 ? 0 : ListenerSettings.DEFAULT_OTLP_GRPC_PORT),
+        QueueSettings.defaults());
   }
 
   /** The default exporters (JSONL files) and lineage on. */
@@ -85,6 +88,7 @@ public record ServerConfig(
     Objects.requireNonNull(dbUrl, "dbUrl");
     Objects.requireNonNull(lookupDir, "lookupDir");
     Objects.requireNonNull(listeners, "listeners");
+    Objects.requireNonNull(queue, "queue");
     adminBind = checkBind(Setting.ADMIN_BIND, adminBind);
     otlpBind = checkBind(Setting.OTLP_BIND, otlpBind);
     if (lookupMaxFileSize < 1) {
@@ -141,7 +145,8 @@ public record ServerConfig(
         resolver.bind(Setting.ADMIN_BIND),
         resolver.bind(Setting.OTLP_BIND),
         resolver.bool(Setting.SECURE_COOKIES, false),
-        resolver.listeners());
+        resolver.listeners(),
+        resolver.queue());
   }
 
   /**
@@ -211,19 +216,25 @@ public record ServerConfig(
   /** This configuration with other bind addresses for the admin listener and the OTLP receiver. */
   public ServerConfig withBind(String admin, String otlp) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, admin, otlp, secureCookies, listeners);
+        lookupMaxFileSize, admin, otlp, secureCookies, listeners, queue);
   }
 
   /** This configuration with the {@code Secure} cookie flag forced on or not. */
   public ServerConfig withSecureCookies(boolean secure) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, adminBind, otlpBind, secure, listeners);
+        lookupMaxFileSize, adminBind, otlpBind, secure, listeners, queue);
+  }
+
+  /** This configuration with another queue. */
+  public ServerConfig withQueue(QueueSettings settings) {
+    return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
+        lookupMaxFileSize, adminBind, otlpBind, secureCookies, listeners, settings);
   }
 
   /** This configuration with other listener settings (gRPC port, limits, TLS). */
   public ServerConfig withListeners(ListenerSettings settings) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, adminBind, otlpBind, secureCookies, settings);
+        lookupMaxFileSize, adminBind, otlpBind, secureCookies, settings, queue);
   }
 
   /** Whether the catalog lives in the embedded H2 database under {@link #dataDir()}. */
@@ -337,6 +348,61 @@ public record ServerConfig(
             + Setting.EXPORTER_CA.flag() + "': " + e.getMessage());
       }
       return ExporterSpec.withCa(specs, ca);
+    }
+
+    /** The queue: kind, size (its default depends on the kind) and sync. */
+    QueueSettings queue() {
+      Gateway.QueueKind kind = Gateway.QueueKind.DISK;
+      Optional<Value> k = value(Setting.QUEUE);
+      if (k.isPresent()) {
+        switch (k.get().text().toLowerCase(Locale.ROOT)) {
+          case "disk": kind = Gateway.QueueKind.DISK; break;
+          case "memory": kind = Gateway.QueueKind.MEMORY; break;
+          default: throw new InvalidConfigException(Setting.QUEUE, k.get().describe() + " is not disk or memory");
+        }
+      }
+      Gateway.QueueSync sync = Gateway.QueueSync.WRITE;
+      Optional<Value> y = value(Setting.QUEUE_SYNC);
+      if (y.isPresent()) {
+        switch (y.get().text().toLowerCase(Locale.ROOT)) {
+          case "write": sync = Gateway.QueueSync.WRITE; break;
+          case "fsync": sync = Gateway.QueueSync.FSYNC; break;
+          default: throw new InvalidConfigException(Setting.QUEUE_SYNC, y.get().describe() + " is not write or fsync");
+        }
+        if (kind == Gateway.QueueKind.MEMORY) {
+          throw new InvalidConfigException(Setting.QUEUE_SYNC, "Option '" + Setting.QUEUE_SYNC.flag()
+              + "' is for a disk queue; this node's queue is in memory (" + Setting.QUEUE.flag() + " memory)");
+        }
+      }
+      long bytes = sizeInBytes(Setting.QUEUE_MAX_BYTES, kind == Gateway.QueueKind.DISK
+          ? QueueSettings.DEFAULT_DISK_BYTES : QueueSettings.DEFAULT_MEMORY_BYTES, 1L << 20, 1L << 40);
+      return new QueueSettings(kind, bytes, sync);
+    }
+
+    /** A size in bytes, any size the unit allows, between {@code min} and {@code max}. */
+    long sizeInBytes(Setting setting, long defaultValue, long min, long max) {
+      Optional<Value> value = value(setting);
+      if (value.isEmpty()) {
+        return defaultValue;
+      }
+      java.util.regex.Matcher m = Pattern.compile("(\\d{1,12})\\s*(|B|KiB|MiB|GiB|TiB)").matcher(value.get().text());
+      if (!m.matches()) {
+        throw new InvalidConfigException(setting, value.get().describe()
+            + " is not a size (a whole number of bytes, or with KiB, MiB, GiB or TiB, e.g. 4GiB)");
+      }
+      long unit = switch (m.group(2)) {
+        case "KiB" -> 1L << 10;
+        case "MiB" -> 1L << 20;
+        case "GiB" -> 1L << 30;
+        case "TiB" -> 1L << 40;
+        default -> 1L;
+      };
+      long bytes = Long.parseLong(m.group(1));
+      if (bytes > max / unit || bytes * unit < min) {
+        throw new InvalidConfigException(setting, value.get().describe() + " is out of range (" + (min >> 20)
+            + " MiB to " + (max >> 40) + " TiB)");
+      }
+      return bytes * unit;
     }
 
     /** The OTLP/gRPC port, the OTLP size limits and TLS, the TLS files checked. */

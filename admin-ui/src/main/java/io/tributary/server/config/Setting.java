@@ -26,7 +26,10 @@ public enum Setting {
   TLS_CERT("--tls-cert", "TRIBUTARY_TLS_CERT"),
   TLS_KEY("--tls-key", "TRIBUTARY_TLS_KEY"),
   TLS_CLIENT_CA("--tls-client-ca", "TRIBUTARY_TLS_CLIENT_CA"),
-  EXPORTER_CA("--exporter-ca", "TRIBUTARY_EXPORTER_CA");
+  EXPORTER_CA("--exporter-ca", "TRIBUTARY_EXPORTER_CA"),
+  QUEUE("--queue", "TRIBUTARY_QUEUE"),
+  QUEUE_MAX_BYTES("--queue-max-bytes", "TRIBUTARY_QUEUE_MAX_BYTES"),
+  QUEUE_SYNC("--queue-sync", "TRIBUTARY_QUEUE_SYNC");
 
   private final String flag;
   private final String envVar;
