@@ -39,6 +39,29 @@ function listeners(health) {
       h('span', {class: 'tls-' + l.tls}, TLS_NAMES[l.tls] || l.tls))));
 }
 
+function mib(bytes) {
+  return (bytes / 1048576).toFixed(bytes < 10485760 ? 1 : 0) + ' MiB';
+}
+
+/** The gateway's queue as the environment's stats give it: kind, depth, age, replayed items. */
+function queuePanel(gateway) {
+  if (!gateway) return null;
+  const signals = gateway.signals || {};
+  const total = key => Object.values(signals).reduce((n, s) => n + (s[key] || 0), 0);
+  const kind = gateway.queue === 'disk' ? 'on disk' + (gateway.queueSync === 'fsync' ? ' (fsync)' : '') : 'in memory';
+  const parts = [
+    h('strong', {}, 'Queue ' + kind), ' · ',
+    h('span', {id: 'queue-depth'}, (gateway.queued ?? 0) + ' item(s), ' + mib(gateway.queuedBytes || 0) + ' of '
+      + mib(gateway.queueMaxBytes || 0)), ' · ',
+    h('span', {id: 'queue-age'}, 'oldest waiting ' + (gateway.oldestQueuedSeconds || 0) + ' s'), ' · ',
+    h('span', {id: 'queue-replayed'}, (gateway.replayed || 0) + ' replayed after a restart'), ' · ',
+    h('span', {}, total('received') + ' received, ' + total('throttled') + ' refused (retry), '
+      + total('deadLettered') + ' dead-lettered')];
+  const failing = (gateway.failingOutputs || []).map(o => o.output + (o.problem ? ': ' + o.problem : ''));
+  return h('div', {id: 'queue', class: 'queue-panel'}, h('p', {}, parts),
+    failing.length ? h('p', {class: 'error'}, 'Not writing: ' + failing.join('; ')) : null);
+}
+
 export async function render(view, {args}) {
   const [envs, health] = await Promise.all([
     api('/environments').then(r => r.body),
@@ -48,6 +71,7 @@ export async function render(view, {args}) {
   const served = envs.find(e => e.servedByThisNode);
   const env = args[0] || (served ? served.name : envs[0].name);
   const status = h('p', {id: 'live-status', class: 'muted', 'aria-live': 'polite'});
+  const queueBox = h('div', {id: 'queue-box'});
   const box = h('div', {id: 'live-items'});
   let stopped = false;
   fill(view,
@@ -55,9 +79,17 @@ export async function render(view, {args}) {
     h('nav', {class: 'tabs', 'aria-label': 'Environments'}, envs.map(e => h('a', {href: '#/live/' + encodeURIComponent(e.name),
       'aria-current': e.name === env ? 'page' : null}, e.name))),
     h('p', {class: 'muted'}, 'The last ' + LIMIT + ' items this node enriched, newest first, as they were exported, with the stages that acted on each.'),
-    listeners(health), status, box);
+    listeners(health), queueBox, status, box);
+
+  async function pollQueue() {
+    try {
+      const stats = (await api('/environments/' + encodeURIComponent(env) + '/stats')).body;
+      if (!stopped) fill(queueBox, stats.servedByThisNode ? queuePanel(stats.gateway) : null);
+    } catch (e) { /* the live items say what is wrong */ }
+  }
 
   async function poll() {
+    pollQueue();
     let recent;
     try {
       recent = (await api('/environments/' + encodeURIComponent(env) + '/recent?limit=' + LIMIT)).body;

@@ -309,6 +309,10 @@ class AdminUiBrowserTest {
     // Where the node listens, and whether in TLS.
     assertThat(browser.find(By.id("listeners")).getText()).contains("OTLP/HTTP").contains(":" + node.node.otlpPort())
         .contains("OTLP/gRPC").contains(":" + node.node.otlpGrpcPort()).contains("plaintext");
+    // The queue: on disk by default, how deep, how old, what was replayed.
+    browser.waitForText(By.id("queue"), "Queue on disk");
+    assertThat(browser.find(By.id("queue")).getText()).contains("of 1024 MiB").contains("oldest waiting")
+        .contains("replayed after a restart").contains("20 received");
     browser.screenshot("live");
     browser.open("#/timings/staging");
     browser.waitFor(By.cssSelector("#timings-table tr.slowest"));
