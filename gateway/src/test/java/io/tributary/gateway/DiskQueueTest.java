@@ -167,6 +167,33 @@ class DiskQueueTest {
   }
 
   @Test
+  void a_disk_that_cannot_write_refuses_with_full_counts_nothing_and_says_so() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isWritable(Path.of("/dev/full")),
+        "needs /dev/full, which answers every write with ENOSPC");
+    // The segment file the queue will write is /dev/full: every write fails as on a full disk.
+    java.nio.file.Files.createDirectories(dir.resolve("queue"));
+    java.nio.file.Files.createSymbolicLink(dir.resolve("queue").resolve(String.format("%020d.seg", 0)),
+        Path.of("/dev/full"));
+    RecordingExporter recorder = new RecordingExporter();
+    Gateway gateway = gateway(settings(64 << 20), recorder);
+    try {
+      assertThat(submit(gateway, request("nowhere", 5))).isEqualTo(Gateway.Admission.FULL);
+      assertThat(submit(gateway, request("nowhere-again", 5))).isEqualTo(Gateway.Admission.FULL);
+      assertThat(traces(gateway).get("received")).isEqualTo(0L);
+      assertThat(traces(gateway).get("throttled")).isEqualTo(10L);
+      assertThat(gateway.stats().get("queuedBytes")).isEqualTo(0L);
+      assertThat(gateway.failingOutputs(true)).anySatisfy(o -> {
+        assertThat(o.get("output")).isEqualTo("queue");
+        assertThat(String.valueOf(o.get("problem"))).contains("writing to the disk queue failed");
+      });
+      Thread.sleep(200);
+      assertThat(recorder.exported).isEmpty();
+    } finally {
+      gateway.close();
+    }
+  }
+
+  @Test
   void lines_for_line_writing_exporters_survive_the_restart_too() throws Exception {
     Down down = new Down() {
       @Override
