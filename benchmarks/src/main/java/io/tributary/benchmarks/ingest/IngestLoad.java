@@ -145,11 +145,7 @@ public final class IngestLoad {
     int adminPort = freePort();
     int otlpPort = freePort();
     int grpcPort = freePort();
-    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve", "--data-dir", data.toString(),
-        "--admin-port", String.valueOf(adminPort), "--otlp-port", String.valueOf(otlpPort),
-        "--otlp-grpc-port", String.valueOf(grpcPort), "--env", "dev",
-        "--exporter", "otlp=http://localhost:" + sink.getAddress().getPort())
-        .redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
+    ProcessBuilder pb = serverProcess(data, adminPort, otlpPort, grpcPort, sink, "--queue", "disk");
     // The server's own JVM options (JAVA_OPTS of the caller, e.g. a collector to compare), plus a
     // GC log to read its pauses from.
     gcLog = new GcLog(data.resolve("gc.log"));
@@ -183,6 +179,11 @@ public final class IngestLoad {
       drain.await();
       writeEmptyPipeline(admin, token, current.path("revision").asLong());
       pipelines.set("empty", measure(http(traces), traces, server.pid(), JSON.createArrayNode(), drain, false));
+      // The disk queue: how fast a backlog drains once the downstream is back, then the same
+      // saturation as the first phase on a server whose queue is in memory.
+      drain.await();
+      root.set("queue", queueFigures(admin, token, traces, server.pid(), sink, sinkBytes,
+          pipelines.path("pipeline").path("saturation").path("items_per_sec").asDouble()));
       root.set("floor", floor());
       ObjectNode sinkNode = root.putObject("sink");
       sinkNode.put("requests", sinkRequests.sum());
@@ -198,6 +199,85 @@ public final class IngestLoad {
       ((ExecutorService) sink.getExecutor()).shutdownNow();
     }
     return root;
+  }
+
+  /** The server's command line: the data dir, ports, the sink as its OTLP exporter, and {@code extra}. */
+  private ProcessBuilder serverProcess(Path data, int adminPort, int otlpPort, int grpcPort, HttpServer sink,
+      String... extra) {
+    List<String> command = new ArrayList<>(List.of(launcher.toString(), "serve", "--data-dir", data.toString(),
+        "--admin-port", String.valueOf(adminPort), "--otlp-port", String.valueOf(otlpPort),
+        "--otlp-grpc-port", String.valueOf(grpcPort), "--env", "dev",
+        "--exporter", "otlp=http://localhost:" + sink.getAddress().getPort()));
+    command.addAll(List.of(extra));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
+  }
+
+  /** The backlog a drain phase builds: 1 GiB, 256 MiB with --quick. */
+  private long drainBacklogBytes() {
+    return phases.saturationSeconds() < 15 ? 256L << 20 : 1L << 30;
+  }
+
+  /**
+   * {@code queue_drain_mb_per_s}: with the sink answering 503, fills the disk queue up to {@link
+   * #drainBacklogBytes()} (or 90 s), then lets the sink accept and times the drain, from the
+   * sink's first accepted request to the queue's being empty. {@code queue_disk_vs_memory}: the
+   * first phase's saturation, by the same closed loop, on a second server whose queue is in memory.
+   */
+  private ObjectNode queueFigures(String admin, String token, URI traces, long pid, HttpServer sink,
+      LongAdder sinkBytes, double diskItemsPerSecond) throws Exception {
+    ObjectNode node = JSON.createObjectNode();
+    long target = drainBacklogBytes();
+    sinkStalled.set(true);
+    long fillDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    long queued = 0;
+    while (queued < target && System.nanoTime() < fillDeadline) {
+      closedLoop(http(traces), pid, 2);
+      queued = getJson(admin + "/api/v1/environments/dev/stats", token).path("gateway").path("queuedBytes").asLong();
+    }
+    long sinkBefore = sinkBytes.sum();
+    sinkFirstAfterStall.set(0);
+    long rssFull = Math.round(ProcStat.rssMib(pid));
+    long cpuBefore = ProcStat.cpuNanos(pid);
+    sinkStalled.set(false);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (System.nanoTime() < deadline) {
+      if (getJson(admin + "/api/v1/environments/dev/stats", token).path("gateway").path("queuedBytes").asLong() == 0) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    long first = sinkFirstAfterStall.get();
+    double seconds = (sinkLastAccepted.get() - first) / 1e9;
+    long exported = sinkBytes.sum() - sinkBefore;
+    node.put("backlog_mib", round(queued / 1048576.0));
+    node.put("exported_mib", round(exported / 1048576.0));
+    node.put("drain_seconds", round(seconds));
+    node.put("drain_mb_per_s", round(queued / 1e6 / Math.max(seconds, 1e-3)));
+    node.put("drain_cpu_seconds", round((ProcStat.cpuNanos(pid) - cpuBefore) / 1e9));
+    node.put("rss_mib_with_backlog", rssFull);
+    node.put("rss_mib_after_drain", Math.round(ProcStat.rssMib(pid)));
+
+    // The same first-phase saturation on a server with a memory queue.
+    Path data = Files.createTempDirectory("tributary-ingest-memory");
+    int adminPort = freePort();
+    int otlpPort = freePort();
+    Process memory = serverProcess(data, adminPort, otlpPort, freePort(), sink, "--queue", "memory").start();
+    try {
+      awaitHealth("http://localhost:" + adminPort, memory, data);
+      URI memoryTraces = URI.create("http://localhost:" + otlpPort + "/v1/traces");
+      closedLoop(http(memoryTraces), memory.pid(), phases.warmupSeconds());
+      Saturation sat = closedLoop(http(memoryTraces), memory.pid(), phases.saturationSeconds());
+      node.put("memory_items_per_sec", Math.round(sat.itemsPerSecond()));
+      node.put("memory_cpu_us_per_item", round(sat.cpuMicrosPerItem()));
+      node.put("disk_items_per_sec", Math.round(diskItemsPerSecond));
+      node.put("disk_vs_memory", round(diskItemsPerSecond / sat.itemsPerSecond()));
+    } finally {
+      memory.destroy();
+      if (!memory.waitFor(30, TimeUnit.SECONDS)) {
+        memory.destroyForcibly();
+      }
+    }
+    return node;
   }
 
   /**
@@ -588,7 +668,14 @@ public final class IngestLoad {
     throw new IllegalStateException("the server did not answer /api/v1/health within 60 s");
   }
 
-  private static HttpServer startSink(LongAdder requests, LongAdder bytes) throws IOException {
+  /** While true the sink answers 503: a downstream that is down. */
+  private final java.util.concurrent.atomic.AtomicBoolean sinkStalled = new java.util.concurrent.atomic.AtomicBoolean();
+  /** When the sink last accepted a request (System.nanoTime). */
+  private final AtomicLong sinkLastAccepted = new AtomicLong();
+  /** When the sink first accepted a request after a stall ended (System.nanoTime), 0 until it did. */
+  private final AtomicLong sinkFirstAfterStall = new AtomicLong();
+
+  private HttpServer startSink(LongAdder requests, LongAdder bytes) throws IOException {
     HttpServer sink = HttpServer.create(new InetSocketAddress("localhost", 0), 64);
     sink.setExecutor(Executors.newFixedThreadPool(4));
     sink.createContext("/", exchange -> {
@@ -599,6 +686,14 @@ public final class IngestLoad {
           n += r;
         }
       }
+      if (sinkStalled.get()) {
+        exchange.sendResponseHeaders(503, -1);
+        exchange.close();
+        return;
+      }
+      long now = System.nanoTime();
+      sinkFirstAfterStall.compareAndSet(0, now);
+      sinkLastAccepted.set(now);
       requests.increment();
       bytes.add(n);
       exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");

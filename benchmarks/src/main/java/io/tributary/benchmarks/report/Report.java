@@ -215,6 +215,16 @@ public final class Report {
         + " client: " + trim(httpCpu) + " µs"));
     f.add(new Figure("otlp_grpc_p99_ms_at_half_load", "OTLP/gRPC ingest: p99 latency at 50 % of its saturation, ms",
         ingestFigure("pipeline_grpc", "half_load", "p99_ms"), 5, true, "open loop, from the intended send time"));
+    JsonNode queue = ingest == null ? null : ingest.path("queue");
+    double drain = queue == null ? Double.NaN : queue.path("drain_mb_per_s").asDouble(Double.NaN);
+    f.add(new Figure("queue_drain_mb_per_s", "Disk queue: a backlog drains at, MB/s, once the downstream is back",
+        drain, 50, false, queue == null ? "not measured" : "a backlog of " + trim(queue.path("backlog_mib").asDouble())
+            + " MiB built with the sink answering 503, timed from the sink's first accepted request to an empty"
+            + " queue"));
+    double diskVsMemory = queue == null ? Double.NaN : queue.path("disk_vs_memory").asDouble(Double.NaN);
+    f.add(new Figure("queue_disk_vs_memory", "Disk queue (write) / memory queue, spans/s at saturation, same run",
+        diskVsMemory, 0.7, false, queue == null ? "not measured" : fmt(queue.path("disk_items_per_sec").asDouble())
+            + " / " + fmt(queue.path("memory_items_per_sec").asDouble()) + " items/s, default pipeline, Java client"));
     double floor = ingestFigure("empty", "saturation", "items_per_sec");
     double full = ingestFigure("pipeline", "saturation", "items_per_sec");
     f.add(new Figure("otlp_pipeline_vs_empty", "OTLP ingest: default pipeline / empty pipeline, items/s at saturation",
