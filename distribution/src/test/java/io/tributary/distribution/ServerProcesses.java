@@ -32,6 +32,12 @@ final class ServerProcesses {
    */
   static Process start(Path launcher, Path dir, Path log, List<String> args, List<Process> started)
       throws IOException {
+    return start(launcher, dir, log, args, java.util.Map.of(), started);
+  }
+
+  /** As {@link #start(Path, Path, Path, List, List)}, with {@code env} added to the process's environment. */
+  static Process start(Path launcher, Path dir, Path log, List<String> args, java.util.Map<String, String> env,
+      List<Process> started) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(launcher.toAbsolutePath().toString());
     command.addAll(args);
@@ -40,6 +46,7 @@ final class ServerProcesses {
     // The test decides every setting: no TRIBUTARY_* from the machine running it.
     builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
     builder.environment().put("TRIBUTARY_ADMIN_TOKEN", ADMIN_TOKEN);
+    builder.environment().putAll(env);
     Process process = builder.start();
     started.add(process);
     return process;
