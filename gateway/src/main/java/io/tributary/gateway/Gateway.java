@@ -832,6 +832,16 @@ public final class Gateway implements AutoCloseable {
     out.put("queueMaxBytes", settings.queueMaxBytes());
     out.put("queuedBytes", 1024L * (byteKiB - bytePermits.availablePermits()));
     out.put("oldestQueuedSeconds", Math.round(oldestAgeSeconds() * 10) / 10.0);
+    if (exportQueue instanceof ExportQueue.Disk disk) {
+      SegmentLog.Recovery r = disk.log().recovery();
+      Map<String, Object> recovery = new LinkedHashMap<>();
+      recovery.put("records", r.records());
+      recovery.put("damagedRecords", r.damagedRecords());
+      recovery.put("lostBytes", r.lostBytes());
+      recovery.put("truncatedBytes", r.truncatedBytes());
+      recovery.put("problems", r.problems());
+      out.put("queueRecovery", recovery);
+    }
     out.put("replayed", Math.round(replayed.count()));
     List<String> names = new ArrayList<>();
     exporters.forEach(e -> names.add(e.name()));

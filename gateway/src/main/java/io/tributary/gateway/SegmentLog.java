@@ -85,6 +85,8 @@ final class SegmentLog implements AutoCloseable {
   /** The position up to which a force covered the log. */
   private long forcedUpTo;
   private boolean forcing;
+  private long forces;
+  private long appends;
   /** Where the reader is. */
   private long readPosition;
   private FileChannel readChannel;
@@ -140,6 +142,16 @@ final class SegmentLog implements AutoCloseable {
     return head;
   }
 
+  /** Appends so far, and the forces that covered them (with {@link Sync#FSYNC}; fewer under concurrency). */
+  long[] appendsAndForces() {
+    lock.lock();
+    try {
+      return new long[] {appends, forces};
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The acknowledged position. */
   long acked() {
     return acked;
@@ -188,6 +200,7 @@ final class SegmentLog implements AutoCloseable {
       }
       end = writeBase + at;
       head = end;
+      appends++;
       appended.signalAll();
       if (sync == Sync.FSYNC) {
         awaitForced(end);
@@ -214,6 +227,7 @@ final class SegmentLog implements AutoCloseable {
       } finally {
         lock.lock();
         forcing = false;
+        forces++;
       }
       forcedUpTo = Math.max(forcedUpTo, upTo);
       forced.signalAll();

@@ -133,6 +133,7 @@ class DiskQueueTest {
       assertThat(names.get(99)).isEqualTo("r19-4");
       assertThat(names.get(100)).isEqualTo("new-0");
       assertThat(second.stats().get("replayed")).isEqualTo(100L);
+      assertThat(second.stats().get("queueRecovery").toString()).contains("records=20").contains("problems=[]");
     } finally {
       second.close();
     }

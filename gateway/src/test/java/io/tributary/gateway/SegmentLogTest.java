@@ -155,6 +155,10 @@ class SegmentLogTest {
       List<String> read = readAll(log);
       assertThat(read).hasSize(1600).doesNotHaveDuplicates();
       assertThat(written.keySet()).containsExactlyInAnyOrderElementsOf(read);
+      // One force covers every append that waited while the one before it ran.
+      long[] counts = log.appendsAndForces();
+      assertThat(counts[0]).isEqualTo(1600);
+      assertThat(counts[1]).isPositive().isLessThan(counts[0]);
     }
   }
 
