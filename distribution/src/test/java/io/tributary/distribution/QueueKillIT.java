@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
-import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -19,8 +18,6 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,45 +52,29 @@ class QueueKillIT {
 
   @TempDir Path temp;
   private final List<Process> started = new ArrayList<>();
-  private HttpServer downstream;
+  private SpanSink downstream;
 
   @AfterEach
   void stop() {
     started.forEach(Process::destroyForcibly);
     if (downstream != null) {
-      downstream.stop(0);
+      downstream.close();
     }
   }
 
   @Test
   void every_acknowledged_span_is_delivered_at_least_once_across_twenty_kill_dash_nines() throws Exception {
-    AtomicBoolean stalled = new AtomicBoolean(true);
-    Map<String, Integer> delivered = new ConcurrentHashMap<>();
-    downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    downstream.setExecutor(Executors.newFixedThreadPool(4));
-    downstream.createContext("/v1/traces", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        byte[] body = in.readAllBytes();
-        if (stalled.get()) {
-          exchange.sendResponseHeaders(503, -1);
-          return;
-        }
-        ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
-        request.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss -> ss.getSpansList()
-            .forEach(s -> delivered.merge(s.getName(), 1, Integer::sum))));
-        exchange.sendResponseHeaders(200, -1);
-      } finally {
-        exchange.close();
-      }
-    });
-    downstream.start();
+    downstream = new SpanSink();
+    downstream.stalled.set(true);
+    AtomicBoolean stalled = downstream.stalled;
+    Map<String, Integer> delivered = downstream.delivered;
 
     int admin = freePort();
     int otlp = freePort();
     Path data = temp.resolve("data");
     List<String> args = List.of("serve", "--admin-port", String.valueOf(admin), "--otlp-port", String.valueOf(otlp),
         "--otlp-grpc-port", "0", "--data-dir", data.toString(),
-        "--exporter", "otlp=http://127.0.0.1:" + downstream.getAddress().getPort());
+        "--exporter", downstream.exporter());
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicLong sequence = new AtomicLong();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

@@ -12,15 +12,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tributary.catalog.PostgresCluster;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -54,13 +50,13 @@ class TwoNodesIT {
 
   @TempDir Path temp;
   private final List<Process> started = new ArrayList<>();
-  private HttpServer downstream;
+  private SpanSink downstream;
 
   @AfterEach
   void stop() {
     started.forEach(Process::destroyForcibly);
     if (downstream != null) {
-      downstream.stop(0);
+      downstream.close();
     }
   }
 
@@ -78,7 +74,7 @@ class TwoNodesIT {
       this.env = env;
       this.args = List.of("serve", "--admin-port", String.valueOf(admin), "--otlp-port", String.valueOf(otlp),
           "--otlp-grpc-port", "0", "--data-dir", temp.resolve(name).toString(), "--db-url", dbUrl,
-          "--exporter", "otlp=http://127.0.0.1:" + downstream.getAddress().getPort());
+          "--exporter", downstream.exporter());
     }
 
     Node start(int generation) throws Exception {
@@ -110,20 +106,8 @@ class TwoNodesIT {
 
   @Test
   void two_nodes_share_one_catalog_and_a_killed_node_loses_nothing_it_acknowledged() throws Exception {
-    Map<String, Integer> delivered = new ConcurrentHashMap<>();
-    downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    downstream.setExecutor(Executors.newFixedThreadPool(4));
-    downstream.createContext("/v1/traces", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        ExportTraceServiceRequest.parseFrom(in.readAllBytes()).getResourceSpansList().forEach(rs -> rs
-            .getScopeSpansList().forEach(ss -> ss.getSpansList().forEach(s -> delivered.merge(s.getName(), 1,
-                Integer::sum))));
-        exchange.sendResponseHeaders(200, -1);
-      } finally {
-        exchange.close();
-      }
-    });
-    downstream.start();
+    downstream = new SpanSink();
+    Map<String, Integer> delivered = downstream.delivered;
     PostgresCluster pg = PostgresCluster.get();
     String dbUrl = pg.newSchemaUrl();
     Map<String, String> env = new HashMap<>();

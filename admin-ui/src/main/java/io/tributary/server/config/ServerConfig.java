@@ -141,7 +141,8 @@ public record ServerConfig(
         resolver.exporters(),
         resolver.bool(Setting.LINEAGE, true),
         resolver.path(Setting.LOOKUP_DIR, dataDir.resolve(DEFAULT_LOOKUP_DIR).toString()),
-        resolver.size(Setting.LOOKUP_MAX_FILE_SIZE, DEFAULT_LOOKUP_MAX_FILE_SIZE),
+        resolver.size(Setting.LOOKUP_MAX_FILE_SIZE, DEFAULT_LOOKUP_MAX_FILE_SIZE, 1, Integer.MAX_VALUE - 8,
+            "one file is read into memory whole"),
         resolver.bind(Setting.ADMIN_BIND),
         resolver.bind(Setting.OTLP_BIND),
         resolver.bool(Setting.SECURE_COOKIES, false),
@@ -374,35 +375,9 @@ public record ServerConfig(
               + "' is for a disk queue; this node's queue is in memory (" + Setting.QUEUE.flag() + " memory)");
         }
       }
-      long bytes = sizeInBytes(Setting.QUEUE_MAX_BYTES, kind == Gateway.QueueKind.DISK
-          ? QueueSettings.DEFAULT_DISK_BYTES : QueueSettings.DEFAULT_MEMORY_BYTES, 1L << 20, 1L << 40);
+      long bytes = size(Setting.QUEUE_MAX_BYTES, kind == Gateway.QueueKind.DISK
+          ? QueueSettings.DEFAULT_DISK_BYTES : QueueSettings.DEFAULT_MEMORY_BYTES, 1L << 20, 1L << 40, "");
       return new QueueSettings(kind, bytes, sync);
-    }
-
-    /** A size in bytes, any size the unit allows, between {@code min} and {@code max}. */
-    long sizeInBytes(Setting setting, long defaultValue, long min, long max) {
-      Optional<Value> value = value(setting);
-      if (value.isEmpty()) {
-        return defaultValue;
-      }
-      java.util.regex.Matcher m = Pattern.compile("(\\d{1,12})\\s*(|B|KiB|MiB|GiB|TiB)").matcher(value.get().text());
-      if (!m.matches()) {
-        throw new InvalidConfigException(setting, value.get().describe()
-            + " is not a size (a whole number of bytes, or with KiB, MiB, GiB or TiB, e.g. 4GiB)");
-      }
-      long unit = switch (m.group(2)) {
-        case "KiB" -> 1L << 10;
-        case "MiB" -> 1L << 20;
-        case "GiB" -> 1L << 30;
-        case "TiB" -> 1L << 40;
-        default -> 1L;
-      };
-      long bytes = Long.parseLong(m.group(1));
-      if (bytes > max / unit || bytes * unit < min) {
-        throw new InvalidConfigException(setting, value.get().describe() + " is out of range (" + (min >> 20)
-            + " MiB to " + (max >> 40) + " TiB)");
-      }
-      return bytes * unit;
     }
 
     /** The OTLP/gRPC port, the OTLP size limits and TLS, the TLS files checked. */
@@ -410,10 +385,10 @@ public record ServerConfig(
       ListenerSettings settings = new ListenerSettings(
           port(Setting.OTLP_GRPC_PORT, ListenerSettings.DEFAULT_OTLP_GRPC_PORT),
           (int) size(Setting.OTLP_MAX_BODY_SIZE, io.tributary.gateway.OtlpReceiver.MAX_BODY_BYTES, 1024,
-              io.tributary.gateway.OtlpReceiver.MAX_MAX_BODY_BYTES),
+              io.tributary.gateway.OtlpReceiver.MAX_MAX_BODY_BYTES, ""),
           (int) size(Setting.OTLP_GRPC_MAX_MESSAGE_SIZE,
               io.tributary.gateway.OtlpGrpcReceiver.DEFAULT_MAX_MESSAGE_BYTES, 1024,
-              io.tributary.gateway.OtlpGrpcReceiver.MAX_MAX_MESSAGE_BYTES),
+              io.tributary.gateway.OtlpGrpcReceiver.MAX_MAX_MESSAGE_BYTES, ""),
           optionalFile(Setting.TLS_CERT), optionalFile(Setting.TLS_KEY), optionalFile(Setting.TLS_CLIENT_CA));
       if (settings.tls()) {
         try {
@@ -447,39 +422,49 @@ public record ServerConfig(
       }
     }
 
-    /** A size in bytes between {@code min} and {@code max}. */
-    long size(Setting setting, long defaultValue, long min, long max) {
-      long bytes = size(setting, defaultValue);
-      if (bytes < min || bytes > max) {
-        throw new InvalidConfigException(setting, value(setting).map(Value::describe).orElse(setting.flag())
-            + " is out of range (" + min + " bytes to " + (max >> 20) + " MiB)");
-      }
-      return bytes;
-    }
-
-    /** A size in bytes: a whole number, optionally followed by KiB, MiB or GiB. */
+    /**
+     * A size in bytes: a whole number, optionally followed by KiB, MiB, GiB or TiB; the default
+     * when not given.
+     */
     long size(Setting setting, long defaultValue) {
       Optional<Value> value = value(setting);
       if (value.isEmpty()) {
         return defaultValue;
       }
-      java.util.regex.Matcher m = Pattern.compile("(\\d{1,12})\\s*(|B|KiB|MiB|GiB)").matcher(value.get().text());
+      java.util.regex.Matcher m = Pattern.compile("(\\d{1,12})\\s*(|B|KiB|MiB|GiB|TiB)").matcher(value.get().text());
       if (!m.matches()) {
         throw new InvalidConfigException(setting, value.get().describe()
-            + " is not a size (a whole number of bytes, or with KiB, MiB or GiB, e.g. 64MiB)");
+            + " is not a size (a whole number of bytes, or with KiB, MiB, GiB or TiB, e.g. 64MiB)");
       }
       long unit = switch (m.group(2)) {
         case "KiB" -> 1L << 10;
         case "MiB" -> 1L << 20;
         case "GiB" -> 1L << 30;
+        case "TiB" -> 1L << 40;
         default -> 1L;
       };
-      long bytes = Long.parseLong(m.group(1)) * unit;
-      if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
-        throw new InvalidConfigException(setting, value.get().describe()
-            + " is out of range (1 byte to 2 GiB; one file is read into memory whole)");
+      long number = Long.parseLong(m.group(1));
+      return number > Long.MAX_VALUE / unit ? Long.MAX_VALUE : number * unit;
+    }
+
+    /** A size in bytes between {@code min} and {@code max}; {@code why} says why the limit is there. */
+    long size(Setting setting, long defaultValue, long min, long max, String why) {
+      long bytes = size(setting, defaultValue);
+      if (bytes < min || bytes > max) {
+        throw new InvalidConfigException(setting, value(setting).map(Value::describe).orElse(setting.flag())
+            + " is out of range (" + human(min) + " to " + human(max) + (why.isEmpty() ? "" : "; " + why) + ")");
       }
       return bytes;
+    }
+
+    private static String human(long bytes) {
+      for (String[] u : new String[][] {{"40", "TiB"}, {"30", "GiB"}, {"20", "MiB"}, {"10", "KiB"}}) {
+        int shift = Integer.parseInt(u[0]);
+        if (bytes >= 1L << shift && bytes % (1L << shift) == 0) {
+          return (bytes >> shift) + " " + u[1];
+        }
+      }
+      return bytes + (bytes == 1 ? " byte" : " bytes");
     }
 
     /** A listener's own setting if given, else {@code --bind}, else every interface. */
