@@ -2,6 +2,8 @@
 module io.tributary.catalog {
   requires transitive io.tributary.api;
   requires java.sql;
+  // Semantic versions, ordered by the same rule as the runtime (the library PF4J brings).
+  requires com.github.zafarkhaja.semver;
   requires org.slf4j;
   requires org.jdbi.v3.core;
   requires com.fasterxml.jackson.databind;

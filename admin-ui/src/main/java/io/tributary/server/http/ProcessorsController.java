@@ -63,9 +63,17 @@ public final class ProcessorsController implements Controller {
     ctx.json(out);
   }
 
+  private static boolean isPreRelease(String version) {
+    return io.tributary.runtime.SemanticVersion.isValid(version)
+        && io.tributary.runtime.SemanticVersion.parse(version).isPreRelease();
+  }
+
   private Map<String, Object> summary(String id, List<CatalogProcessor> versions, List<Map<String, Object>> usedBy) {
-    CatalogProcessor latest = versions.stream().filter(CatalogProcessor::available)
-        .reduce((a, b) -> b).orElse(versions.get(versions.size() - 1));
+    // "Latest" is what an unpinned stage runs (ProcessorRegistry#latest): the highest available
+    // release, else the highest available pre-release; the catalog lists versions in semver order.
+    List<CatalogProcessor> available = versions.stream().filter(CatalogProcessor::available).toList();
+    CatalogProcessor latest = available.stream().filter(p -> !isPreRelease(p.version())).reduce((a, b) -> b)
+        .or(() -> available.stream().reduce((a, b) -> b)).orElse(versions.get(versions.size() - 1));
     Map<String, Object> d = latest.descriptor();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);

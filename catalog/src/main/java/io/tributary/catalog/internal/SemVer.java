@@ -1,8 +1,9 @@
 package io.tributary.catalog.internal;
 
 /**
- * Lenient semantic versions: {@code MAJOR.MINOR.PATCH[-pre][+build]}, missing parts read as 0, a
- * pre-release sorts before its release.
+ * Lenient semantic versions: {@code MAJOR.MINOR.PATCH[-pre][+build]}, missing parts read as 0,
+ * ordered by semver.org's precedence (section 11) through java-semver, the library the runtime
+ * orders versions with too: {@code rc.2} before {@code rc.10}, a pre-release before its release.
  */
 public record SemVer(long major, long minor, long patch, String preRelease) implements Comparable<SemVer> {
 
@@ -54,13 +55,19 @@ public record SemVer(long major, long minor, long patch, String preRelease) impl
     if (c == 0) {
       c = Long.compare(patch, o.patch);
     }
-    if (c == 0) {
-      if (preRelease == null || o.preRelease == null) {
-        c = preRelease == null ? (o.preRelease == null ? 0 : 1) : -1;
-      } else {
-        c = preRelease.compareTo(o.preRelease);
-      }
+    if (c != 0 || (preRelease == null && o.preRelease == null)) {
+      return c;
     }
-    return c;
+    if (preRelease == null || o.preRelease == null) {
+      return preRelease == null ? 1 : -1;
+    }
+    try {
+      return com.github.zafarkhaja.semver.Version.of(major, minor, patch, preRelease)
+          .compareToIgnoreBuildMetadata(com.github.zafarkhaja.semver.Version.of(o.major, o.minor, o.patch,
+              o.preRelease));
+    } catch (RuntimeException notSemver) {
+      // A pre-release that is not one by the specification's grammar: ordered as text.
+      return preRelease.compareTo(o.preRelease);
+    }
   }
 }
