@@ -287,21 +287,12 @@ public final class Node implements AutoCloseable {
     List<Map<String, Object>> out = new ArrayList<>();
     String tlsMode = tls == null ? "none" : tls.requiresClientCertificates() ? "mutual-tls" : "tls";
     if (receiver != null) {
-      out.add(listener("otlp-http", receiver.port(), tlsMode));
+      out.add(TributaryServer.listener("otlp-http", config.otlpBind(), receiver.port(), tlsMode));
     }
     if (grpcReceiver != null) {
-      out.add(listener("otlp-grpc", grpcReceiver.port(), tlsMode));
+      out.add(TributaryServer.listener("otlp-grpc", config.otlpBind(), grpcReceiver.port(), tlsMode));
     }
     return out;
-  }
-
-  private Map<String, Object> listener(String name, int port, String tlsMode) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("name", name);
-    m.put("address", config.otlpBind());
-    m.put("port", port);
-    m.put("tls", tlsMode);
-    return m;
   }
 
   /** The port the OTLP/HTTP receiver is bound to (useful when configured as 0). */

@@ -102,11 +102,19 @@ public final class TributaryServer {
 
   /** The admin listener as {@code /api/v1/health} reports it. */
   private Map<String, Object> adminListener() {
+    return listener("admin", config.adminBind(), adminPort(), tls == null ? "none" : "tls");
+  }
+
+  /**
+   * A listener as {@code /api/v1/health} reports it: {@code name}, {@code address}, {@code port}
+   * and {@code tls} ({@code none}, {@code tls} or {@code mutual-tls}), in that order.
+   */
+  public static Map<String, Object> listener(String name, String address, int port, String tls) {
     Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("name", "admin");
-    m.put("address", config.adminBind());
-    m.put("port", adminPort());
-    m.put("tls", tls == null ? "none" : "tls");
+    m.put("name", name);
+    m.put("address", address);
+    m.put("port", port);
+    m.put("tls", tls);
     return m;
   }
 

@@ -278,6 +278,8 @@ final class SegmentLog implements AutoCloseable {
 
   /** Reads the record at {@link #readPosition}; only whole records below {@link #head} are read. */
   private Entry readAt() throws IOException {
+    long offset;
+    long limit;
     lock.lock();
     try {
       Long skipTo = damagedSpans.remove(readPosition);
@@ -296,8 +298,10 @@ final class SegmentLog implements AutoCloseable {
         readChannel = FileChannel.open(segments.get(base), StandardOpenOption.READ);
         readBase = base;
       }
-      long offset = readPosition - base;
-      if (nextBase != null && (offset >= Files.size(segments.get(base)) || readPosition >= nextBase)) {
+      offset = readPosition - base;
+      // Whole records end at the head in the segment being written, at the file's end in the others.
+      limit = nextBase == null ? head - base : Math.min(readChannel.size(), nextBase - base);
+      if (nextBase != null && offset >= limit) {
         // The rest of this segment was cut away or never written: go on with the next one.
         readPosition = nextBase;
         return readAt();
@@ -305,25 +309,14 @@ final class SegmentLog implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    long offset = readPosition - readBase;
-    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-    readFully(readChannel, header, offset);
-    header.flip();
-    int magic = header.getInt();
-    int length = header.getInt();
-    int crc = header.getInt();
-    if (magic != MAGIC || length < 0 || length > MAX_PAYLOAD_BYTES) {
-      throw new IOException("the queue's record at " + readPosition + " is damaged (written since the node started)");
+    byte[][] payload = new byte[1][];
+    long length = validRecordAt(readChannel, offset, limit, p -> payload[0] = p);
+    if (length <= 0) {
+      throw new IOException("the queue's record at " + readPosition + (length == 0 ? " is cut off" : " is damaged")
+          + " (written since the node started)");
     }
-    byte[] payload = new byte[length];
-    readFully(readChannel, ByteBuffer.wrap(payload), offset + HEADER_BYTES);
-    CRC32C check = new CRC32C();
-    check.update(payload);
-    if ((int) check.getValue() != crc) {
-      throw new IOException("the queue's record at " + readPosition + " fails its checksum");
-    }
-    readPosition += HEADER_BYTES + length;
-    return new Entry(payload, readPosition);
+    readPosition += length;
+    return new Entry(payload[0], readPosition);
   }
 
   private static void readFully(FileChannel channel, ByteBuffer buffer, long at) throws IOException {
