@@ -361,14 +361,11 @@ public final class Gateway implements AutoCloseable {
       } catch (java.io.IOException e) {
         throw new IllegalStateException("Cannot open the disk queue in " + dir + ": " + e.getMessage(), e);
       }
+      LOG.info("Gateway for {}: exporting to {}, disk queue of {} MiB in {} (answered once {})", env, specs,
+          settings.queueMaxBytes() >> 20, dir, settings.queueSync() == QueueSync.FSYNC ? "forced to the disk"
+              : "written");
     } else {
       queue = new ExportQueue.Memory();
-    }
-    if (settings.queue() == QueueKind.DISK) {
-      LOG.info("Gateway for {}: exporting to {}, disk queue of {} MiB in {} (answered once {})", env, specs,
-          settings.queueMaxBytes() >> 20, dataDir.resolve("queue"),
-          settings.queueSync() == QueueSync.FSYNC ? "forced to the disk" : "written");
-    } else {
       LOG.info("Gateway for {}: exporting to {}, memory queue of {} items and {} MiB", env, specs,
           settings.queueCapacity(), settings.queueMaxBytes() >> 20);
     }
@@ -578,20 +575,23 @@ public final class Gateway implements AutoCloseable {
         // Only this thread takes from the export queue, so what peek shows is what take takes.
         items = first.delivered;
         long bytes = first.encodedSize();
-        for (Envelope next = exportQueue.peek(); next != null && next.signal == first.signal
-            && items + next.delivered <= MAX_GROUP_ITEMS && bytes + next.encodedSize() <= MAX_GROUP_BYTES;
-            next = exportQueue.peek()) {
-          group.add(exportQueue.take());
-          items += next.delivered;
-          bytes += next.encodedSize();
+        try {
+          for (Envelope next = exportQueue.peek(); next != null && next.signal == first.signal
+              && items + next.delivered <= MAX_GROUP_ITEMS && bytes + next.encodedSize() <= MAX_GROUP_BYTES;
+              next = exportQueue.peek()) {
+            group.add(exportQueue.take());
+            items += next.delivered;
+            bytes += next.encodedSize();
+          }
+        } catch (java.io.IOException damaged) {
+          // The group ends before the record that cannot be read: what was taken is exported (and
+          // acknowledged) now; the next poll meets that record again.
+          unreadable(damaged, context, false);
         }
       } catch (InterruptedException ie) {
         return;
       } catch (java.io.IOException damaged) {
-        // A record written since this start that cannot be read back: the disk failed under it.
-        LOG.error("Reading the disk queue failed: {}", damaged.getMessage());
-        queueOutput.failing("reading the disk queue failed: " + damaged.getMessage());
-        pause(FIRST_RETRY_PAUSE, context);
+        unreadable(damaged, context, true);
         continue;
       }
       boolean abandoned = false;
@@ -628,6 +628,18 @@ public final class Gateway implements AutoCloseable {
         permits.release(held);
         bytePermits.release(heldKiB);
       }
+    }
+  }
+
+  /**
+   * A record written since this start cannot be read back: the disk failed under it. Says so, and
+   * pauses before the next try if nothing else is to be done meanwhile.
+   */
+  private void unreadable(java.io.IOException damaged, Exporter.Context context, boolean pause) {
+    LOG.error("Reading the disk queue failed: {}", damaged.getMessage());
+    queueOutput.failing("reading the disk queue failed: " + damaged.getMessage());
+    if (pause) {
+      pause(FIRST_RETRY_PAUSE, context);
     }
   }
 
