@@ -11,11 +11,13 @@ import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorFactory;
-import io.tributary.api.trace.Ids;
+import io.tributary.api.trace.TraceParent;
 import io.tributary.api.trace.TraceState;
 import io.tributary.plugins.piiredaction.PiiRedactionProcessorFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The limit of {@link EnrichmentBenchmark}: the work of {@link EnrichmentWorkload#spec()} written
@@ -23,9 +25,11 @@ import java.util.Map;
  * change tracking, breaker, lineage, timing or per-stage dispatch).
  *
  * <p>Correlation, environment and attributes are written out here, against the public item API
- * and the {@code io.tributary.api.trace} helpers the processors use. PII redaction is not: its
- * scanner is package-private to the plugin and rewriting it would measure a different scanner, so
- * this calls a pii-redaction {@link Processor} (from the class path, same configuration) directly.
+ * and the {@code io.tributary.api.trace} helpers the processors use; the correlation plugin's
+ * UUIDv7 request-id generator is package-private to the plugin, which is not on this jar's class
+ * path, so {@link #newRequestId} is a copy of it. PII redaction is not written out: its scanner
+ * is package-private to the plugin and rewriting it would measure a different scanner, so this
+ * calls a pii-redaction {@link Processor} (from the class path, same configuration) directly.
  * What (a) pays beyond this is the engine's overhead.
  *
  * <p>Thread-safe, as processors must be.
@@ -41,6 +45,11 @@ final class HandwrittenEnrichment {
 
   private static final int REQUEST_ID_MAX_LENGTH = 128;
 
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /** As in the correlation plugin's generator: the last UUIDv7 prefix issued; only ever grows. */
+  private static final AtomicLong lastRequestIdPrefix = new AtomicLong();
+
   private final Processor pii;
 
   HandwrittenEnrichment() {
@@ -53,20 +62,20 @@ final class HandwrittenEnrichment {
     // correlation: repair trace context (a span without ids gets new ones), ensure request.id
     String traceId = item.traceId();
     if (traceId == null || traceId.isEmpty()) {
-      item.traceId(Ids.newTraceId());
-    } else if (!Ids.isValidTraceId(traceId)) {
-      String normalized = Ids.normalizeTraceId(traceId);
-      item.traceId(normalized != null ? normalized : Ids.newTraceId());
+      item.traceId(TraceParent.newTraceId());
+    } else if (!TraceParent.isValidTraceId(traceId)) {
+      String normalized = TraceParent.normalizeTraceId(traceId);
+      item.traceId(normalized != null ? normalized : TraceParent.newTraceId());
     }
     String spanId = item.spanId();
     if (spanId == null || spanId.isEmpty()) {
-      item.spanId(Ids.newSpanId());
-    } else if (!Ids.isValidSpanId(spanId)) {
+      item.spanId(TraceParent.newSpanId());
+    } else if (!TraceParent.isValidSpanId(spanId)) {
       String normalized = normalizeSpanId(spanId);
-      item.spanId(normalized != null ? normalized : Ids.newSpanId());
+      item.spanId(normalized != null ? normalized : TraceParent.newSpanId());
     }
     String parent = item.parentSpanId();
-    if (parent != null && !parent.isEmpty() && !Ids.isValidSpanId(parent)) {
+    if (parent != null && !parent.isEmpty() && !TraceParent.isValidSpanId(parent)) {
       item.parentSpanId(normalizeSpanId(parent));
     }
     String traceState = item.traceState();
@@ -83,7 +92,7 @@ final class HandwrittenEnrichment {
           found = requestIdAt(a, at);
         }
       }
-      a.put(REQUEST_ID, found != null ? found : Ids.newRequestId());
+      a.put(REQUEST_ID, found != null ? found : newRequestId());
     }
 
     // environment: fill gaps on the resource
@@ -139,7 +148,46 @@ final class HandwrittenEnrichment {
     if (id.length() != SPAN_ID_PAD.length()) {
       return null;
     }
-    String normalized = Ids.normalizeTraceId(SPAN_ID_PAD + id);
+    String normalized = TraceParent.normalizeTraceId(SPAN_ID_PAD + id);
     return normalized == null ? null : normalized.substring(SPAN_ID_PAD.length());
+  }
+
+  /**
+   * A new UUIDv7 request id, as the correlation plugin's {@code RequestIds.newRequestId} makes it
+   * (same layout, same monotonic counter, same cost): a copy, since that class is package-private
+   * to the plugin.
+   */
+  private static String newRequestId() {
+    long now = System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL;
+    long candidate = now << 12;
+    long prefix;
+    long previous;
+    do {
+      previous = lastRequestIdPrefix.get();
+      prefix = candidate > previous ? candidate : previous + 1;
+    } while (!lastRequestIdPrefix.compareAndSet(previous, prefix));
+
+    long mostSignificant = ((prefix >>> 12) << 16) | 0x7000L | (prefix & 0xFFF);
+    long leastSignificant =
+        (ThreadLocalRandom.current().nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | Long.MIN_VALUE;
+
+    char[] chars = new char[36];
+    writeHex(mostSignificant >>> 32, chars, 0, 8);
+    chars[8] = '-';
+    writeHex(mostSignificant >>> 16, chars, 9, 4);
+    chars[13] = '-';
+    writeHex(mostSignificant, chars, 14, 4);
+    chars[18] = '-';
+    writeHex(leastSignificant >>> 48, chars, 19, 4);
+    chars[23] = '-';
+    writeHex(leastSignificant, chars, 24, 12);
+    return new String(chars);
+  }
+
+  private static void writeHex(long value, char[] out, int offset, int digits) {
+    for (int i = offset + digits - 1; i >= offset; i--) {
+      out[i] = HEX[(int) (value & 0xF)];
+      value >>>= 4;
+    }
   }
 }

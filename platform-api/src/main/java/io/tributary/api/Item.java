@@ -179,7 +179,10 @@ public final class Item {
     return this;
   }
 
-  /** The trace id as 32 lowercase hex digits, or null. Not validated: see {@code Ids}. */
+  /**
+   * The trace id as 32 lowercase hex digits, or null. Not validated: see {@code
+   * TraceParent.isValidTraceId}.
+   */
   public String traceId() {
     return traceId;
   }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * A W3C {@code baggage} header: an ordered list of entries, each a name, a value and optional
- * metadata (the member's properties).
+ * metadata (the member's properties). Read them with {@link #names}, {@link #get}, {@link
+ * #metadata} and {@link #asMap}.
  *
  * <p>Names are HTTP tokens (RFC 7230 {@code tchar}) and are case-sensitive. Values are held
  * decoded: {@link #parse} percent-decodes them as UTF-8 (malformed sequences become U+FFFD, and a
@@ -20,7 +21,9 @@ import java.util.Map;
  * every character outside the spec's {@code baggage-octet} set, plus {@code '%'} itself. Metadata
  * is the text after the member's first {@code ';'}, kept without decoding, with the optional
  * whitespace around {@code ';'} and {@code '='} removed: for {@code k=v;ttl = 5 ; secret} it is
- * {@code "ttl=5;secret"}. Entries without metadata have {@code ""}.
+ * {@code "ttl=5;secret"}. Entries without metadata have {@code ""}. When given to {@link #with},
+ * metadata is a {@code ';'}-separated list of properties, each {@code key} or {@code key=value}
+ * with a token key and a value of {@code baggage-octet}s, optional whitespace allowed.
  *
  * <p>Limits: at most {@value #MAX_MEMBERS} list-members and {@value #MAX_BYTES} bytes. They are
  * measured on the formatted output: each member as {@link #format} writes it, plus the separating
@@ -55,7 +58,7 @@ public final class Baggage {
    *     with a token key and a value of {@code baggage-octet}s; {@code ""} for none. Stored
    *     without optional whitespace.
    */
-  public record Entry(String name, String value, String metadata) {
+  private record Entry(String name, String value, String metadata) {
 
     /**
      * Validates the entry.
@@ -64,7 +67,7 @@ public final class Baggage {
      *     empty and not a valid property list
      * @throws NullPointerException if any argument is null
      */
-    public Entry {
+    Entry {
       requireNonNull(name, "name");
       requireNonNull(value, "value");
       requireNonNull(metadata, "metadata");
@@ -138,6 +141,19 @@ public final class Baggage {
   }
 
   /**
+   * Returns the metadata (the member's properties) for {@code name}, as described above: for
+   * example {@code "ttl=5;secret"}.
+   *
+   * @return the metadata, {@code ""} if the entry has none, or {@code null} if there is no entry
+   *     for {@code name}
+   * @throws NullPointerException if {@code name} is null
+   */
+  public String metadata(String name) {
+    int index = indexOf(Arrays.asList(entries), requireNonNull(name, "name"));
+    return index < 0 ? null : entries[index].metadata();
+  }
+
+  /**
    * Returns baggage with {@code name} set to {@code value} and no metadata; same as {@code
    * with(name, value, "")}.
    */
@@ -149,7 +165,7 @@ public final class Baggage {
    * Returns baggage with {@code name} set to {@code value} and {@code metadata}. An existing entry
    * for {@code name} is replaced where it stands; a new one goes last.
    *
-   * @param metadata properties as described in {@link Entry}, or {@code ""}
+   * @param metadata properties as described {@linkplain Baggage above}, or {@code ""}
    * @throws IllegalArgumentException if {@code name} is not an HTTP token or {@code metadata} is
    *     malformed
    * @throws NullPointerException if an argument is null
@@ -194,9 +210,13 @@ public final class Baggage {
     return entries.length == 0;
   }
 
-  /** Returns the entries, in order, as an unmodifiable list. */
-  public List<Entry> entries() {
-    return List.of(entries);
+  /** Returns the entry names, in order, as an unmodifiable list. */
+  public List<String> names() {
+    String[] names = new String[entries.length];
+    for (int i = 0; i < entries.length; i++) {
+      names[i] = entries[i].name();
+    }
+    return List.of(names);
   }
 
   /** Returns an unmodifiable map from name to decoded value, in entry order. */
@@ -333,8 +353,8 @@ public final class Baggage {
     for (int i = start; i < end; i++) {
       char c = s.charAt(i);
       if (c == '%' && i + 2 < end) {
-        int high = Ids.hexValue(s.charAt(i + 1));
-        int low = Ids.hexValue(s.charAt(i + 2));
+        int high = hexValue(s.charAt(i + 1));
+        int low = hexValue(s.charAt(i + 2));
         if (high >= 0 && low >= 0) {
           bytes[length++] = (byte) ((high << 4) | low);
           i += 2;
@@ -379,6 +399,20 @@ public final class Baggage {
       }
       appendPercent(0x80 | (codePoint & 0x3F), out);
     }
+  }
+
+  /** Returns the value of a hex digit of either case, or -1. */
+  private static int hexValue(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   private static void appendPercent(int octet, StringBuilder out) {

@@ -2,6 +2,8 @@ package io.tributary.api.trace;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.concurrent.ThreadLocalRandom;
+
 /**
  * A W3C Trace Context {@code traceparent} header: version, trace id, parent (span) id and trace
  * flags.
@@ -28,6 +30,13 @@ import static java.util.Objects.requireNonNull;
  * <p>Instances are immutable. {@link #format} always writes version {@code 00} and keeps the flags
  * byte as it is.
  *
+ * <p>Static helpers generate and check the ids on their own: {@link #newTraceId}, {@link
+ * #newSpanId}, {@link #isValidTraceId}, {@link #isValidSpanId} and {@link #normalizeTraceId}.
+ * Generated ids are <em>unique, not secret</em>: they come from {@link ThreadLocalRandom}, which is
+ * fast and contention-free but predictable. Never use them as tokens, nonces or keys. The helpers
+ * are thread-safe and never block; the checking methods accept {@code null} (which is never valid)
+ * and never throw.
+ *
  * @param version the version read from the header, 0 to 254; 0 for instances made by {@link #of}
  * @param traceId 32 lowercase hex characters, not all zero
  * @param spanId the parent id: 16 lowercase hex characters, not all zero
@@ -39,6 +48,7 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
   private static final int TRACE_ID_LENGTH = 32;
   private static final int SPAN_ID_LENGTH = 16;
   private static final int SAMPLED = 0x01;
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   /**
    * Validates every component.
@@ -50,11 +60,11 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
     if (version < 0 || version > 0xfe) {
       throw new IllegalArgumentException("version must be 0 to 254 (ff is forbidden): " + version);
     }
-    if (!Ids.isValidTraceId(requireNonNull(traceId, "traceId"))) {
+    if (!isValidTraceId(requireNonNull(traceId, "traceId"))) {
       throw new IllegalArgumentException(
           "traceId must be 32 lowercase hex characters, not all zero: \"" + traceId + '"');
     }
-    if (!Ids.isValidSpanId(requireNonNull(spanId, "spanId"))) {
+    if (!isValidSpanId(requireNonNull(spanId, "spanId"))) {
       throw new IllegalArgumentException(
           "spanId must be 16 lowercase hex characters, not all zero: \"" + spanId + '"');
     }
@@ -103,6 +113,77 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
     return problem(header);
   }
 
+  /**
+   * Returns a new random trace id: 32 lowercase hex characters, never all zero (128 random bits).
+   * Unique, not secret: see the class description.
+   */
+  public static String newTraceId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high;
+    long low;
+    do {
+      high = random.nextLong();
+      low = random.nextLong();
+    } while (high == 0 && low == 0);
+    char[] chars = new char[TRACE_ID_LENGTH];
+    writeHex(high, chars, 0, 16);
+    writeHex(low, chars, 16, 16);
+    return new String(chars);
+  }
+
+  /**
+   * Returns a new random span id: 16 lowercase hex characters, never all zero (64 random bits).
+   * Unique, not secret: see the class description.
+   */
+  public static String newSpanId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long id;
+    do {
+      id = random.nextLong();
+    } while (id == 0);
+    char[] chars = new char[SPAN_ID_LENGTH];
+    writeHex(id, chars, 0, 16);
+    return new String(chars);
+  }
+
+  /**
+   * Returns whether {@code id} is a valid W3C trace id: exactly 32 lowercase hex characters, not
+   * all zero.
+   */
+  public static boolean isValidTraceId(CharSequence id) {
+    return id != null && id.length() == TRACE_ID_LENGTH && isLowerHexId(id, 0, TRACE_ID_LENGTH);
+  }
+
+  /**
+   * Returns whether {@code id} is a valid W3C span (parent) id: exactly 16 lowercase hex
+   * characters, not all zero.
+   */
+  public static boolean isValidSpanId(CharSequence id) {
+    return id != null && id.length() == SPAN_ID_LENGTH && isLowerHexId(id, 0, SPAN_ID_LENGTH);
+  }
+
+  /**
+   * Returns {@code id} as a valid trace id, lowercasing it if needed, or {@code null} if it cannot
+   * be repaired (null, wrong length, a non-hex character, or all zero). Useful for ids taken from
+   * systems that print hex in upper case; {@link #parse} itself stays strict.
+   */
+  public static String normalizeTraceId(CharSequence id) {
+    if (id == null || id.length() != TRACE_ID_LENGTH) {
+      return null;
+    }
+    char[] chars = new char[TRACE_ID_LENGTH];
+    boolean nonZero = false;
+    for (int i = 0; i < TRACE_ID_LENGTH; i++) {
+      int value = hexValue(id.charAt(i));
+      if (value < 0) {
+        return null;
+      }
+      nonZero |= value != 0;
+      chars[i] = HEX[value];
+    }
+    return nonZero ? new String(chars) : null;
+  }
+
   /** Returns whether the sampled flag (bit 0 of {@link #flags()}) is set. */
   public boolean sampled() {
     return (flags & SAMPLED) != 0;
@@ -122,7 +203,7 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
     chars[35] = '-';
     spanId.getChars(0, SPAN_ID_LENGTH, chars, 36);
     chars[52] = '-';
-    Ids.writeHex(flags, chars, 53, 2);
+    writeHex(flags, chars, 53, 2);
     return new String(chars);
   }
 
@@ -157,7 +238,7 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
         || !isLowerHex(header, traceIdStart, TRACE_ID_LENGTH)) {
       return "trace-id must be 32 lowercase hex digits";
     }
-    if (!Ids.isLowerHexId(header, traceIdStart, TRACE_ID_LENGTH)) {
+    if (!isLowerHexId(header, traceIdStart, TRACE_ID_LENGTH)) {
       return "trace-id must not be all zeros";
     }
     if (traceIdEnd == end) {
@@ -170,7 +251,7 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
         || !isLowerHex(header, spanIdStart, SPAN_ID_LENGTH)) {
       return "parent-id must be 16 lowercase hex digits";
     }
-    if (!Ids.isLowerHexId(header, spanIdStart, SPAN_ID_LENGTH)) {
+    if (!isLowerHexId(header, spanIdStart, SPAN_ID_LENGTH)) {
       return "parent-id must not be all zeros";
     }
     if (spanIdEnd == end) {
@@ -208,7 +289,7 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
 
   private static boolean isLowerHex(CharSequence s, int start, int length) {
     for (int i = start; i < start + length; i++) {
-      if (!Ids.isLowerHex(s.charAt(i))) {
+      if (!isLowerHex(s.charAt(i))) {
         return false;
       }
     }
@@ -218,9 +299,51 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
   private static int parseHex(CharSequence s, int start, int length) {
     int value = 0;
     for (int i = start; i < start + length; i++) {
-      value = (value << 4) | Ids.hexValue(s.charAt(i));
+      value = (value << 4) | hexValue(s.charAt(i));
     }
     return value;
+  }
+
+  /**
+   * Returns whether {@code s[start, start + length)} is lowercase hex with at least one non-zero
+   * digit. The caller checks the bounds.
+   */
+  private static boolean isLowerHexId(CharSequence s, int start, int length) {
+    boolean nonZero = false;
+    for (int i = start; i < start + length; i++) {
+      char c = s.charAt(i);
+      if (!isLowerHex(c)) {
+        return false;
+      }
+      nonZero |= c != '0';
+    }
+    return nonZero;
+  }
+
+  private static boolean isLowerHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  }
+
+  /** Returns the value of a hex digit of either case, or -1. */
+  private static int hexValue(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  /** Writes the low {@code digits * 4} bits of {@code value} as lowercase hex at {@code offset}. */
+  private static void writeHex(long value, char[] out, int offset, int digits) {
+    for (int i = offset + digits - 1; i >= offset; i--) {
+      out[i] = HEX[(int) (value & 0xF)];
+      value >>>= 4;
+    }
   }
 
   private static int firstNonOws(CharSequence s) {

@@ -1,7 +1,9 @@
 /**
  * W3C correlation helpers: {@link io.tributary.api.trace.TraceParent} and {@link
- * io.tributary.api.trace.TraceState} (W3C Trace Context), {@link io.tributary.api.trace.Baggage}
- * (W3C Baggage) and {@link io.tributary.api.trace.Ids} (trace, span and request identifiers).
+ * io.tributary.api.trace.TraceState} (W3C Trace Context), and {@link
+ * io.tributary.api.trace.Baggage} (W3C Baggage). {@code TraceParent} also generates and checks
+ * trace and span ids on their own, and repairs trace ids ({@code newTraceId}, {@code newSpanId},
+ * {@code isValidTraceId}, {@code isValidSpanId}, {@code normalizeTraceId}).
  *
  * <p>Every type here is immutable and thread-safe. Parsing methods take untrusted header values
  * and never throw for bad input: they return {@code null} or an empty value. Factory and mutation

@@ -3,7 +3,6 @@ package io.tributary.api.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.api.trace.Baggage.Entry;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
@@ -48,8 +47,48 @@ class BaggageTest {
 
     assertThat(baggage.asMap())
         .containsExactly(Map.entry("a", "1"), Map.entry("b", "2"), Map.entry("c", ""));
-    assertThat(baggage.entries().get(1)).isEqualTo(new Entry("b", "2", "p=x;q"));
+    assertThat(baggage.names()).containsExactly("a", "b", "c");
+    assertThat(baggage.metadata("b")).isEqualTo("p=x;q");
+    assertThat(baggage.metadata("a")).isEmpty();
     assertThat(baggage.format()).isEqualTo("a=1,b=2;p=x;q,c=");
+  }
+
+  @Test
+  void namesAndMetadataDescribeEachEntry() {
+    Baggage baggage = Baggage.parse("k=v;ttl = 5 ; secret,plain=1,empty=");
+
+    assertThat(baggage.names()).containsExactly("k", "plain", "empty");
+    assertThat(baggage.metadata("k")).isEqualTo("ttl=5;secret");
+    assertThat(baggage.metadata("plain")).isEmpty();
+    assertThat(baggage.metadata("empty")).isEmpty();
+    assertThat(baggage.get("empty")).isEmpty();
+    assertThat(baggage.metadata("absent")).isNull();
+    assertThat(baggage.get("absent")).isNull();
+    assertThat(Baggage.empty().names()).isEmpty();
+    assertThatThrownBy(() -> baggage.metadata(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("name");
+  }
+
+  @Test
+  void namesAndMetadataFollowWithAndWithout() {
+    Baggage baggage =
+        Baggage.parse("a=1;p,b=2").with("c", "3", " ttl = 5 ").with("a", "10").without("b");
+
+    assertThat(baggage.names()).containsExactly("a", "c");
+    assertThat(baggage.get("a")).isEqualTo("10");
+    assertThat(baggage.metadata("a")).as("replacing an entry replaces its metadata").isEmpty();
+    assertThat(baggage.metadata("c")).isEqualTo("ttl=5");
+    assertThat(baggage.metadata("b")).isNull();
+  }
+
+  @Test
+  void metadataTakesPartInEquality() {
+    Baggage plain = Baggage.empty().with("k", "v");
+
+    assertThat(Baggage.empty().with("k", "v", "p")).isNotEqualTo(plain);
+    assertThat(Baggage.empty().with("k", "v", "")).isEqualTo(plain).hasSameHashCodeAs(plain);
+    assertThat(Baggage.parse("k=v ; p = 1")).isEqualTo(Baggage.empty().with("k", "v", "p=1"));
   }
 
   @Test
@@ -269,7 +308,7 @@ class BaggageTest {
 
     assertThatThrownBy(() -> baggage.asMap().put("b", "2"))
         .isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> baggage.entries().add(new Entry("b", "2", "")))
+    assertThatThrownBy(() -> baggage.names().add("b"))
         .isInstanceOf(UnsupportedOperationException.class);
   }
 

@@ -3,10 +3,15 @@ package io.tributary.api.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TraceParentTest {
@@ -229,5 +234,109 @@ class TraceParentTest {
       }
     }
     assertThat(accepted).isPositive().isLessThan(20_000);
+  }
+
+  // ---------------------------------------------------------------- ids on their own
+
+  @Test
+  void newTraceIdsAreValidAndDistinct() {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = TraceParent.newTraceId();
+      assertThat(id).hasSize(32).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
+      assertThat(TraceParent.isValidTraceId(id)).isTrue();
+      ids.add(id);
+    }
+    assertThat(ids).hasSize(10_000);
+  }
+
+  @Test
+  void newSpanIdsAreValidAndDistinct() {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = TraceParent.newSpanId();
+      assertThat(id).matches("[0-9a-f]{16}");
+      assertThat(TraceParent.isValidSpanId(id)).isTrue();
+      ids.add(id);
+    }
+    assertThat(ids).hasSize(10_000);
+  }
+
+  @Test
+  void generatedIdsUseEveryHexDigitInEveryPosition() {
+    // Catches a broken hex writer (a fixed nibble, a shifted field) that still yields valid ids.
+    List<Set<Character>> seen = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      seen.add(new HashSet<>());
+    }
+    for (int n = 0; n < 2_000; n++) {
+      String id = TraceParent.newTraceId();
+      for (int i = 0; i < 32; i++) {
+        seen.get(i).add(id.charAt(i));
+      }
+    }
+    assertThat(seen).allSatisfy(digits -> assertThat(digits).hasSize(16));
+  }
+
+  @Test
+  void validTraceAndSpanIds() {
+    assertThat(TraceParent.isValidTraceId("4bf92f3577b34da6a3ce929d0e0e4736")).isTrue();
+    assertThat(TraceParent.isValidTraceId("00000000000000000000000000000001")).isTrue();
+    assertThat(TraceParent.isValidSpanId("00f067aa0ba902b7")).isTrue();
+    assertThat(TraceParent.isValidSpanId("0000000000000001")).isTrue();
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(
+      strings = {
+        "00000000000000000000000000000000",
+        "4BF92F3577B34DA6A3CE929D0E0E4736",
+        "4bf92f3577b34da6a3ce929d0e0e473",
+        "4bf92f3577b34da6a3ce929d0e0e47360",
+        "4bf92f3577b34da6a3ce929d0e0e473g",
+        "4bf92f35-7b34da6a3ce929d0e0e4736",
+        " 4bf92f3577b34da6a3ce929d0e0e473",
+      })
+  void invalidTraceIds(String id) {
+    assertThat(TraceParent.isValidTraceId(id)).isFalse();
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(
+      strings = {
+        "0000000000000000",
+        "00F067AA0BA902B7",
+        "00f067aa0ba902b",
+        "00f067aa0ba902b77",
+        "00f067aa0ba902bz",
+      })
+  void invalidSpanIds(String id) {
+    assertThat(TraceParent.isValidSpanId(id)).isFalse();
+  }
+
+  @Test
+  void normalizeTraceIdLowercasesRepairableIds() {
+    assertThat(TraceParent.normalizeTraceId("4BF92F3577B34DA6A3CE929D0E0E4736"))
+        .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(TraceParent.normalizeTraceId("4bF92f3577B34da6a3ce929d0e0e4736"))
+        .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(TraceParent.normalizeTraceId("4bf92f3577b34da6a3ce929d0e0e4736"))
+        .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+  }
+
+  @ParameterizedTest
+  @NullAndEmptySource
+  @ValueSource(
+      strings = {
+        "00000000000000000000000000000000",
+        "4BF92F3577B34DA6A3CE929D0E0E473",
+        "4BF92F3577B34DA6A3CE929D0E0E47366",
+        "4BF92F3577B34DA6A3CE929D0E0E473G",
+        "4bf92f35-7b34-da6a-3ce9-29d0e0e4",
+      })
+  void normalizeTraceIdRejectsUnrepairableIds(String id) {
+    assertThat(TraceParent.normalizeTraceId(id)).isNull();
   }
 }

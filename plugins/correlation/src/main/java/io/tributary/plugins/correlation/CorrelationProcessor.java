@@ -4,18 +4,18 @@ import io.tributary.api.Attributes;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.trace.Baggage;
-import io.tributary.api.trace.Ids;
 import io.tributary.api.trace.TraceParent;
 import io.tributary.api.trace.TraceState;
 import java.util.List;
 
 /**
  * Checks and repairs trace context, ensures a request id and promotes baggage. Holds only
- * immutable configuration; the id generators in {@link Ids} are thread-safe.
+ * immutable configuration; the id generators of {@link TraceParent} and {@link RequestIds} are
+ * thread-safe.
  */
 final class CorrelationProcessor implements Processor {
 
-  /** Pads a span id to trace-id length, so {@link Ids#normalizeTraceId} can check it. */
+  /** Pads a span id to trace-id length, so {@link TraceParent#normalizeTraceId} can check it. */
   private static final String SPAN_ID_PAD = "0000000000000000";
 
   private final boolean repair;
@@ -73,28 +73,28 @@ final class CorrelationProcessor implements Processor {
     String traceId = item.traceId();
     if (isAbsent(traceId)) {
       if (generate) {
-        item.traceId(Ids.newTraceId());
+        item.traceId(TraceParent.newTraceId());
       }
-    } else if (repair && !Ids.isValidTraceId(traceId)) {
-      String normalized = Ids.normalizeTraceId(traceId);
-      item.traceId(normalized != null ? normalized : Ids.newTraceId());
+    } else if (repair && !TraceParent.isValidTraceId(traceId)) {
+      String normalized = TraceParent.normalizeTraceId(traceId);
+      item.traceId(normalized != null ? normalized : TraceParent.newTraceId());
     }
 
     String spanId = item.spanId();
     if (isAbsent(spanId)) {
       if (generate) {
-        item.spanId(Ids.newSpanId());
+        item.spanId(TraceParent.newSpanId());
       }
-    } else if (repair && !Ids.isValidSpanId(spanId)) {
+    } else if (repair && !TraceParent.isValidSpanId(spanId)) {
       String normalized = normalizeSpanId(spanId);
-      item.spanId(normalized != null ? normalized : Ids.newSpanId());
+      item.spanId(normalized != null ? normalized : TraceParent.newSpanId());
     }
 
     if (!repair) {
       return;
     }
     String parent = item.parentSpanId();
-    if (!isAbsent(parent) && !Ids.isValidSpanId(parent)) {
+    if (!isAbsent(parent) && !TraceParent.isValidSpanId(parent)) {
       // A parent we cannot read points nowhere: better a root span than a dangling link.
       item.parentSpanId(normalizeSpanId(parent));
     }
@@ -111,21 +111,22 @@ final class CorrelationProcessor implements Processor {
 
   /**
    * Returns {@code id} lowercased if it is a span id in the wrong case, else null. The API has no
-   * span-id counterpart of {@link Ids#normalizeTraceId}; padding with zeros to trace-id length
-   * reuses its rules exactly (hex only, not all zero). Runs only for ids that are already invalid.
+   * span-id counterpart of {@link TraceParent#normalizeTraceId}; padding with zeros to trace-id
+   * length reuses its rules exactly (hex only, not all zero). Runs only for ids that are already
+   * invalid.
    */
   static String normalizeSpanId(String id) {
     if (id.length() != SPAN_ID_PAD.length()) {
       return null;
     }
-    String normalized = Ids.normalizeTraceId(SPAN_ID_PAD + id);
+    String normalized = TraceParent.normalizeTraceId(SPAN_ID_PAD + id);
     return normalized == null ? null : normalized.substring(SPAN_ID_PAD.length());
   }
 
   private static void writeTraceparent(Item item) {
     String traceId = item.traceId();
     String spanId = item.spanId();
-    if (Ids.isValidTraceId(traceId) && Ids.isValidSpanId(spanId)) {
+    if (TraceParent.isValidTraceId(traceId) && TraceParent.isValidSpanId(spanId)) {
       // OTLP span flags carry more than the W3C byte; traceparent has room for the low 8 bits.
       String header = TraceParent.of(traceId, spanId, item.traceFlags() & 0xff).format();
       item.attributes().put(CorrelationProcessorFactory.TRACEPARENT_KEY, header);
@@ -152,7 +153,7 @@ final class CorrelationProcessor implements Processor {
       }
     }
     if (found == null && generateRequestId) {
-      found = Ids.newRequestId();
+      found = RequestIds.newRequestId();
     }
     if (found != null) {
       attributes.put(requestIdTarget, found);

@@ -7,7 +7,7 @@ import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.trace.Ids;
+import io.tributary.api.trace.TraceParent;
 import io.tributary.runtime.Batch;
 import io.tributary.runtime.CompiledPipeline;
 import io.tributary.runtime.ExampleVerifier;
@@ -71,8 +71,8 @@ class CorrelationProcessorFactoryTest {
 
     create(Map.of()).process(item);
 
-    assertThat(item.traceId()).matches(HEX_32).satisfies(id -> assertThat(Ids.isValidTraceId(id)).isTrue());
-    assertThat(item.spanId()).matches(HEX_16).satisfies(id -> assertThat(Ids.isValidSpanId(id)).isTrue());
+    assertThat(item.traceId()).matches(HEX_32).satisfies(id -> assertThat(TraceParent.isValidTraceId(id)).isTrue());
+    assertThat(item.spanId()).matches(HEX_16).satisfies(id -> assertThat(TraceParent.isValidSpanId(id)).isTrue());
     assertThat(item.parentSpanId()).isNull();
   }
 
@@ -177,7 +177,7 @@ class CorrelationProcessorFactoryTest {
   void generates_a_uuid_v7_request_id_when_none_is_found() {
     Item item = Item.span().traceId(TRACE_ID).spanId(SPAN_ID);
     create(Map.of()).process(item);
-    assertThat(Ids.isUuidV7(item.attributes().getString("request.id"))).isTrue();
+    assertThat(RequestIds.isUuidV7(item.attributes().getString("request.id"))).isTrue();
   }
 
   @Test
@@ -191,7 +191,7 @@ class CorrelationProcessorFactoryTest {
     assertThat(carrying.attributes().getString("request.id")).isEqualTo("req-7");
     Item log = Item.log();
     create(Map.of()).process(log);
-    assertThat(Ids.isUuidV7(log.attributes().getString("request.id"))).isTrue();
+    assertThat(RequestIds.isUuidV7(log.attributes().getString("request.id"))).isTrue();
   }
 
   @Test
@@ -329,7 +329,7 @@ class CorrelationProcessorFactoryTest {
     }
     assertThat(item.traceId()).isEqualTo(TRACE_ID);
     assertThat(item.attributes().getString("baggage.tenant")).isEqualTo("acme");
-    assertThat(Ids.isUuidV7(item.attributes().getString("correlation.id"))).isTrue();
+    assertThat(RequestIds.isUuidV7(item.attributes().getString("correlation.id"))).isTrue();
     assertThat(item.attributes().getString("traceparent")).startsWith("00-" + TRACE_ID + "-");
   }
 
@@ -376,7 +376,7 @@ class CorrelationProcessorFactoryTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(requestIds).hasSize(threads * perThread).allMatch(Ids::isUuidV7);
+    assertThat(requestIds).hasSize(threads * perThread).allMatch(RequestIds::isUuidV7);
     assertThat(traceIds).hasSize(threads * perThread);
   }
 }

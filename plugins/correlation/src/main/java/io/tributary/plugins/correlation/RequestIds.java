@@ -1,22 +1,22 @@
-package io.tributary.api.trace;
+package io.tributary.plugins.correlation;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Generates and checks trace ids, span ids and request ids.
+ * Generates and checks request ids: UUIDs version 7 (RFC 9562). Not W3C trace context, so not in
+ * {@code io.tributary.api.trace}; trace and span ids are {@code TraceParent}'s.
  *
- * <p>Generated ids are <em>unique, not secret</em>: they come from {@link ThreadLocalRandom}, which
- * is fast and contention-free but predictable. Never use them as tokens, nonces or keys.
+ * <p>Generated ids are <em>unique, not secret</em>: their random bits come from {@link
+ * ThreadLocalRandom}, which is fast and contention-free but predictable. Never use them as tokens,
+ * nonces or keys.
  *
  * <p>All methods are thread-safe and never block. The checking methods accept {@code null} (which
  * is never valid) and never throw.
  */
-public final class Ids {
+final class RequestIds {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
-  private static final int TRACE_ID_LENGTH = 32;
-  private static final int SPAN_ID_LENGTH = 16;
   private static final int UUID_LENGTH = 36;
 
   /**
@@ -25,36 +25,7 @@ public final class Ids {
    */
   private static final AtomicLong lastRequestIdPrefix = new AtomicLong();
 
-  private Ids() {}
-
-  /**
-   * Returns a new random trace id: 32 lowercase hex characters, never all zero (128 random bits).
-   */
-  public static String newTraceId() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long high;
-    long low;
-    do {
-      high = random.nextLong();
-      low = random.nextLong();
-    } while (high == 0 && low == 0);
-    char[] chars = new char[TRACE_ID_LENGTH];
-    writeHex(high, chars, 0, 16);
-    writeHex(low, chars, 16, 16);
-    return new String(chars);
-  }
-
-  /** Returns a new random span id: 16 lowercase hex characters, never all zero (64 random bits). */
-  public static String newSpanId() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long id;
-    do {
-      id = random.nextLong();
-    } while (id == 0);
-    char[] chars = new char[SPAN_ID_LENGTH];
-    writeHex(id, chars, 0, 16);
-    return new String(chars);
-  }
+  private RequestIds() {}
 
   /**
    * Returns a new UUID version 7 (RFC 9562) in its canonical 36-character lowercase form, for
@@ -70,7 +41,7 @@ public final class Ids {
    * the clock catches up (RFC 9562, section 6.2). Ids from different JVMs are ordered only by their
    * millisecond timestamps and are unique thanks to the 62 random bits.
    */
-  public static String newRequestId() {
+  static String newRequestId() {
     long now = System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL;
     long candidate = now << 12;
     long prefix;
@@ -100,27 +71,11 @@ public final class Ids {
   }
 
   /**
-   * Returns whether {@code id} is a valid W3C trace id: exactly 32 lowercase hex characters, not
-   * all zero.
-   */
-  public static boolean isValidTraceId(CharSequence id) {
-    return id != null && id.length() == TRACE_ID_LENGTH && isLowerHexId(id, 0, TRACE_ID_LENGTH);
-  }
-
-  /**
-   * Returns whether {@code id} is a valid W3C span (parent) id: exactly 16 lowercase hex
-   * characters, not all zero.
-   */
-  public static boolean isValidSpanId(CharSequence id) {
-    return id != null && id.length() == SPAN_ID_LENGTH && isLowerHexId(id, 0, SPAN_ID_LENGTH);
-  }
-
-  /**
    * Returns whether {@code uuid} has the RFC 9562 string form: 36 characters, hex digits in groups
    * of 8-4-4-4-12 separated by {@code '-'}. Hex digits may be upper or lower case, as the RFC
    * allows on input. Version and variant are not checked, so the nil and max UUIDs are valid.
    */
-  public static boolean isValidUuid(CharSequence uuid) {
+  static boolean isValidUuid(CharSequence uuid) {
     if (uuid == null || uuid.length() != UUID_LENGTH) {
       return false;
     }
@@ -138,7 +93,7 @@ public final class Ids {
    * Returns whether {@code uuid} is {@linkplain #isValidUuid valid} with version 7 and the RFC
    * 9562 variant ({@code 10} in the top bits of the 17th hex digit).
    */
-  public static boolean isUuidV7(CharSequence uuid) {
+  static boolean isUuidV7(CharSequence uuid) {
     if (!isValidUuid(uuid)) {
       return false;
     }
@@ -146,50 +101,8 @@ public final class Ids {
     return uuid.charAt(14) == '7' && (variant & 0b1100) == 0b1000;
   }
 
-  /**
-   * Returns {@code id} as a valid trace id, lowercasing it if needed, or {@code null} if it cannot
-   * be repaired (null, wrong length, a non-hex character, or all zero). Useful for ids taken from
-   * systems that print hex in upper case; {@link TraceParent#parse} itself stays strict.
-   */
-  public static String normalizeTraceId(CharSequence id) {
-    if (id == null || id.length() != TRACE_ID_LENGTH) {
-      return null;
-    }
-    char[] chars = new char[TRACE_ID_LENGTH];
-    boolean nonZero = false;
-    for (int i = 0; i < TRACE_ID_LENGTH; i++) {
-      int value = hexValue(id.charAt(i));
-      if (value < 0) {
-        return null;
-      }
-      nonZero |= value != 0;
-      chars[i] = HEX[value];
-    }
-    return nonZero ? new String(chars) : null;
-  }
-
-  /**
-   * Returns whether {@code s[start, start + length)} is lowercase hex with at least one non-zero
-   * digit. The caller checks the bounds.
-   */
-  static boolean isLowerHexId(CharSequence s, int start, int length) {
-    boolean nonZero = false;
-    for (int i = start; i < start + length; i++) {
-      char c = s.charAt(i);
-      if (!isLowerHex(c)) {
-        return false;
-      }
-      nonZero |= c != '0';
-    }
-    return nonZero;
-  }
-
-  static boolean isLowerHex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  }
-
   /** Returns the value of a hex digit of either case, or -1. */
-  static int hexValue(char c) {
+  private static int hexValue(char c) {
     if (c >= '0' && c <= '9') {
       return c - '0';
     }
@@ -203,7 +116,7 @@ public final class Ids {
   }
 
   /** Writes the low {@code digits * 4} bits of {@code value} as lowercase hex at {@code offset}. */
-  static void writeHex(long value, char[] out, int offset, int digits) {
+  private static void writeHex(long value, char[] out, int offset, int digits) {
     for (int i = offset + digits - 1; i >= offset; i--) {
       out[i] = HEX[(int) (value & 0xF)];
       value >>>= 4;
