@@ -34,8 +34,6 @@ public final class Item {
     EVENT
   }
 
-  /** The version of this item model; bumped when its fields change meaning. */
-  public static final int MODEL_VERSION = 1;
 
   static final int F_NAME = 0;
   static final int F_TRACE_ID = 1;
@@ -87,6 +85,10 @@ public final class Item {
 
   /** The change log of the stage running now, read by this item's attribute maps too; else null. */
   ChangeLog log;
+
+  static {
+    io.tributary.api.host.Hooks.install(new ModelHooks());
+  }
 
   /** Creates an empty item of the given kind. */
   public Item(Kind kind) {

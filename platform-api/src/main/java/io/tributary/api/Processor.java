@@ -1,5 +1,7 @@
 package io.tributary.api;
 
+import java.util.List;
+
 /**
  * One step of a pipeline: enriches or redacts items in place.
  *
@@ -25,12 +27,33 @@ package io.tributary.api;
  *   <li><b>Routing:</b> to send an item to the dead-letter sink instead of the destination, call
  *       {@link Item#deadLetter(String)}; later stages will not see it.
  * </ul>
+ *
+ * <p><b>Batches:</b> the engine hands a stage the items of a request together through {@link
+ * #process(List)}, whose default calls {@link #process(Item)} for each. Override it when a batch
+ * is cheaper than its items one by one (one lookup for many keys, one lock for many counts). The
+ * contract above holds for every item of the list.
  */
 @FunctionalInterface
 public interface Processor extends AutoCloseable {
 
   /** Enriches or redacts {@code item} in place. See the class documentation for the contract. */
   void process(Item item);
+
+  /**
+   * Enriches or redacts {@code items} in place: the items of one batch that no earlier stage
+   * dead-lettered, in order, each appearing once. The list is read-only and valid only during the
+   * call. The default calls {@link #process(Item)} for each item, in order.
+   *
+   * <p>If this method throws, the engine restores every item of the list exactly as it was before
+   * the call and runs {@link #process(Item)} item by item, so that the failure is isolated to the
+   * items it belongs to; a batch implementation must therefore have no effect outside the items
+   * that a failed call would leave behind (counters may count twice).
+   */
+  default void process(List<Item> items) {
+    for (int i = 0, n = items.size(); i < n; i++) {
+      process(items.get(i));
+    }
+  }
 
   /**
    * Releases what {@link ProcessorFactory#create} acquired. Called once, after the last {@link

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A stage's configuration after validation against the processor's schema: every key declared,
- * every value of its declared type ({@code String}, {@code Long}, {@code Double}, {@code Boolean},
- * {@code List<String>} or {@code Map<String, String>}), defaults filled in. Immutable and
- * thread-safe.
+ * A stage's configuration after the host checked it against the processor's {@linkplain
+ * ProcessorDescriptor#config() schema}: every key declared, every value of its field's type,
+ * defaults filled in. Read it with {@link #get(ConfigField)}. Immutable and thread-safe.
  *
- * <p>Getters throw {@link IllegalArgumentException} when a key holds another type: that is a bug
- * in the processor (asking for a type its schema does not declare), not bad input.
+ * <p>Values are {@code String}, {@code Long}, {@code Double}, {@code Boolean}, {@code
+ * List<String>}, {@code Map<String, String>} or {@code List<ProcessorConfig>}, as {@link
+ * ConfigField} describes.
  */
 public final class ProcessorConfig {
 
@@ -26,19 +26,26 @@ public final class ProcessorConfig {
   }
 
   /**
-   * Creates a configuration from already-typed values; use {@link
-   * ProcessorDescriptor#validateConfig(Map)} to check and coerce raw input instead.
+   * Creates a configuration from values already of their fields' types. Hosts and the plugin test
+   * kit check raw input against a schema first; this only copies.
+   *
+   * @throws IllegalArgumentException if a value is of none of the types above
    */
   public static ProcessorConfig of(Map<String, ?> values) {
     Map<String, Object> copy = new LinkedHashMap<>();
-    values.forEach(
-        (k, v) -> copy.put(Objects.requireNonNull(k, "key"), normalize(k, Objects.requireNonNull(v, k))));
+    values.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"),
+        normalize(k, Objects.requireNonNull(v, k))));
     return new ProcessorConfig(Collections.unmodifiableMap(copy));
   }
 
-  /** Widens numbers to Long and Double and copies lists and maps, so the config stays immutable. */
+  /** The empty configuration. */
+  public static ProcessorConfig empty() {
+    return EMPTY;
+  }
+
   private static Object normalize(String key, Object v) {
-    if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
+    if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean
+        || v instanceof ProcessorConfig) {
       return v;
     }
     if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -48,12 +55,15 @@ public final class ProcessorConfig {
       return ((Float) v).doubleValue();
     }
     if (v instanceof List) {
-      for (Object e : (List<?>) v) {
-        if (!(e instanceof String)) {
-          throw new IllegalArgumentException("config '" + key + "': list elements must be strings");
+      List<?> list = (List<?>) v;
+      boolean objects = !list.isEmpty() && list.get(0) instanceof ProcessorConfig;
+      for (Object e : list) {
+        if (objects ? !(e instanceof ProcessorConfig) : !(e instanceof String)) {
+          throw new IllegalArgumentException(
+              "config '" + key + "': a list holds strings or configurations, not a mix");
         }
       }
-      return List.copyOf((List<?>) v);
+      return List.copyOf(list);
     }
     if (v instanceof Map) {
       for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
@@ -67,66 +77,65 @@ public final class ProcessorConfig {
         "config '" + key + "': unsupported value type " + v.getClass().getName());
   }
 
-  /** The empty configuration. */
-  public static ProcessorConfig empty() {
-    return EMPTY;
-  }
-
-  /** Returns true if {@code name} has a value (given or defaulted). */
-  public boolean isSet(String name) {
-    return values.containsKey(name);
-  }
-
-  /** Returns the string under {@code name}, or null if unset. */
-  public String getString(String name) {
-    return typed(name, String.class);
-  }
-
-  /** Returns the long under {@code name}, or {@code otherwise} if unset. */
-  public long getLong(String name, long otherwise) {
-    Long v = typed(name, Long.class);
-    return v == null ? otherwise : v;
-  }
-
-  /** Returns the double under {@code name}, or {@code otherwise} if unset. */
-  public double getDouble(String name, double otherwise) {
-    Double v = typed(name, Double.class);
-    return v == null ? otherwise : v;
-  }
-
-  /** Returns the boolean under {@code name}, or {@code otherwise} if unset. */
-  public boolean getBoolean(String name, boolean otherwise) {
-    Boolean v = typed(name, Boolean.class);
-    return v == null ? otherwise : v;
-  }
-
-  /** Returns the string list under {@code name}, or an empty list if unset. */
+  /**
+   * Returns the value of {@code field}: the one given, else its default, else null for a scalar
+   * and an empty list or map for a collection.
+   *
+   * @throws IllegalArgumentException if the value held under the field's name is not of its type:
+   *     the processor asks for a field its descriptor declares otherwise (a bug in the processor,
+   *     not bad input)
+   */
   @SuppressWarnings("unchecked")
-  public List<String> getStringList(String name) {
-    List<String> v = typed(name, List.class);
-    return v == null ? List.of() : v;
+  public <T> T get(ConfigField<T> field) {
+    Object v = values.get(field.name());
+    if (v == null) {
+      v = field.defaultValue();
+    }
+    if (v == null) {
+      switch (field.type()) {
+        case ConfigField.STRING_LIST:
+        case ConfigField.OBJECT_LIST:
+          return (T) List.of();
+        case ConfigField.STRING_MAP:
+          return (T) Map.of();
+        default:
+          return null;
+      }
+    }
+    if (!holds(field.type(), v)) {
+      throw new IllegalArgumentException("config '" + field.name() + "' holds a "
+          + v.getClass().getSimpleName() + ", not a " + field.type()
+          + ": the processor reads it as a field its descriptor does not declare");
+    }
+    return (T) v;
   }
 
-  /** Returns the string map under {@code name}, or an empty map if unset. */
-  @SuppressWarnings("unchecked")
-  public Map<String, String> getStringMap(String name) {
-    Map<String, String> v = typed(name, Map.class);
-    return v == null ? Map.of() : v;
+  private static boolean holds(String type, Object v) {
+    switch (type) {
+      case ConfigField.STRING: return v instanceof String;
+      case ConfigField.SCALAR:
+        return v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean;
+      case ConfigField.LONG: return v instanceof Long;
+      case ConfigField.DOUBLE: return v instanceof Double;
+      case ConfigField.BOOLEAN: return v instanceof Boolean;
+      case ConfigField.STRING_MAP: return v instanceof Map;
+      case ConfigField.STRING_LIST:
+        return v instanceof List && (((List<?>) v).isEmpty() || ((List<?>) v).get(0) instanceof String);
+      case ConfigField.OBJECT_LIST:
+        return v instanceof List
+            && (((List<?>) v).isEmpty() || ((List<?>) v).get(0) instanceof ProcessorConfig);
+      default: return false;
+    }
   }
 
-  /** Returns every value, in schema order. */
+  /** Returns true if a value was given for {@code field}, or it has a default. */
+  public boolean isSet(ConfigField<?> field) {
+    return values.containsKey(field.name()) || field.defaultValue() != null;
+  }
+
+  /** Every value held, in schema order; an object list's elements are {@code ProcessorConfig}s. */
   public Map<String, Object> asMap() {
     return values;
-  }
-
-  private <T> T typed(String name, Class<T> type) {
-    Object v = values.get(name);
-    if (v == null || type.isInstance(v)) {
-      return type.cast(v);
-    }
-    throw new IllegalArgumentException(
-        "config '" + name + "' is a " + v.getClass().getSimpleName() + ", not a "
-            + type.getSimpleName());
   }
 
   @Override

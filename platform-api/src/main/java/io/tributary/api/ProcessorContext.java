@@ -1,68 +1,49 @@
 package io.tributary.api;
 
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a {@link ProcessorFactory} is given to create a processor: the stage's validated
- * configuration, the environment and stage it runs in, and services the host injects (an
- * identity provider, a lookup table, a clock). Immutable.
+ * What a {@link ProcessorFactory} is given to create a processor: the stage's checked
+ * configuration, the environment and stage it runs in, the host's services, and the files the
+ * operator allows configuration to name. The host implements it; the plugin test kit offers one
+ * for tests. Implementations are thread-safe.
  */
-public final class ProcessorContext {
-
-  private final String environment;
-  private final String stageName;
-  private final ProcessorConfig config;
-  private final Map<Class<?>, Object> services;
-
-  private ProcessorContext(
-      String environment, String stageName, ProcessorConfig config, Map<Class<?>, Object> services) {
-    this.environment = Objects.requireNonNull(environment, "environment");
-    this.stageName = Objects.requireNonNull(stageName, "stageName");
-    this.config = Objects.requireNonNull(config, "config");
-    this.services = Map.copyOf(services);
-    this.services.forEach(
-        (type, service) -> {
-          if (!type.isInstance(service)) {
-            throw new IllegalArgumentException(
-                "service registered as " + type.getName() + " is a " + service.getClass().getName());
-          }
-        });
-  }
-
-  /** Creates a context; {@code services} maps each service type to its instance. */
-  public static ProcessorContext of(
-      String environment, String stageName, ProcessorConfig config, Map<Class<?>, Object> services) {
-    return new ProcessorContext(environment, stageName, config, services);
-  }
-
-  /** Creates a context with no services, for tests and examples. */
-  public static ProcessorContext of(ProcessorConfig config) {
-    return new ProcessorContext("test", "test", config, Map.of());
-  }
+public interface ProcessorContext {
 
   /** The environment the pipeline runs in ({@code dev}, {@code staging}, {@code prod}, …). */
-  public String environment() {
-    return environment;
-  }
+  String environment();
 
   /** The name of the stage, unique within its pipeline. */
-  public String stageName() {
-    return stageName;
-  }
+  String stageName();
 
-  /** The stage's validated configuration, defaults filled in. */
-  public ProcessorConfig config() {
-    return config;
-  }
+  /** The stage's configuration, checked against the descriptor, defaults filled in. */
+  ProcessorConfig config();
 
   /**
    * Returns the host's service of the given type, if it has one. Declare services a processor
-   * cannot work without in {@link ProcessorDescriptor#requiredServices()}: the pipeline then
-   * fails to compile, with a clear message, where the host lacks them.
+   * cannot work without with {@link ProcessorDescriptor.Builder#requiresService(Class)}: the
+   * pipeline then fails to compile, with a clear message, where the host lacks them.
    */
-  public <T> Optional<T> service(Class<T> type) {
-    return Optional.ofNullable(type.cast(services.get(type)));
-  }
+  <T> Optional<T> service(Class<T> type);
+
+  /**
+   * Reads a file named in the configuration (a lookup table, a rule file). A processor never
+   * opens a configured path itself: the host resolves {@code name} inside the one directory the
+   * operator allows (relative to it; an absolute path only if it lies inside), refuses anything
+   * else (outside after following links, not a regular file, larger than its limit) and reads
+   * with a time limit.
+   *
+   * @throws IllegalArgumentException naming the file as configured and why it is refused or
+   *     unreadable, never anything read from it, so the message may be shown to whoever wrote the
+   *     configuration; also when the host allows no files at all
+   */
+  byte[] readFile(String name);
+
+  /**
+   * The change stamp of the file {@code name} names, without reading it: equal stamps mean
+   * unchanged (modification time and size). Take the stamp before {@link #readFile(String)} so a
+   * change between the two is seen at the next look. Same checks and exceptions as {@code
+   * readFile}.
+   */
+  String fileStamp(String name);
 }

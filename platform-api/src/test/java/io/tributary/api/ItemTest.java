@@ -1,5 +1,6 @@
 package io.tributary.api;
 
+import io.tributary.api.host.ChangeTracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -11,6 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class ProcessorConfigTest {
 
+  static final ConfigField<String> HEADER = ConfigField.string("header");
+  static final ConfigField<Long> LIMIT = ConfigField.longValue("limit");
+  static final ConfigField<Double> RATIO = ConfigField.doubleValue("ratio");
+  static final ConfigField<Boolean> STRICT = ConfigField.bool("strict");
+  static final ConfigField<List<String>> KEYS = ConfigField.stringList("keys");
+  static final ConfigField<Map<String, String>> LABELS = ConfigField.stringMap("labels");
+  static final ConfigField<Object> VALUE = ConfigField.scalar("value");
+
   private static ProcessorConfig sample() {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("header", "x-user");
@@ -23,52 +31,77 @@ class ProcessorConfigTest {
   }
 
   @Test
-  void typed_getters_return_the_values() {
+  void typed_reads_return_the_values() {
     ProcessorConfig config = sample();
 
-    assertThat(config.getString("header")).isEqualTo("x-user");
-    assertThat(config.getLong("limit", -1)).isEqualTo(10L);
-    assertThat(config.getDouble("ratio", -1)).isEqualTo(0.5);
-    assertThat(config.getBoolean("strict", false)).isTrue();
-    assertThat(config.getStringList("keys")).containsExactly("a", "b");
-    assertThat(config.getStringMap("labels")).containsEntry("team", "core");
+    String header = config.get(HEADER);
+    long limit = config.get(LIMIT);
+    assertThat(header).isEqualTo("x-user");
+    assertThat(limit).isEqualTo(10L);
+    assertThat(config.get(RATIO)).isEqualTo(0.5);
+    assertThat(config.get(STRICT)).isTrue();
+    assertThat(config.get(KEYS)).containsExactly("a", "b");
+    assertThat(config.get(LABELS)).containsEntry("team", "core");
   }
 
   @Test
-  void unset_keys_give_null_the_default_or_empty() {
-    ProcessorConfig config = sample();
+  void unset_fields_give_their_default_else_null_or_empty() {
+    ProcessorConfig config = ProcessorConfig.empty();
 
-    assertThat(config.isSet("missing")).isFalse();
-    assertThat(config.getString("missing")).isNull();
-    assertThat(config.getLong("missing", 7)).isEqualTo(7);
-    assertThat(config.getDouble("missing", 0.7)).isEqualTo(0.7);
-    assertThat(config.getBoolean("missing", true)).isTrue();
-    assertThat(config.getStringList("missing")).isEmpty();
-    assertThat(config.getStringMap("missing")).isEmpty();
+    assertThat(config.get(HEADER)).isNull();
+    assertThat(config.get(LIMIT.withDefault(7L))).isEqualTo(7L);
+    assertThat(config.get(RATIO)).isNull();
+    assertThat(config.get(KEYS)).isEmpty();
+    assertThat(config.get(LABELS)).isEmpty();
+    assertThat(config.get(ConfigField.objects("rules", HEADER))).isEmpty();
+    assertThat(config.isSet(HEADER)).isFalse();
+    assertThat(config.isSet(HEADER.withDefault("h"))).isTrue();
+    assertThat(sample().isSet(HEADER)).isTrue();
   }
 
   @Test
-  void is_set_tells_present_keys() {
-    assertThat(sample().isSet("header")).isTrue();
-    assertThat(sample().isSet("limit")).isTrue();
+  void a_scalar_comes_back_with_the_type_it_holds() {
+    assertThat(ProcessorConfig.of(Map.of("value", 3)).get(VALUE)).isEqualTo(3L);
+    assertThat(ProcessorConfig.of(Map.of("value", "3")).get(VALUE)).isEqualTo("3");
+    assertThat(ProcessorConfig.of(Map.of("value", true)).get(VALUE)).isEqualTo(true);
+    assertThatThrownBy(() -> ProcessorConfig.of(Map.of("value", List.of("a"))).get(VALUE))
+        .hasMessageContaining("config 'value' holds a");
   }
 
   @Test
-  void asking_for_another_type_throws_naming_key_and_types() {
+  void a_list_of_objects_holds_one_config_per_element() {
+    ConfigField<List<ProcessorConfig>> rules = ConfigField.objects("rules", HEADER, LIMIT);
+    ProcessorConfig first = ProcessorConfig.of(Map.of("header", "a", "limit", 1L));
+    ProcessorConfig second = ProcessorConfig.of(Map.of("header", "b"));
+    ProcessorConfig config = ProcessorConfig.of(Map.of("rules", List.of(first, second)));
+
+    List<ProcessorConfig> read = config.get(rules);
+    assertThat(read).hasSize(2);
+    assertThat(read.get(0).get(HEADER)).isEqualTo("a");
+    assertThat(read.get(1).get(LIMIT.withDefault(5L))).isEqualTo(5L);
+    assertThatThrownBy(() -> ProcessorConfig.of(Map.of("rules", List.of(first, "b"))))
+        .hasMessageContaining("not a mix");
+  }
+
+  @Test
+  void reading_a_field_as_another_type_throws_naming_the_key() {
     ProcessorConfig config = sample();
 
-    assertThatThrownBy(() -> config.getLong("header", 0))
+    assertThatThrownBy(() -> config.get(ConfigField.longValue("header")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("config 'header' is a String, not a Long");
-    assertThatThrownBy(() -> config.getString("limit"))
-        .hasMessage("config 'limit' is a Long, not a String");
-    assertThatThrownBy(() -> config.getDouble("limit", 0))
-        .hasMessage("config 'limit' is a Long, not a Double");
-    assertThatThrownBy(() -> config.getBoolean("header", false))
+        .hasMessage("config 'header' holds a String, not a long: the processor reads it as a field"
+            + " its descriptor does not declare");
+    assertThatThrownBy(() -> config.get(ConfigField.string("limit")))
+        .hasMessageStartingWith("config 'limit' holds a Long, not a string");
+    assertThatThrownBy(() -> config.get(ConfigField.doubleValue("limit")))
+        .hasMessageStartingWith("config 'limit' holds a Long, not a double");
+    assertThatThrownBy(() -> config.get(ConfigField.bool("header")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.getStringList("labels"))
+    assertThatThrownBy(() -> config.get(ConfigField.stringList("labels")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> config.getStringMap("keys"))
+    assertThatThrownBy(() -> config.get(ConfigField.stringMap("keys")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> config.get(ConfigField.objects("keys", HEADER)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -91,8 +124,8 @@ class ProcessorConfigTest {
     values.put("a", "2");
     values.put("b", "3");
 
-    assertThat(config.getString("a")).isEqualTo("1");
-    assertThat(config.isSet("b")).isFalse();
+    assertThat(config.get(ConfigField.string("a"))).isEqualTo("1");
+    assertThat(config.isSet(ConfigField.string("b"))).isFalse();
   }
 
   @Test
@@ -123,7 +156,7 @@ class ProcessorConfigTest {
   @Test
   void the_empty_config_has_nothing() {
     assertThat(ProcessorConfig.empty().asMap()).isEmpty();
-    assertThat(ProcessorConfig.empty().getLong("x", 3)).isEqualTo(3);
+    assertThat(ProcessorConfig.empty().get(ConfigField.longValue("x"))).isNull();
     assertThat(ProcessorConfig.empty()).isEqualTo(ProcessorConfig.of(Map.of()));
     assertThat(ProcessorConfig.empty().toString()).isEqualTo("ProcessorConfig[]");
   }
@@ -142,11 +175,11 @@ class ProcessorConfigTest {
     List<String> names = new java.util.ArrayList<>(List.of("a"));
     ProcessorConfig config = ProcessorConfig.of(Map.of("n", 5, "ratio", 0.5f, "names", names));
     names.add("b");
-    assertThat(config.getLong("n", -1)).isEqualTo(5);
-    assertThat(config.getDouble("ratio", -1)).isEqualTo(0.5);
-    assertThat(config.getStringList("names")).containsExactly("a");
+    assertThat(config.get(ConfigField.longValue("n"))).isEqualTo(5L);
+    assertThat(config.get(ConfigField.doubleValue("ratio"))).isEqualTo(0.5);
+    assertThat(config.get(ConfigField.stringList("names"))).containsExactly("a");
     assertThatThrownBy(() -> ProcessorConfig.of(Map.of("names", List.of(1))))
-        .hasMessageContaining("config 'names': list elements must be strings");
+        .hasMessageContaining("config 'names': a list holds strings or configurations");
     assertThatThrownBy(() -> ProcessorConfig.of(Map.of("when", new Object())))
         .hasMessageContaining("unsupported value type");
   }

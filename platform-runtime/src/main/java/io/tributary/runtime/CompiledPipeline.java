@@ -1,6 +1,6 @@
 package io.tributary.runtime;
 
-import io.tributary.api.ChangeTracker;
+import io.tributary.api.host.ChangeTracker;
 import io.tributary.api.Item;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

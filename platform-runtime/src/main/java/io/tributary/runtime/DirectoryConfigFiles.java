@@ -1,6 +1,5 @@
 package io.tributary.runtime;
 
-import io.tributary.api.ConfigFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;

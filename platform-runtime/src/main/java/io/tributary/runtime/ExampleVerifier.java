@@ -1,9 +1,8 @@
 package io.tributary.runtime;
 
-import io.tributary.api.ConfigFiles;
 import io.tributary.api.Item;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.Example;
+import io.tributary.api.Example;
 import io.tributary.api.ProcessorFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,26 +13,14 @@ import java.util.List;
  * reports every example whose output differs from what it promises. Plugin test suites call
  * {@link #verify(ProcessorFactory)} and assert the result is empty.
  *
- * <p>Examples are self-contained: the pipeline is offered a {@link ConfigFiles} service that
- * refuses every file, so an example that needs one fails here rather than on a node.
+ * <p>Examples are self-contained: the pipeline reads no files, so an example that needs one fails
+ * here rather than on a node.
  *
  * <p>Every call into the processor's code runs with a time limit ({@link PluginGuard}): the
  * guard of a plugin's {@link GuardedFactory}, or one of the verifier's own. An example that
  * does not finish in time is reported as failing, and no later example is run.
  */
 public final class ExampleVerifier {
-
-  private static final ConfigFiles NO_FILES = new ConfigFiles() {
-    @Override
-    public Content read(String name) {
-      throw new ConfigFileException("config file '" + name + "': examples cannot read files");
-    }
-
-    @Override
-    public String stamp(String name) {
-      return read(name).stamp();
-    }
-  };
 
   private ExampleVerifier() {}
 
@@ -55,8 +42,7 @@ public final class ExampleVerifier {
         : guard.call("descriptor() of " + factory.getClass().getName(), factory::descriptor);
     ProcessorFactory guarded = factory instanceof GuardedFactory ? factory : new GuardedFactory(factory, d, guard);
     ProcessorRegistry registry = ProcessorRegistry.of(List.of(guarded));
-    PipelineCompiler compiler = PipelineCompiler.builder(registry).enforceDeclaredWrites(true)
-        .service(ConfigFiles.class, NO_FILES).build();
+    PipelineCompiler compiler = PipelineCompiler.builder(registry).enforceDeclaredWrites(true).build();
     List<String> failures = new ArrayList<>();
     for (Example example : d.examples()) {
       String where = d.coordinates() + " example '" + example.title() + "'";

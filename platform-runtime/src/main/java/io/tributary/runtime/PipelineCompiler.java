@@ -2,6 +2,7 @@ package io.tributary.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.api.ConfigField;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
@@ -37,6 +38,7 @@ public final class PipelineCompiler {
   private final ProcessorRegistry registry;
   private final MeterRegistry meters;
   private final Map<Class<?>, Object> services;
+  private final ConfigFiles configFiles;
   private final BreakerSettings breakerSettings;
   private final boolean lineage;
   private final boolean timings;
@@ -47,6 +49,7 @@ public final class PipelineCompiler {
     this.registry = b.registry;
     this.meters = b.meters == null ? new SimpleMeterRegistry() : b.meters;
     this.services = Map.copyOf(b.services);
+    this.configFiles = b.configFiles;
     this.breakerSettings = b.breakerSettings;
     this.lineage = b.lineage;
     this.timings = b.timings;
@@ -83,14 +86,16 @@ public final class PipelineCompiler {
     }
     List<Stage> stages = new ArrayList<>();
     for (Resolved r : resolved) {
-      ProcessorContext context = ProcessorContext.of(environment, r.name, r.config, services);
+      ProcessorContext context = new StageContext(environment, r.name, r.config, services, configFiles);
       Processor processor;
       try {
         processor = Objects.requireNonNull(r.factory.create(context), "create() returned null");
       } catch (RuntimeException | LinkageError e) {
-        diagnostics.add(new Diagnostic(Severity.ERROR, r.index, r.name, null,
+        diagnostics.add(new Diagnostic(Severity.ERROR, r.index, r.name, configKey(e, r.descriptor),
             r.descriptor.coordinates() + " failed to start: "
-                + (e instanceof PluginGuard.UnresponsivePluginException ? e.getMessage() : e.toString())));
+                + (e instanceof PluginGuard.UnresponsivePluginException
+                    || (e instanceof IllegalArgumentException && e.getMessage() != null)
+                    ? e.getMessage() : e.toString())));
         continue;
       }
       stages.add(new Stage(stages.size(), r.name, r.descriptor, processor, r.spec.failurePolicy(),
@@ -159,7 +164,7 @@ public final class PipelineCompiler {
       }
       ProcessorDescriptor d = factory.get().descriptor();
       int index = i;
-      ProcessorConfig config = d.validateConfig(stage.config(),
+      ProcessorConfig config = ConfigSchema.validate(d, stage.config(),
           (key, message) -> out.add(new Diagnostic(severity, index, stage.name(), key,
               prefix + "config '" + key + "': " + message)));
       for (String service : d.requiredServices()) {
@@ -168,7 +173,13 @@ public final class PipelineCompiler {
               + " needs service " + service + ", which this node does not provide"));
         }
       }
-      if (d.stability() == ProcessorDescriptor.Stability.DEPRECATED && stage.enabled()) {
+      for (ConfigField<?> field : d.config()) {
+        if (field.deprecation() != null && stage.enabled() && stage.config().get(field.name()) != null) {
+          out.add(new Diagnostic(Severity.WARNING, i, stage.name(), field.name(), "config '"
+              + field.name() + "' is deprecated: " + field.deprecation()));
+        }
+      }
+      if (d.stability().equals(ProcessorDescriptor.DEPRECATED) && stage.enabled()) {
         out.add(new Diagnostic(Severity.WARNING, i, stage.name(), null, d.coordinates()
             + " is deprecated" + (d.replacement() == null ? "" : "; use '" + d.replacement() + "'")));
       }
@@ -377,7 +388,7 @@ public final class PipelineCompiler {
 
   private static boolean reads(Resolved stage, String key) {
     for (String pattern : stage.descriptor.reads()) {
-      if (ProcessorDescriptor.covers(pattern, key)) {
+      if (DescriptorRules.covers(pattern, key)) {
         return true;
       }
     }
@@ -387,7 +398,7 @@ public final class PipelineCompiler {
   /** The first declared write of {@code stage} that overlaps {@code key}, or null. */
   private static String overlappingWrite(Resolved stage, String key) {
     for (String pattern : stage.descriptor.writes()) {
-      if (ProcessorDescriptor.covers(pattern, key) || ProcessorDescriptor.covers(key, pattern)) {
+      if (DescriptorRules.covers(pattern, key) || DescriptorRules.covers(key, pattern)) {
         return pattern;
       }
     }
@@ -397,7 +408,7 @@ public final class PipelineCompiler {
   private static boolean writtenBefore(List<Resolved> stages, int i, String key) {
     for (int j = 0; j < i; j++) {
       for (String pattern : stages.get(j).descriptor.writes()) {
-        if (ProcessorDescriptor.covers(pattern, key)) {
+        if (DescriptorRules.covers(pattern, key)) {
           return true;
         }
       }
@@ -422,11 +433,27 @@ public final class PipelineCompiler {
     return List.copyOf(copy);
   }
 
+  /**
+   * The config key a factory's exception names ({@code config 'key': …}, as {@link
+   * io.tributary.api.ConfigField#invalid} words it), if the descriptor declares it; else null.
+   */
+  private static String configKey(Throwable e, ProcessorDescriptor d) {
+    String m = e.getMessage();
+    if (!(e instanceof IllegalArgumentException) || m == null || !m.startsWith("config '")) {
+      return null;
+    }
+    int end = m.indexOf('\'', 8);
+    String key = end < 0 ? null : m.substring(8, end);
+    String top = key == null || key.indexOf('[') < 0 ? key : key.substring(0, key.indexOf('['));
+    return top != null && d.configField(top) != null ? key : null;
+  }
+
   /** Configures a {@link PipelineCompiler}. */
   public static final class Builder {
     private final ProcessorRegistry registry;
     private MeterRegistry meters;
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private ConfigFiles configFiles;
     private BreakerSettings breakerSettings = BreakerSettings.DEFAULTS;
     private boolean lineage = true;
     private boolean timings = true;
@@ -446,6 +473,12 @@ public final class PipelineCompiler {
     /** Offers {@code service} to processors as {@code type}. */
     public <T> Builder service(Class<T> type, T service) {
       services.put(type, Objects.requireNonNull(service, "service"));
+      return this;
+    }
+
+    /** Where processors read the files their configuration names; none are readable if not set. */
+    public Builder configFiles(ConfigFiles files) {
+      this.configFiles = Objects.requireNonNull(files, "files");
       return this;
     }
 

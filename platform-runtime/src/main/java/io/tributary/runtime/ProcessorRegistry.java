@@ -51,7 +51,7 @@ public interface ProcessorRegistry {
    *
    * @throws IllegalArgumentException if two factories declare the same id and version
    */
-  static ProcessorRegistry of(Collection<? extends ProcessorFactory> factories) {
+  public static ProcessorRegistry of(Collection<? extends ProcessorFactory> factories) {
     Map<String, List<ProcessorFactory>> byId = new TreeMap<>();
     for (ProcessorFactory f : factories) {
       ProcessorDescriptor d = f.descriptor();

@@ -122,7 +122,7 @@ public final class Stage {
       return true;
     }
     for (String pattern : writes) {
-      if (ProcessorDescriptor.covers(pattern, key)) {
+      if (DescriptorRules.covers(pattern, key)) {
         return true;
       }
     }

@@ -3,7 +3,7 @@ package io.tributary.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.api.ConfigFiles.ConfigFileException;
+import io.tributary.runtime.ConfigFiles.ConfigFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

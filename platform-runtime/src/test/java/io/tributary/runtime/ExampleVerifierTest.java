@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.api.Item;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
+import io.tributary.api.ConfigField;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class ExampleVerifierTest {
   }
 
   private static TestFactory factory(ProcessorDescriptor d) {
-    return TestFactory.of(d, ctx -> item -> item.attributes().put("team", ctx.config().getString("team")));
+    return TestFactory.of(d, ctx -> item -> item.attributes().put("team", (String) ctx.config().asMap().get("team")));
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
+import io.tributary.api.ConfigField;
 import io.tributary.runtime.Diagnostic.Severity;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ class PipelineCompilerTest {
         .writes("team")
         .config(
             ConfigField.string("team").required().doc("team name"),
-            ConfigField.longValue("weight").withDefault(1),
+            ConfigField.longValue("weight").withDefault(1L),
             ConfigField.string("mode").withDefault("set").allowedValues("set", "append"));
   }
 
@@ -100,7 +100,7 @@ class PipelineCompilerTest {
   void config_defaults_reach_the_factory() {
     AtomicInteger seenWeight = new AtomicInteger();
     ProcessorRegistry registry = ProcessorRegistry.of(List.of(TestFactory.of(tagger("1.0.0").build(), ctx -> {
-      seenWeight.set((int) ctx.config().getLong("weight", -1));
+      seenWeight.set((int) (long) ctx.config().asMap().get("weight"));
       assertThat(ctx.environment()).isEqualTo("staging");
       assertThat(ctx.stageName()).isEqualTo("tagger");
       return item -> {};

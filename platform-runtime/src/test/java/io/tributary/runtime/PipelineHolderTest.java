@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
+import io.tributary.api.ConfigField;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,7 @@ class PipelineHolderTest {
           ProcessorDescriptor.builder(stage, "1.0.0").writes(stage + ".*")
               .config(ConfigField.longValue("revision").required()).build(),
           ctx -> {
-            CountingProcessor p = new CountingProcessor(stage, ctx.config().getLong("revision", -1));
+            CountingProcessor p = new CountingProcessor(stage, (long) ctx.config().asMap().get("revision"));
             created.add(p);
             return p;
           }));

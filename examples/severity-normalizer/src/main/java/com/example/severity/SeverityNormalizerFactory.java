@@ -1,11 +1,10 @@
 package com.example.severity;
 
+import io.tributary.api.ConfigField;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
-import io.tributary.api.ProcessorDescriptor.Stability;
 import io.tributary.api.ProcessorFactory;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +30,10 @@ public final class SeverityNormalizerFactory implements ProcessorFactory {
     "ERROR", "ERROR2", "ERROR3", "ERROR4", "FATAL", "FATAL2", "FATAL3", "FATAL4"
   };
 
+  static final ConfigField<Boolean> OVERWRITE_NUMBER = ConfigField.bool("overwriteNumber")
+      .withDefault(false)
+      .doc("Replace a severity number the record already carries.");
+
   private static Item log(String severityText, int severityNumber) {
     return Item.log().body("disk almost full").severityText(severityText).severityNumber(severityNumber);
   }
@@ -43,9 +46,8 @@ public final class SeverityNormalizerFactory implements ProcessorFactory {
               + "filter on one scale. Unknown text is left alone.")
           .reads("field:severity_text", "field:severity_number")
           .writes("field:severity_text", "field:severity_number")
-          .config(ConfigField.bool("overwriteNumber").withDefault(false)
-              .doc("Replace a severity number the record already carries."))
-          .stability(Stability.STABLE)
+          .config(OVERWRITE_NUMBER)
+          .stable()
           .example("lower-case warn gets its number", Map.of(), log("warn", 0), log("WARN", 13))
           .example("an existing number is kept", Map.of(), log("critical", 18), log("ERROR2", 18))
           .example("unknown text is left alone", Map.of(), log("chatty", 0), log("chatty", 0))
@@ -58,7 +60,7 @@ public final class SeverityNormalizerFactory implements ProcessorFactory {
 
   @Override
   public Processor create(ProcessorContext context) {
-    boolean overwrite = context.config().getBoolean("overwriteNumber", false);
+    boolean overwrite = context.config().get(OVERWRITE_NUMBER);
     return item -> normalize(item, overwrite);
   }
 

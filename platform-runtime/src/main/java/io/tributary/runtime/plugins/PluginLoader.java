@@ -2,6 +2,7 @@ package io.tributary.runtime.plugins;
 
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.api.ProcessorFactory;
+import io.tributary.runtime.DescriptorRules;
 import io.tributary.runtime.GuardedFactory;
 import io.tributary.runtime.PluginGuard;
 import io.tributary.runtime.PluginGuard.UnresponsivePluginException;
@@ -339,6 +340,7 @@ final class PluginLoader {
         if (descriptor == null) {
           throw new IllegalArgumentException("descriptor() returned null");
         }
+        DescriptorRules.check(descriptor);
       } catch (UnresponsivePluginException e) {
         throw new PluginLoadException("it does not answer: " + e.getMessage(), pluginId, pluginVersion);
       } catch (RuntimeException | LinkageError e) {

@@ -2,6 +2,7 @@ package io.tributary.runtime.plugins;
 
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.api.ProcessorFactory;
+import io.tributary.runtime.DescriptorRules;
 import io.tributary.runtime.PluginGuard;
 import io.tributary.runtime.ProcessorRegistry;
 import io.tributary.runtime.SemanticVersion;
@@ -186,7 +187,7 @@ public final class PluginRegistry implements ProcessorRegistry, AutoCloseable {
   public synchronized void addModuleProcessor(ProcessorFactory factory) {
     ProcessorDescriptor descriptor;
     try {
-      descriptor = factory.descriptor();
+      descriptor = DescriptorRules.check(factory.descriptor());
     } catch (RuntimeException e) {
       LOG.warn("Processor factory {} has an invalid descriptor: {}", factory.getClass().getName(),
           PluginLoader.rootMessage(e));

@@ -166,8 +166,8 @@ class PluginHangTest {
       for (int i = 0; i < 64; i++) {
         results.add(callers.submit(() -> {
           try {
-            factory.create(io.tributary.api.ProcessorContext.of("dev", "s",
-                io.tributary.api.ProcessorConfig.empty(), Map.of()));
+            factory.create(new io.tributary.runtime.StageContext("dev", "s",
+                io.tributary.api.ProcessorConfig.empty(), Map.of(), null));
             return "created";
           } catch (RuntimeException e) {
             return e.getMessage();

@@ -56,7 +56,7 @@ class PluginRegistryTest {
     v1.put("fx.bad.EmptyIdFactory", descriptorSource("fx.bad.EmptyIdFactory",
         "ProcessorDescriptor.builder(\"\", \"1.0.0\").build()"));
     v1.put("fx.bad.InconsistentFactory", descriptorSource("fx.bad.InconsistentFactory",
-        "ProcessorDescriptor.builder(\"incons\", \"1.0.0\").config(ProcessorDescriptor.ConfigField.string(\"mode\").required().withDefault(\"a\")).build()"));
+        "ProcessorDescriptor.builder(\"incons\", \"1.0.0\").config(io.tributary.api.ConfigField.string(\"mode\").required().withDefault(\"a\")).build()"));
     v1.put("fx.lib.Greeting", "package fx.lib; public final class Greeting { public static String text() { return \"hello from lib\"; } }");
     v1.put("fx.user.UserFactory", "package fx.user; import io.tributary.api.*;\n"
         + "public final class UserFactory implements ProcessorFactory {\n"

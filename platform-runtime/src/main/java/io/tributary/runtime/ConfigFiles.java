@@ -1,13 +1,13 @@
-package io.tributary.api;
+package io.tributary.runtime;
 
 import java.util.Objects;
 
 /**
  * The host's service for files named in a stage's configuration (a lookup table, a rule file).
- * A processor never opens a configured path itself: it asks this service, which resolves the name
- * inside the one directory the operator allows, refuses anything else, and reads with a size and
- * time limit. Declare it with {@link ProcessorDescriptor.Builder#requiresService(Class)} and get it
- * from {@link ProcessorContext#service(Class)}.
+ * A processor never opens a configured path itself: it asks its context ({@link
+ * io.tributary.api.ProcessorContext#readFile(String)}), which asks this service; the service
+ * resolves the name inside the one directory the operator allows, refuses anything else, and reads
+ * with a size and time limit. Given to the {@link PipelineCompiler.Builder#configFiles compiler}.
  *
  * <p>Implementations are thread-safe. Their exceptions name the file as configured and what is
  * wrong with it, never anything read from it, so a message may be shown to whoever wrote the

@@ -1,16 +1,17 @@
-package io.tributary.api;
+package io.tributary.api.host;
 
+import io.tributary.api.Item;
 import java.util.Objects;
 
 /**
  * Records the writes made to an item so they can be listed or undone. <em>Host-side:</em> the
- * engine uses one tracker per worker thread to give every stage all-or-nothing semantics; plugin
- * authors never need it.
+ * engine uses one tracker per worker thread to give every stage all-or-nothing semantics. Its
+ * package is exported to the runtime only; plugin authors never see it.
  *
  * <p>Usage: {@link #begin(Item)}, run the stage, then either {@link #commit()} (keep the writes)
  * or {@link #rollback()} (restore the item exactly as it was at {@code begin}). Between the two,
  * {@link #changeCount()} and {@link #changedKey(int)} tell what was written, in the notation of
- * {@link ProcessorDescriptor#writes()}.
+ * {@link io.tributary.api.ProcessorDescriptor#writes()}.
  *
  * <p>For a batch worked on item after item, {@link #beginBatch(Item[])} tracks every item of the
  * batch at once, so nothing is attached or detached per item: take a {@link #mark()} before each
@@ -22,7 +23,9 @@ import java.util.Objects;
  */
 public final class ChangeTracker {
 
-  private final ChangeLog log = new ChangeLog();
+  private static final Hooks HOOKS = Hooks.get();
+
+  private final Object log = HOOKS.newLog();
   private Item item;
   private Item[] batch;
 
@@ -32,18 +35,18 @@ public final class ChangeTracker {
     if (this.item != null || batch != null) {
       throw new IllegalStateException("already tracking an item; commit or roll back first");
     }
-    item.attach(log);
+    HOOKS.attach(item, log);
     this.item = item;
   }
 
   /** Returns true if anything was written since {@link #begin}. */
   public boolean changed() {
-    return log.size() > 0;
+    return HOOKS.size(log) > 0;
   }
 
   /** Returns the number of writes recorded since {@link #begin} (a key written twice counts twice). */
   public int changeCount() {
-    return log.size();
+    return HOOKS.size(log);
   }
 
   /**
@@ -52,25 +55,25 @@ public final class ChangeTracker {
    * field:trace_id}.
    */
   public String changedKey(int index) {
-    if (index < 0 || index >= log.size()) {
+    if (index < 0 || index >= HOOKS.size(log)) {
       throw new IndexOutOfBoundsException(index);
     }
-    return log.describe(index);
+    return HOOKS.describe(log, index);
   }
 
   /** Keeps the writes and stops tracking. */
   public void commit() {
-    requireItem().attach(null);
+    HOOKS.attach(requireItem(), null);
     item = null;
-    log.clear();
+    HOOKS.clear(log);
   }
 
   /** Undoes every write since {@link #begin}, newest first, and stops tracking. */
   public void rollback() {
     Item tracked = requireItem();
-    tracked.attach(null);
+    HOOKS.attach(tracked, null);
     item = null;
-    log.undo();
+    HOOKS.undoTo(log, 0);
   }
 
   /**
@@ -87,10 +90,10 @@ public final class ChangeTracker {
     }
     for (int i = 0; i < items.length; i++) {
       try {
-        items[i].attachShared(log);
+        HOOKS.attachShared(items[i], log);
       } catch (RuntimeException e) {
         for (int k = 0; k < i; k++) {
-          items[k].attach(null);
+          HOOKS.attach(items[k], null);
         }
         throw e;
       }
@@ -100,25 +103,25 @@ public final class ChangeTracker {
 
   /** The position in the log now: pass it to {@link #changedSince} or {@link #rollbackTo}. */
   public int mark() {
-    return log.size();
+    return HOOKS.size(log);
   }
 
   /** Returns true if anything was written after {@code mark}. */
   public boolean changedSince(int mark) {
-    return log.size() > mark;
+    return HOOKS.size(log) > mark;
   }
 
   /** Undoes the writes made after {@code mark}, newest first; earlier ones stay recorded. */
   public void rollbackTo(int mark) {
-    if (mark < 0 || mark > log.size()) {
+    if (mark < 0 || mark > HOOKS.size(log)) {
       throw new IndexOutOfBoundsException(mark);
     }
-    log.undoTo(mark);
+    HOOKS.undoTo(log, mark);
   }
 
   /** Keeps every write recorded so far and forgets them (marks taken before are void). */
   public void forget() {
-    log.clear();
+    HOOKS.clear(log);
   }
 
   /** Keeps the writes and stops tracking the batch; a no-op if no batch is tracked. */
@@ -128,9 +131,9 @@ public final class ChangeTracker {
       return;
     }
     batch = null;
-    log.clear();
+    HOOKS.clear(log);
     for (Item i : items) {
-      i.attach(null);
+      HOOKS.attach(i, null);
     }
   }
 
