@@ -87,6 +87,10 @@ public final class Attributes {
     return new Attributes(SCOPE_ATTRIBUTES, null);
   }
 
+  Item owner() {
+    return owner;
+  }
+
   /** The change log writes go to now: the owning item's while a stage runs, else null. */
   private ChangeLog log() {
     return owner == null ? null : owner.log;

@@ -53,6 +53,22 @@ final class ChangeLog {
     return key;
   }
 
+  /** The item whose part entry {@code i} wrote. */
+  Item owner(int i) {
+    Object target = refs[3 * i];
+    return target instanceof Item ? (Item) target : ((Attributes) target).owner();
+  }
+
+  /** Which part entry {@code i} wrote: 0 attributes, 1 resource, 2 scope, 3 a field. */
+  int part(int i) {
+    return op(i) == OP_FIELD ? 3 : ((Attributes) refs[3 * i]).scope;
+  }
+
+  /** The written key or field name, without a prefix. */
+  String name(int i) {
+    return (String) refs[3 * i + 1];
+  }
+
   void recordSet(Attributes target, int index, String key, byte type, long prim, Object ref) {
     append(OP_SET, target, index, key, type, prim, ref);
   }

@@ -41,6 +41,21 @@ final class ModelHooks extends Hooks {
   }
 
   @Override
+  protected Item owner(Object log, int index) {
+    return ((ChangeLog) log).owner(index);
+  }
+
+  @Override
+  protected int part(Object log, int index) {
+    return ((ChangeLog) log).part(index);
+  }
+
+  @Override
+  protected String name(Object log, int index) {
+    return ((ChangeLog) log).name(index);
+  }
+
+  @Override
   protected void undoTo(Object log, int mark) {
     ((ChangeLog) log).undoTo(mark);
   }

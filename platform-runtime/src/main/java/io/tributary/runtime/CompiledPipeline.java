@@ -2,6 +2,8 @@ package io.tributary.runtime;
 
 import io.tributary.api.host.ChangeTracker;
 import io.tributary.api.Item;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,7 +145,105 @@ public final class CompiledPipeline implements AutoCloseable {
   }
 
   private void runStage(Stage stage, Item[] items, Batch batch, ChangeTracker tracker) {
-    stage.loop().run(this, stage, items, batch, tracker);
+    if (!stage.batched() || !runBatched(stage, items, batch, tracker)) {
+      stage.loop().run(this, stage, items, batch, tracker);
+    }
+  }
+
+  /**
+   * Hands the stage's processor the batch's live items in one {@code process(List)} call. Returns
+   * false, with every item as it was before the call, when the stage must run item by item
+   * instead: the breaker denies calls (the per-item loop applies the policy), or the call threw
+   * or, in strict mode, wrote an undeclared key (the per-item run isolates the failure).
+   */
+  private boolean runBatched(Stage stage, Item[] items, Batch batch, ChangeTracker tracker) {
+    Item[] live = new Item[items.length];
+    int n = 0;
+    for (Item item : items) {
+      if (item.deadLetterReason() == null) {
+        live[n++] = item;
+      }
+    }
+    if (n == 0) {
+      return true;
+    }
+    CircuitBreaker breaker = stage.breaker();
+    int permit = breaker.permit();
+    if (permit == CircuitBreaker.DENY) {
+      return false;
+    }
+    long start = timings ? nanoClock.getAsLong() : 0L;
+    int mark = tracker.mark();
+    Throwable failure = null;
+    try {
+      stage.processor().process(Collections.unmodifiableList(Arrays.asList(live).subList(0, n)));
+    } catch (VirtualMachineError e) {
+      if (!(e instanceof StackOverflowError)) {
+        tracker.rollbackTo(mark);
+        throw e;
+      }
+      failure = e;
+    } catch (Throwable t) {
+      failure = t;
+    }
+    int undeclared = 0;
+    if (failure == null && tracker.changedSince(mark)) {
+      undeclared = stage.undeclaredSince(tracker, mark);
+      if (undeclared > 0 && enforceDeclaredWrites) {
+        failure = new UndeclaredWriteException(stage.undeclaredMessage(tracker, mark));
+      }
+    }
+    if (failure != null) {
+      tracker.rollbackTo(mark);
+      if (permit == CircuitBreaker.PROBE) {
+        // The batch was the breaker's probe: it failed, so the breaker stays open and the
+        // per-item loop applies the stage's policy to every item.
+        breaker.probeFailed(describe(stage, failure));
+      }
+      LOG.debug("{}: its batch call failed ({}); running its items one by one",
+          stage.coordinates(), failure.toString());
+      return false;
+    }
+    if (permit == CircuitBreaker.PROBE) {
+      breaker.probeSucceeded();
+    } else {
+      breaker.record(n, 0, 0);
+    }
+    java.util.Set<Item> changed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (int k = mark, count = tracker.changeCount(); k < count; k++) {
+      changed.add(tracker.changedItem(k));
+    }
+    int modified = 0;
+    int deadLettered = 0;
+    boolean recordLineage = batch.recordsLineage();
+    for (int i = 0, j = 0; i < items.length && j < n; i++) {
+      Item item = items[i];
+      if (item != live[j]) {
+        continue; // dead-lettered before this stage
+      }
+      j++;
+      StageOutcome outcome;
+      if (item.deadLetterReason() != null) {
+        outcome = StageOutcome.ROUTED;
+        deadLettered++;
+      } else {
+        outcome = changed.contains(item) ? StageOutcome.MODIFIED : StageOutcome.UNCHANGED;
+      }
+      if (outcome != StageOutcome.UNCHANGED && changed.contains(item)) {
+        modified++;
+      }
+      if (recordLineage) {
+        batch.record(i, stage.index(), outcome);
+      }
+    }
+    if (timings) {
+      stage.timer.record(nanoClock.getAsLong() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+    increment(stage.items, n);
+    increment(stage.modified, modified);
+    increment(stage.deadLettered, deadLettered);
+    increment(stage.undeclaredWrites, undeclared);
+    return true;
   }
 
   boolean timings() {

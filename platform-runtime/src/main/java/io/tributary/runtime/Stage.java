@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Timer;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorDescriptor;
+import io.tributary.api.host.ChangeTracker;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
 /**
@@ -34,6 +36,13 @@ public final class Stage {
   final Counter failed;
   final Counter skipped;
   final Counter deadLettered;
+  final Counter undeclaredWrites;
+  private final boolean batched;
+  /** Per part (attributes, resource, scope, field): written names known to be declared or not. */
+  @SuppressWarnings("unchecked")
+  private final ConcurrentHashMap<String, Boolean>[] declared = new ConcurrentHashMap[4];
+  private static final int DECLARED_CACHE_LIMIT = 4096;
+  private static final String[] PREFIXES = {"", "resource:", "scope:", "field:"};
 
   Stage(
       int index,
@@ -71,6 +80,62 @@ public final class Stage {
         counter(registry, "tributary.stage.skipped", "Items skipped: breaker open", tags);
     this.deadLettered =
         counter(registry, "tributary.stage.dead_lettered", "Items a stage dead-lettered", tags);
+    this.undeclaredWrites = counter(registry, "tributary.stage.undeclared_writes",
+        "Writes a stage made to keys its descriptor does not declare", tags);
+    this.batched = overridesBatch(processor.getClass());
+    for (int i = 0; i < declared.length; i++) {
+      declared[i] = new ConcurrentHashMap<>();
+    }
+  }
+
+  private static boolean overridesBatch(Class<?> type) {
+    try {
+      return type.getMethod("process", List.class).getDeclaringClass() != Processor.class;
+    } catch (NoSuchMethodException | SecurityException e) {
+      return false;
+    }
+  }
+
+  /** True if the processor overrides {@link Processor#process(List)}: the engine hands it batches. */
+  boolean batched() {
+    return batched;
+  }
+
+  /**
+   * Counts the writes recorded from {@code mark} on whose keys the descriptor does not declare.
+   * Allocates nothing for a key seen before.
+   */
+  int undeclaredSince(ChangeTracker tracker, int mark) {
+    int bad = 0;
+    for (int k = mark, n = tracker.changeCount(); k < n; k++) {
+      if (!isDeclared(tracker.changedPart(k), tracker.changedName(k))) {
+        bad++;
+      }
+    }
+    return bad;
+  }
+
+  /** The first undeclared write from {@code mark} on, as the message of a strict failure. */
+  String undeclaredMessage(ChangeTracker tracker, int mark) {
+    for (int k = mark, n = tracker.changeCount(); k < n; k++) {
+      if (!isDeclared(tracker.changedPart(k), tracker.changedName(k))) {
+        return coordinates + " wrote '" + tracker.changedKey(k)
+            + "', which its descriptor does not declare in writes " + writes;
+      }
+    }
+    return coordinates + " wrote a key its descriptor does not declare";
+  }
+
+  private boolean isDeclared(int part, String name) {
+    ConcurrentHashMap<String, Boolean> cache = declared[part];
+    Boolean ok = cache.get(name);
+    if (ok == null) {
+      ok = declaresWrite(PREFIXES[part] + name);
+      if (cache.size() < DECLARED_CACHE_LIMIT) {
+        cache.put(name, ok);
+      }
+    }
+    return ok;
   }
 
   private static Counter counter(MeterRegistry r, String name, String doc, Tags tags) {

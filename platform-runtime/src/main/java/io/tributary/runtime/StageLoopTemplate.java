@@ -28,6 +28,7 @@ final class StageLoopTemplate extends StageLoop {
     int run = 0;
     int skipped = 0;
     int deadLettered = 0;
+    int undeclared = 0;
     for (int i = 0; i < items.length; i++) {
       Item item = items[i];
       if (item.deadLetterReason() != null) {
@@ -41,9 +42,18 @@ final class StageLoopTemplate extends StageLoop {
         outcome = CompiledPipeline.applyPolicy(stage, item, "circuit breaker open", StageOutcome.SKIPPED);
       } else {
         int mark = tracker.mark();
-        Throwable failure = invoke(pipeline, stage, item, tracker, mark);
+        Throwable failure = invoke(stage, item, tracker, mark);
+        boolean changed = failure == null && tracker.changedSince(mark);
+        if (changed) {
+          int bad = stage.undeclaredSince(tracker, mark);
+          if (bad > 0) {
+            undeclared += bad;
+            if (pipeline.enforcesDeclaredWrites()) {
+              failure = new CompiledPipeline.UndeclaredWriteException(stage.undeclaredMessage(tracker, mark));
+            }
+          }
+        }
         if (failure == null) {
-          boolean changed = tracker.changedSince(mark);
           if (permit == CircuitBreaker.PROBE) {
             breaker.probeSucceeded();
           } else {
@@ -94,9 +104,10 @@ final class StageLoopTemplate extends StageLoop {
     CompiledPipeline.increment(stage.failed, failed);
     CompiledPipeline.increment(stage.skipped, skipped);
     CompiledPipeline.increment(stage.deadLettered, deadLettered);
+    CompiledPipeline.increment(stage.undeclaredWrites, undeclared);
   }
 
-  private static Throwable invoke(CompiledPipeline pipeline, Stage stage, Item item, ChangeTracker tracker, int mark) {
+  private static Throwable invoke(Stage stage, Item item, ChangeTracker tracker, int mark) {
     try {
       stage.processor().process(item);
     } catch (VirtualMachineError e) {
@@ -107,15 +118,6 @@ final class StageLoopTemplate extends StageLoop {
       return e;
     } catch (Throwable t) {
       return t;
-    }
-    if (pipeline.enforcesDeclaredWrites()) {
-      for (int k = mark, n = tracker.changeCount(); k < n; k++) {
-        String key = tracker.changedKey(k);
-        if (!stage.declaresWrite(key)) {
-          return new CompiledPipeline.UndeclaredWriteException(stage.coordinates() + " wrote '" + key
-              + "', which its descriptor does not declare in writes " + stage.descriptor().writes());
-        }
-      }
     }
     return null;
   }

@@ -25,6 +25,15 @@ public final class ChangeTracker {
 
   private static final Hooks HOOKS = Hooks.get();
 
+  /** {@link #changedPart}: an item attribute. */
+  public static final int ATTRIBUTES = 0;
+  /** {@link #changedPart}: a resource attribute. */
+  public static final int RESOURCE = 1;
+  /** {@link #changedPart}: an instrumentation scope attribute. */
+  public static final int SCOPE = 2;
+  /** {@link #changedPart}: a field such as {@code trace_id}. */
+  public static final int FIELD = 3;
+
   private final Object log = HOOKS.newLog();
   private Item item;
   private Item[] batch;
@@ -59,6 +68,30 @@ public final class ChangeTracker {
       throw new IndexOutOfBoundsException(index);
     }
     return HOOKS.describe(log, index);
+  }
+
+  /** The item the {@code index}-th write changed (useful when a batch is tracked). */
+  public Item changedItem(int index) {
+    checkIndex(index);
+    return HOOKS.owner(log, index);
+  }
+
+  /** The part the {@code index}-th write changed: {@link #ATTRIBUTES}, {@link #RESOURCE}, {@link #SCOPE} or {@link #FIELD}. */
+  public int changedPart(int index) {
+    checkIndex(index);
+    return HOOKS.part(log, index);
+  }
+
+  /** The key (or field name) of the {@code index}-th write, without the prefix {@link #changedKey} adds; allocates nothing. */
+  public String changedName(int index) {
+    checkIndex(index);
+    return HOOKS.name(log, index);
+  }
+
+  private void checkIndex(int index) {
+    if (index < 0 || index >= HOOKS.size(log)) {
+      throw new IndexOutOfBoundsException(index);
+    }
   }
 
   /** Keeps the writes and stops tracking. */

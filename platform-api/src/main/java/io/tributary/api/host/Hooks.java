@@ -63,6 +63,12 @@ public abstract class Hooks {
 
   protected abstract String describe(Object log, int index);
 
+  protected abstract Item owner(Object log, int index);
+
+  protected abstract int part(Object log, int index);
+
+  protected abstract String name(Object log, int index);
+
   protected abstract void undoTo(Object log, int mark);
 
   protected abstract void clear(Object log);
