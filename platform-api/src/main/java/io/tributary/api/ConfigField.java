@@ -52,18 +52,19 @@ public final class ConfigField<T> {
   private final Number min;
   private final Number max;
   private final String pattern;
+  private final String patternRule;
   private final List<ConfigField<?>> fields;
   private final String doc;
   private final String deprecation;
 
   private ConfigField(String name, String type, T defaultValue, boolean required, boolean secret,
-      List<String> allowedValues, Number min, Number max, String pattern,
-      List<ConfigField<?>> fields, String doc) {
-    this(name, type, defaultValue, required, secret, allowedValues, min, max, pattern, fields, doc, null);
+      List<String> allowedValues, List<ConfigField<?>> fields) {
+    this(name, type, defaultValue, required, secret, allowedValues, null, null, null, null, fields, "",
+        null);
   }
 
   private ConfigField(String name, String type, T defaultValue, boolean required, boolean secret,
-      List<String> allowedValues, Number min, Number max, String pattern,
+      List<String> allowedValues, Number min, Number max, String pattern, String patternRule,
       List<ConfigField<?>> fields, String doc, String deprecation) {
     this.name = Objects.requireNonNull(name, "name");
     this.type = type;
@@ -74,13 +75,14 @@ public final class ConfigField<T> {
     this.min = min;
     this.max = max;
     this.pattern = pattern;
+    this.patternRule = patternRule;
     this.fields = List.copyOf(fields);
     this.doc = Objects.requireNonNull(doc, "doc");
     this.deprecation = deprecation;
   }
 
   private static <T> ConfigField<T> of(String name, String type) {
-    return new ConfigField<>(name, type, null, false, false, List.of(), null, null, null, List.of(), "");
+    return new ConfigField<>(name, type, null, false, false, List.of(), List.of());
   }
 
   public static ConfigField<String> string(String name) {
@@ -119,53 +121,56 @@ public final class ConfigField<T> {
    * ProcessorConfig} per element. Errors name the element: {@code actions[2].key}.
    */
   public static ConfigField<List<ProcessorConfig>> objects(String name, ConfigField<?>... fields) {
-    return new ConfigField<>(name, OBJECT_LIST, null, false, false, List.of(), null, null, null,
-        Arrays.asList(fields), "");
+    return new ConfigField<>(name, OBJECT_LIST, null, false, false, List.of(), Arrays.asList(fields));
   }
 
   /** Returns a copy with this default, used when the key is not given. */
   public ConfigField<T> withDefault(T value) {
     return new ConfigField<>(name, type, Objects.requireNonNull(value, "default"), required, secret,
-        allowedValues, min, max, pattern, fields, doc, deprecation);
+        allowedValues, min, max, pattern, patternRule, fields, doc, deprecation);
   }
 
   /** Returns a copy that must be given a value (and so has no default). */
   public ConfigField<T> required() {
     return new ConfigField<>(name, type, defaultValue, true, secret, allowedValues, min, max,
-        pattern, fields, doc, deprecation);
+        pattern, patternRule, fields, doc, deprecation);
   }
 
   /** Returns a copy whose value is a secret: encrypted at rest, never shown or logged. */
   public ConfigField<T> secret() {
     return new ConfigField<>(name, type, defaultValue, required, true, allowedValues, min, max,
-        pattern, fields, doc, deprecation);
+        pattern, patternRule, fields, doc, deprecation);
   }
 
   /** Returns a copy that accepts only these values (strings, or each element of a string list). */
   public ConfigField<T> allowedValues(String... values) {
     return new ConfigField<>(name, type, defaultValue, required, secret, Arrays.asList(values), min,
-        max, pattern, fields, doc, deprecation);
+        max, pattern, patternRule, fields, doc, deprecation);
   }
 
   /** Returns a copy that accepts numbers from {@code min} to {@code max}, both included; either may be null. */
   public ConfigField<T> range(Number min, Number max) {
     return new ConfigField<>(name, type, defaultValue, required, secret, allowedValues, min, max,
-        pattern, fields, doc, deprecation);
+        pattern, patternRule, fields, doc, deprecation);
   }
 
   /**
    * Returns a copy that accepts only strings (or string-list elements) wholly matching the
-   * regular expression {@code regex} ({@link java.util.regex.Pattern} syntax).
+   * regular expression {@code regex} ({@link java.util.regex.Pattern} syntax). {@code rule} says
+   * the same in words, completing a sentence about the value, and is what an operator is shown:
+   * {@code pattern("[a-z][a-z0-9_]*", "must be lowercase letters, digits and '_'")} refuses {@code
+   * "X"} with {@code "X" must be lowercase letters, digits and '_'}.
    */
-  public ConfigField<T> pattern(String regex) {
+  public ConfigField<T> pattern(String regex, String rule) {
     return new ConfigField<>(name, type, defaultValue, required, secret, allowedValues, min, max,
-        Objects.requireNonNull(regex, "regex"), fields, doc, deprecation);
+        Objects.requireNonNull(regex, "regex"), Objects.requireNonNull(rule, "rule"), fields, doc,
+        deprecation);
   }
 
   /** Returns a copy with documentation (Markdown), shown in the catalog and the UI's forms. */
   public ConfigField<T> doc(String text) {
     return new ConfigField<>(name, type, defaultValue, required, secret, allowedValues, min, max,
-        pattern, fields, text, deprecation);
+        pattern, patternRule, fields, text, deprecation);
   }
 
   /**
@@ -174,7 +179,7 @@ public final class ConfigField<T> {
    */
   public ConfigField<T> deprecated(String advice) {
     return new ConfigField<>(name, type, defaultValue, required, secret, allowedValues, min, max,
-        pattern, fields, doc, Objects.requireNonNull(advice, "advice"));
+        pattern, patternRule, fields, doc, Objects.requireNonNull(advice, "advice"));
   }
 
   public String name() {
@@ -233,6 +238,11 @@ public final class ConfigField<T> {
     return pattern;
   }
 
+  /** The {@link #pattern()} in words, as given with it, or null. */
+  public String patternRule() {
+    return patternRule;
+  }
+
   /** For an {@value #OBJECT_LIST} field, the keys of each element; else empty. */
   public List<ConfigField<?>> fields() {
     return fields;
@@ -251,7 +261,8 @@ public final class ConfigField<T> {
     return name.equals(f.name) && type.equals(f.type) && Objects.equals(defaultValue, f.defaultValue)
         && required == f.required && secret == f.secret && allowedValues.equals(f.allowedValues)
         && Objects.equals(min, f.min) && Objects.equals(max, f.max)
-        && Objects.equals(pattern, f.pattern) && fields.equals(f.fields) && doc.equals(f.doc)
+        && Objects.equals(pattern, f.pattern) && Objects.equals(patternRule, f.patternRule)
+        && fields.equals(f.fields) && doc.equals(f.doc)
         && Objects.equals(deprecation, f.deprecation);
   }
 

@@ -145,7 +145,7 @@ public final class ConfigSchema {
       }
       if (field.pattern() != null && v instanceof String
           && !Pattern.compile(field.pattern()).matcher((String) v).matches()) {
-        throw new IllegalArgumentException("\"" + v + "\" does not match " + field.pattern());
+        throw new IllegalArgumentException("\"" + v + "\" " + field.patternRule());
       }
     }
     if (value instanceof Number && !inRange(field, (Number) value)) {

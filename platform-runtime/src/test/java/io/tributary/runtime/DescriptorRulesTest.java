@@ -809,7 +809,7 @@ class DescriptorRulesTest {
 
   private static final ConfigField<String> ACTION =
       ConfigField.string("action").required().allowedValues("set", "delete");
-  private static final ConfigField<String> KEY = ConfigField.string("key").required().pattern("[a-z.]+");
+  private static final ConfigField<String> KEY = ConfigField.string("key").required().pattern("[a-z.]+", "must be lowercase words joined by dots");
   private static final ConfigField<Object> VALUE = ConfigField.scalar("value");
   private static final ConfigField<Long> WEIGHT = ConfigField.longValue("weight").withDefault(1L).range(1, 10);
   private static final ConfigField<List<ProcessorConfig>> RULES =
@@ -845,7 +845,7 @@ class DescriptorRulesTest {
         "rules[2].action", "rules[2].key", "rules[2].weight");
     assertThat(problems.get("rules[0].action")).isEqualTo("\"sett\" is not one of [set, delete]");
     assertThat(problems.get("rules[1]")).isEqualTo("expected an object, found the string \"delete password\"");
-    assertThat(problems.get("rules[2].key")).isEqualTo("\"Bad Key\" does not match [a-z.]+");
+    assertThat(problems.get("rules[2].key")).isEqualTo("\"Bad Key\" must be lowercase words joined by dots");
     assertThat(problems.get("rules[2].weight")).isEqualTo("11 is outside the range 1 to 10");
     assertThat(problems.get("rules[2].action")).isEqualTo("a value is required");
     assertThat((String) problems.get("rules[2].colour")).startsWith("unknown config key");
@@ -858,12 +858,12 @@ class DescriptorRulesTest {
         .hasMessageContaining("config 's': a range applies to numbers only");
     assertInvalid(minimal().config(ConfigField.longValue("n").range(5, 1)))
         .hasMessageContaining("range minimum 5 is above its maximum 1");
-    assertInvalid(minimal().config(ConfigField.longValue("n").pattern("x")))
+    assertInvalid(minimal().config(ConfigField.longValue("n").pattern("x", "must be x")))
         .hasMessageContaining("a pattern applies to strings");
-    assertInvalid(minimal().config(ConfigField.string("s").pattern("(")))
+    assertInvalid(minimal().config(ConfigField.string("s").pattern("(", "must be (")))
         .hasMessageContaining("config 's': pattern does not compile");
-    assertInvalid(minimal().config(ConfigField.string("s").pattern("[a-z]+").withDefault("A")))
-        .hasMessageContaining("config 's': default \"A\" does not match [a-z]+");
+    assertInvalid(minimal().config(ConfigField.string("s").pattern("[a-z]+", "must be lowercase letters").withDefault("A")))
+        .hasMessageContaining("config 's': default \"A\" must be lowercase letters");
     assertInvalid(minimal().config(ConfigField.objects("rules")))
         .hasMessageContaining("config 'rules': a list of objects must declare its fields");
     assertInvalid(minimal().config(ConfigField.objects("rules", ConfigField.string("t").secret())))

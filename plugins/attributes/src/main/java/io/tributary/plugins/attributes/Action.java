@@ -2,8 +2,12 @@ package io.tributary.plugins.attributes;
 
 import io.tributary.api.Attributes;
 import io.tributary.api.Item;
+import java.util.Objects;
 
-/** One parsed action of the {@code actions} list. Immutable and thread-safe. */
+/**
+ * One action: a rule of the {@code rules} list, or a parsed line of the deprecated {@code
+ * actions} list (both give the same model). Immutable and thread-safe.
+ */
 final class Action {
 
   enum Verb {
@@ -30,6 +34,21 @@ final class Action {
 
   /** A key in a scope. */
   record Ref(Scope scope, String key) {
+
+    /**
+     * Reads a key as configured: a {@code resource:} or {@code attributes:} prefix picks the
+     * scope, else {@code defaultScope}. The key may come out empty; callers report that.
+     */
+    static Ref parse(String raw, Scope defaultScope) {
+      if (raw.startsWith("resource:")) {
+        return new Ref(Scope.RESOURCE, raw.substring("resource:".length()));
+      }
+      if (raw.startsWith("attributes:")) {
+        return new Ref(Scope.ATTRIBUTES, raw.substring("attributes:".length()));
+      }
+      return new Ref(defaultScope, raw);
+    }
+
     Attributes of(Item item) {
       return scope.of(item);
     }
@@ -78,6 +97,31 @@ final class Action {
     this.to = to;
     this.value = value;
     this.condition = condition;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof Action)) {
+      return false;
+    }
+    Action a = (Action) o;
+    return verb == a.verb && ref.equals(a.ref) && Objects.equals(to, a.to)
+        && Objects.equals(value, a.value) && Objects.equals(condition, a.condition);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(verb, ref, to, value, condition);
+  }
+
+  /** For messages and tests: {@code rename a -> b if c == 1}. */
+  @Override
+  public String toString() {
+    String s = verb.word() + " " + ref + (to != null ? " -> " + to : "")
+        + (value != null ? "=" + value : "");
+    return condition == null ? s
+        : s + " if " + condition.ref() + " " + condition.op()
+            + (condition.value() == null ? "" : " " + condition.value());
   }
 
   void apply(Item item, Hmac hmac) {

@@ -21,7 +21,10 @@ import java.util.Locale;
  *
  * Spaces separate words; around {@code =} and {@code ->} they are optional. A quoted string uses
  * double quotes with {@code \"} and {@code \\} escapes. Problems throw {@link
- * IllegalArgumentException} with a message {@code actions[i]: …}.
+ * IllegalArgumentException} with a message {@code config 'actions[i]': …}.
+ *
+ * <p>This is the deprecated text form; the {@code rules} list of objects ({@link RuleReader})
+ * gives the same {@link Action}s.
  */
 final class ActionParser {
 
@@ -35,7 +38,7 @@ final class ActionParser {
 
   private ActionParser(String text, int index, Scope defaultScope) {
     this.text = text;
-    this.where = "actions[" + index + "]: ";
+    this.where = "config 'actions[" + index + "]': ";
     this.defaultScope = defaultScope;
   }
 
@@ -201,19 +204,11 @@ final class ActionParser {
   }
 
   private Ref ref(String raw) {
-    Scope scope = defaultScope;
-    String key = raw;
-    if (raw.startsWith("resource:")) {
-      scope = Scope.RESOURCE;
-      key = raw.substring("resource:".length());
-    } else if (raw.startsWith("attributes:")) {
-      scope = Scope.ATTRIBUTES;
-      key = raw.substring("attributes:".length());
-    }
-    if (key.isEmpty()) {
+    Ref ref = Ref.parse(raw, defaultScope);
+    if (ref.key().isEmpty()) {
       throw problem("empty key" + (raw.isEmpty() ? "" : " after '" + raw + "'"));
     }
-    return new Ref(scope, key);
+    return ref;
   }
 
   private Literal value(String ifMissing) {

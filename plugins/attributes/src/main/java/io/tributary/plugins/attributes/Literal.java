@@ -24,6 +24,28 @@ final class Literal {
   }
 
   /**
+   * A value as configured in JSON, keeping its type: a {@code String}, {@code Long}, {@code
+   * Double} (finite) or {@code Boolean}, as a {@code scalar} config field holds it.
+   *
+   * @throws IllegalArgumentException for anything else
+   */
+  static Literal of(Object scalar) {
+    if (scalar instanceof String) {
+      return ofString((String) scalar);
+    }
+    if (scalar instanceof Long) {
+      return new Literal(Attributes.Type.LONG, null, (Long) scalar, 0, false);
+    }
+    if (scalar instanceof Double && Double.isFinite((Double) scalar)) {
+      return new Literal(Attributes.Type.DOUBLE, null, 0, (Double) scalar, false);
+    }
+    if (scalar instanceof Boolean) {
+      return new Literal(Attributes.Type.BOOLEAN, null, 0, 0, (Boolean) scalar);
+    }
+    throw new IllegalArgumentException("not a string, long, finite double or boolean: " + scalar);
+  }
+
+  /**
    * Types an unquoted word: {@code true}/{@code false} are booleans, {@code 42} a long, {@code 4.2}
    * or {@code 1e3} a double, anything else a string.
    */
@@ -120,6 +142,17 @@ final class Literal {
         return actual == Attributes.Type.DOUBLE ? a.doubleAt(i) == doubleValue
             : actual == Attributes.Type.LONG && a.longAt(i) == doubleValue;
     }
+  }
+
+  /** Equal type and value (unlike {@link #matches}, {@code 200} and {@code 200.0} differ). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Literal && ((Literal) o).type == type && ((Literal) o).value().equals(value());
+  }
+
+  @Override
+  public int hashCode() {
+    return type.hashCode() * 31 + value().hashCode();
   }
 
   @Override

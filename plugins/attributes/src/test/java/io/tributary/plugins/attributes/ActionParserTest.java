@@ -21,7 +21,7 @@ class ActionParserTest {
   private static void assertProblem(String text, String message) {
     assertThatThrownBy(() -> ActionParser.parse(text, 3, Scope.ATTRIBUTES))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("actions[3]: " + message);
+        .hasMessage("config 'actions[3]': " + message);
   }
 
   // ---------------------------------------------------------------- every action

@@ -5,16 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.runtime.Batch;
-import io.tributary.runtime.CompiledPipeline;
-import io.tributary.runtime.ExampleVerifier;
-import io.tributary.runtime.PipelineCompiler;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
-import io.tributary.runtime.StageOutcome;
-import io.tributary.runtime.StageSpec;
+import io.tributary.testkit.ProcessorTester;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,25 +16,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The processor's behaviour, written in the deprecated text form ({@code actions}), which must
+ * keep working; {@link RulesTest} shows the {@code rules} objects give the same actions.
+ */
 class AttributesProcessorTest {
 
-  private final AttributesProcessorFactory factory = new AttributesProcessorFactory();
-  private final ProcessorDescriptor descriptor = factory.descriptor();
+  private final ProcessorTester tester = ProcessorTester.of(new AttributesProcessorFactory());
+  private final ProcessorDescriptor descriptor = tester.descriptor();
 
   private Processor create(Map<String, ?> config) {
-    return factory.create(ProcessorContext.of(descriptor.validateConfig(config)));
+    return tester.create(config);
   }
 
+  /** Runs a span with {@code attributes} through a strict one-stage pipeline (undeclared writes fail). */
   private Item run(List<String> actions, Map<String, Object> attributes) {
     Item item = Item.span();
     attributes.forEach(item.attributes()::putValue);
-    create(Map.of("actions", actions, "hashKey", "k")).process(item);
-    return item;
+    return tester.run(Map.of("actions", actions, "hashKey", "k"), item);
   }
 
   @Test
   void descriptor_examples_pass() {
-    assertThat(ExampleVerifier.verify(new AttributesProcessorFactory())).isEmpty();
+    tester.verifyExamples();
   }
 
   @Test
@@ -82,7 +78,7 @@ class AttributesProcessorTest {
   void copy_and_rename_carry_arrays_and_bytes() {
     Item item = Item.span();
     item.attributes().putArray("tags", List.of("a", "b")).putBytes("blob", new byte[] {1, 2});
-    create(Map.of("actions", List.of("copy tags -> labels", "rename blob -> payload"))).process(item);
+    tester.run(Map.of("actions", List.of("copy tags -> labels", "rename blob -> payload")), item);
     assertThat(item.attributes().get("labels")).isEqualTo(List.of("a", "b"));
     assertThat((byte[]) item.attributes().get("payload")).containsExactly(1, 2);
     assertThat(item.attributes().contains("blob")).isFalse();
@@ -92,8 +88,8 @@ class AttributesProcessorTest {
   void copy_works_across_scopes() {
     Item item = Item.log();
     item.resource().put("service.name", "cart");
-    create(Map.of("actions", List.of("copy resource:service.name -> service.name",
-        "rename service.name -> resource:service.alias"))).process(item);
+    tester.run(Map.of("actions", List.of("copy resource:service.name -> service.name",
+        "rename service.name -> resource:service.alias")), item);
     assertThat(item.attributes().isEmpty()).isTrue();
     assertThat(item.resource().asMap()).containsEntry("service.name", "cart").containsEntry("service.alias", "cart");
   }
@@ -108,8 +104,8 @@ class AttributesProcessorTest {
   void hash_replaces_scalars_by_their_hmac_and_leaves_arrays_alone() {
     Item item = Item.span();
     item.attributes().put("email", "alice@example.com").put("id", 7L).putArray("list", List.of("x"));
-    create(Map.of("actions", List.of("hash email", "hash id", "hash list", "hash absent"),
-        "hashKey", "example-key")).process(item);
+    tester.run(Map.of("actions", List.of("hash email", "hash id", "hash list", "hash absent"),
+        "hashKey", "example-key"), item);
     Hmac hmac = new Hmac("example-key");
     assertThat(item.attributes().getString("email"))
         .isEqualTo("8f7cba6b97581337a4eb3f0d7fbf963f7dfb45153dfe473108cc8c9e57ec9363");
@@ -159,36 +155,31 @@ class AttributesProcessorTest {
   void a_bad_action_fails_creation_with_its_index() {
     assertThatThrownBy(() -> create(Map.of("actions", List.of("insert a=1", "delete b", "uspert c=1"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("actions[2]: unknown action 'uspert'; did you mean 'upsert'?");
+        .hasMessage("config 'actions[2]': unknown action 'uspert'; did you mean 'upsert'?");
     assertThatThrownBy(() -> create(Map.of("actions", List.of())))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("actions");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("config 'actions': at least one action is needed");
   }
 
   @Test
   void a_bad_action_stops_the_pipeline_from_compiling() {
-    PipelineCompiler compiler = PipelineCompiler.builder(ProcessorRegistry.of(List.of(factory))).build();
-    assertThatThrownBy(() -> compiler.compile("test", 1,
-        PipelineSpec.of(StageSpec.of("attributes", Map.of("actions", List.of("rename a"))))))
-        .hasMessageContaining("actions[0]: rename needs 'from -> to'");
+    assertThatThrownBy(() -> tester.run(Map.of("actions", List.of("rename a")), Item.span()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("config 'actions[0]': rename needs 'from -> to'");
   }
 
   @Test
   void runs_through_the_engine_with_declared_writes_enforced() {
-    PipelineCompiler compiler = PipelineCompiler.builder(ProcessorRegistry.of(List.of(factory)))
-        .enforceDeclaredWrites(true).build();
-    try (CompiledPipeline pipeline = compiler.compile("test", 1, PipelineSpec.of(StageSpec.of("attributes",
-        Map.of("actions", List.of("upsert resource:deployment.environment.name=prod", "delete secret")))))) {
-      Item touched = Item.span();
-      touched.attributes().put("secret", "s");
-      Item untouched = Item.span();
-      untouched.resource().put("deployment.environment.name", "prod");
-      Batch batch = Batch.of(touched, untouched);
-      pipeline.run(batch);
-      assertThat(batch.outcome(0, 0)).isEqualTo(StageOutcome.MODIFIED);
-      assertThat(batch.outcome(1, 0)).isEqualTo(StageOutcome.UNCHANGED);
-      assertThat(touched.resource().getString("deployment.environment.name")).isEqualTo("prod");
-      assertThat(touched.attributes().isEmpty()).isTrue();
-    }
+    Item touched = Item.span();
+    touched.attributes().put("secret", "s");
+    Item untouched = Item.span();
+    untouched.resource().put("deployment.environment.name", "prod");
+    Item untouchedBefore = untouched.copy();
+    tester.run(Map.of("actions", List.of("upsert resource:deployment.environment.name=prod", "delete secret")),
+        List.of(touched, untouched));
+    assertThat(touched.resource().getString("deployment.environment.name")).isEqualTo("prod");
+    assertThat(touched.attributes().isEmpty()).isTrue();
+    assertThat(untouched).isEqualTo(untouchedBefore);
   }
 
   @Test

@@ -1,36 +1,24 @@
 package io.tributary.plugins.correlation;
 
 import io.tributary.api.Attributes;
+import io.tributary.api.ConfigField;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
-import io.tributary.api.ProcessorDescriptor.Stability;
 import io.tributary.api.ProcessorFactory;
-import io.tributary.api.trace.Baggage;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Creates the {@code correlation} processor: valid W3C trace context, a request id, and
  * allow-listed baggage as attributes.
  */
 public final class CorrelationProcessorFactory implements ProcessorFactory {
-
-  static final String REPAIR = "repair";
-  static final String GENERATE_TRACE_CONTEXT_FOR = "generateTraceContextFor";
-  static final String WRITE_TRACEPARENT = "writeTraceparent";
-  static final String REQUEST_ID_KEYS = "requestIdKeys";
-  static final String REQUEST_ID_TARGET = "requestIdTarget";
-  static final String REQUEST_ID_MAX_LENGTH = "requestIdMaxLength";
-  static final String GENERATE = "generate";
-  static final String BAGGAGE_ALLOW_LIST = "baggageAllowList";
-  static final String BAGGAGE_PREFIX = "baggagePrefix";
-  static final String BAGGAGE_OVERWRITE = "baggageOverwrite";
 
   static final String TRACEPARENT_KEY = "traceparent";
   static final String REQUEST_ID = "request.id";
@@ -41,6 +29,67 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
   private static final String[] DEFAULT_REQUEST_ID_KEYS = {
     REQUEST_ID, "x-request-id", "http.request.header.x-request-id", CORRELATION_ID
   };
+
+  /** Neither empty nor only whitespace ({@link String#isBlank()}). */
+  private static final String NOT_BLANK = "(?s).*\\P{javaWhitespace}.*";
+  /** A W3C baggage name: an HTTP token (RFC 7230 {@code tchar}s), as {@code Baggage} requires. */
+  private static final String HTTP_TOKEN = "[A-Za-z0-9!#$%&'*+.^_`|~-]+";
+
+  static final ConfigField<Boolean> REPAIR = ConfigField.bool("repair")
+      .withDefault(true)
+      .doc(
+          "Repair malformed trace context: lowercase upper-case ids, replace other"
+              + " malformed or all-zero trace and span ids with generated ones, remove"
+              + " a malformed parent span id, drop an invalid trace_state. False:"
+              + " existing trace context is never changed.");
+  static final ConfigField<List<String>> GENERATE_TRACE_CONTEXT_FOR =
+      ConfigField.stringList("generateTraceContextFor")
+          .withDefault(List.of("span"))
+          .allowedValues("span", "log", "metric_point", "event")
+          .doc(
+              "Item kinds that get a generated trace id and span id when they have"
+                  + " none. Empty: never generate missing ids.");
+  static final ConfigField<Boolean> WRITE_TRACEPARENT = ConfigField.bool("writeTraceparent")
+      .withDefault(false)
+      .doc(
+          "Also write the item's trace context as a W3C traceparent string to the"
+              + " attribute traceparent (only when trace id and span id are valid).");
+  static final ConfigField<List<String>> REQUEST_ID_KEYS = ConfigField.stringList("requestIdKeys")
+      .withDefault(List.of(DEFAULT_REQUEST_ID_KEYS))
+      .pattern(NOT_BLANK, "must not be blank")
+      .doc(
+          "Attribute keys to take the request id from, in order; the first"
+              + " non-blank value wins. No key may be blank.");
+  static final ConfigField<String> REQUEST_ID_TARGET = ConfigField.string("requestIdTarget")
+      .withDefault(REQUEST_ID)
+      .allowedValues(REQUEST_ID, CORRELATION_ID)
+      .doc("Attribute the request id is written to.");
+  static final ConfigField<Long> REQUEST_ID_MAX_LENGTH = ConfigField.longValue("requestIdMaxLength")
+      .withDefault(128L)
+      .range(1, Integer.MAX_VALUE)
+      .doc(
+          "Longest request id taken from the telemetry, in characters; longer values"
+              + " are skipped, never truncated. At least 1.");
+  static final ConfigField<Boolean> GENERATE = ConfigField.bool("generate")
+      .withDefault(true)
+      .doc("Generate a UUIDv7 request id when none of requestIdKeys has one (never on"
+          + " metric points: a unique attribute would make each point a series of its own).");
+  static final ConfigField<List<String>> BAGGAGE_ALLOW_LIST = ConfigField.stringList("baggageAllowList")
+      .withDefault(List.of())
+      .pattern(HTTP_TOKEN, "must be a baggage member name (an HTTP token: letters, digits and !#$%&'*+.^_`|~-)")
+      .doc(
+          "Baggage entry names to promote to attributes (exact, case-sensitive; each a valid"
+              + " baggage name, an HTTP token: no spaces, commas, semicolons, quotes or '=')."
+              + " Empty: none.");
+  static final ConfigField<String> BAGGAGE_PREFIX = ConfigField.string("baggagePrefix")
+      .withDefault(BAGGAGE_NAMESPACE)
+      .pattern("(?s)" + Pattern.quote(BAGGAGE_NAMESPACE) + ".*", "must start with '" + BAGGAGE_NAMESPACE + "'")
+      .doc(
+          "Prefix of promoted baggage attributes; must start with 'baggage.' (for"
+              + " example baggage. or baggage.app.).");
+  static final ConfigField<Boolean> BAGGAGE_OVERWRITE = ConfigField.bool("baggageOverwrite")
+      .withDefault(false)
+      .doc("Replace an attribute that already exists with the baggage value.");
 
   // Fixed ids for the examples: examples must be deterministic.
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -106,56 +155,17 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
               CORRELATION_ID,
               "baggage.*")
           .config(
-              ConfigField.bool(REPAIR)
-                  .withDefault(true)
-                  .doc(
-                      "Repair malformed trace context: lowercase upper-case ids, replace other"
-                          + " malformed or all-zero trace and span ids with generated ones, remove"
-                          + " a malformed parent span id, drop an invalid trace_state. False:"
-                          + " existing trace context is never changed."),
-              ConfigField.stringList(GENERATE_TRACE_CONTEXT_FOR)
-                  .withDefault(List.of("span"))
-                  .allowedValues("span", "log", "metric_point", "event")
-                  .doc(
-                      "Item kinds that get a generated trace id and span id when they have"
-                          + " none. Empty: never generate missing ids."),
-              ConfigField.bool(WRITE_TRACEPARENT)
-                  .withDefault(false)
-                  .doc(
-                      "Also write the item's trace context as a W3C traceparent string to the"
-                          + " attribute traceparent (only when trace id and span id are valid)."),
-              ConfigField.stringList(REQUEST_ID_KEYS)
-                  .withDefault(List.of(DEFAULT_REQUEST_ID_KEYS))
-                  .doc(
-                      "Attribute keys to take the request id from, in order; the first"
-                          + " non-blank value wins."),
-              ConfigField.string(REQUEST_ID_TARGET)
-                  .withDefault(REQUEST_ID)
-                  .allowedValues(REQUEST_ID, CORRELATION_ID)
-                  .doc("Attribute the request id is written to."),
-              ConfigField.longValue(REQUEST_ID_MAX_LENGTH)
-                  .withDefault(128L)
-                  .doc(
-                      "Longest request id taken from the telemetry, in characters; longer values"
-                          + " are skipped, never truncated. At least 1."),
-              ConfigField.bool(GENERATE)
-                  .withDefault(true)
-                  .doc("Generate a UUIDv7 request id when none of requestIdKeys has one (never on"
-                      + " metric points: a unique attribute would make each point a series of its own)."),
-              ConfigField.stringList(BAGGAGE_ALLOW_LIST)
-                  .withDefault(List.of())
-                  .doc(
-                      "Baggage entry names to promote to attributes (exact, case-sensitive)."
-                          + " Empty: none."),
-              ConfigField.string(BAGGAGE_PREFIX)
-                  .withDefault(BAGGAGE_NAMESPACE)
-                  .doc(
-                      "Prefix of promoted baggage attributes; must start with 'baggage.' (for"
-                          + " example baggage. or baggage.app.)."),
-              ConfigField.bool(BAGGAGE_OVERWRITE)
-                  .withDefault(false)
-                  .doc("Replace an attribute that already exists with the baggage value."))
-          .stability(Stability.STABLE)
+              REPAIR,
+              GENERATE_TRACE_CONTEXT_FOR,
+              WRITE_TRACEPARENT,
+              REQUEST_ID_KEYS,
+              REQUEST_ID_TARGET,
+              REQUEST_ID_MAX_LENGTH,
+              GENERATE,
+              BAGGAGE_ALLOW_LIST,
+              BAGGAGE_PREFIX,
+              BAGGAGE_OVERWRITE)
+          .stable()
           .example(
               "Repairs upper-case ids, removes a malformed parent, copies the x-request-id",
               Map.of(),
@@ -172,7 +182,7 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
                   a -> a.put("x-request-id", "req-7f3a").put(REQUEST_ID, "req-7f3a")))
           .example(
               "Writes a traceparent attribute and drops an invalid tracestate",
-              Map.of(WRITE_TRACEPARENT, true),
+              Map.of(WRITE_TRACEPARENT.name(), true),
               with(
                   Item.span()
                       .name("charge")
@@ -193,7 +203,7 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
                       .put(TRACEPARENT_KEY, "00-" + TRACE_ID + "-" + SPAN_ID + "-01")))
           .example(
               "Promotes allow-listed baggage without overwriting",
-              Map.of(BAGGAGE_ALLOW_LIST, List.of("tenant", "plan")),
+              Map.of(BAGGAGE_ALLOW_LIST.name(), List.of("tenant", "plan")),
               with(
                   Item.span()
                       .name("GET /invoices")
@@ -212,7 +222,7 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
                       .put("baggage.tenant", "acme")))
           .example(
               "A log without trace context keeps none; the request id comes from a header array",
-              Map.of(REQUEST_ID_TARGET, CORRELATION_ID),
+              Map.of(REQUEST_ID_TARGET.name(), CORRELATION_ID),
               with(
                   Item.log().body("payment declined"),
                   a -> a.putArray("http.request.header.x-request-id", List.of(" ", "abc-123"))),
@@ -240,52 +250,29 @@ public final class CorrelationProcessorFactory implements ProcessorFactory {
     ProcessorConfig config = context.config();
 
     boolean[] generateFor = new boolean[Item.Kind.values().length];
-    for (String kind : config.getStringList(GENERATE_TRACE_CONTEXT_FOR)) {
+    for (String kind : config.get(GENERATE_TRACE_CONTEXT_FOR)) {
       generateFor[Item.Kind.valueOf(kind.toUpperCase(Locale.ROOT)).ordinal()] = true;
     }
 
-    List<String> keys = config.getStringList(REQUEST_ID_KEYS);
-    for (String key : keys) {
-      if (key.isBlank()) {
-        throw new IllegalArgumentException("config '" + REQUEST_ID_KEYS + "': a key is blank");
-      }
-    }
-    long maxLength = config.getLong(REQUEST_ID_MAX_LENGTH, 128L);
-    if (maxLength < 1 || maxLength > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "config '" + REQUEST_ID_MAX_LENGTH + "' must be at least 1, was " + maxLength);
-    }
-
-    String prefix = config.getString(BAGGAGE_PREFIX);
-    if (!prefix.startsWith(BAGGAGE_NAMESPACE)) {
-      throw new IllegalArgumentException(
-          "config '" + BAGGAGE_PREFIX + "' must start with '" + BAGGAGE_NAMESPACE + "' (the keys"
-              + " this processor declares it writes), was '" + prefix + "'");
-    }
-    List<String> names = config.getStringList(BAGGAGE_ALLOW_LIST);
+    // The schema checks every value: keys not blank, a length of at least 1, a prefix in the
+    // declared namespace, baggage names that are HTTP tokens.
+    String prefix = config.get(BAGGAGE_PREFIX);
+    List<String> names = config.get(BAGGAGE_ALLOW_LIST);
     String[] baggageKeys = new String[names.size()];
     for (int i = 0; i < names.size(); i++) {
-      String name = names.get(i);
-      try {
-        Baggage.empty().with(name, "");
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "config '" + BAGGAGE_ALLOW_LIST + "': '" + name + "' is not a valid baggage name"
-                + " (an HTTP token: no spaces, commas, semicolons, quotes or '=')", e);
-      }
-      baggageKeys[i] = prefix + name;
+      baggageKeys[i] = prefix + names.get(i);
     }
 
     return new CorrelationProcessor(
-        config.getBoolean(REPAIR, true),
+        config.get(REPAIR),
         generateFor,
-        config.getBoolean(WRITE_TRACEPARENT, false),
-        keys.toArray(new String[0]),
-        config.getString(REQUEST_ID_TARGET),
-        (int) maxLength,
-        config.getBoolean(GENERATE, true),
+        config.get(WRITE_TRACEPARENT),
+        config.get(REQUEST_ID_KEYS).toArray(new String[0]),
+        config.get(REQUEST_ID_TARGET),
+        config.get(REQUEST_ID_MAX_LENGTH).intValue(),
+        config.get(GENERATE),
         names.toArray(new String[0]),
         baggageKeys,
-        config.getBoolean(BAGGAGE_OVERWRITE, false));
+        config.get(BAGGAGE_OVERWRITE));
   }
 }

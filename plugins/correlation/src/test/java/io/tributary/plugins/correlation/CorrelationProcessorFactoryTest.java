@@ -2,20 +2,13 @@ package io.tributary.plugins.correlation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import io.tributary.api.ProcessorContext;
-import io.tributary.api.ProcessorDescriptor;
+import io.tributary.api.trace.Baggage;
 import io.tributary.api.trace.TraceParent;
-import io.tributary.runtime.Batch;
-import io.tributary.runtime.CompiledPipeline;
-import io.tributary.runtime.ExampleVerifier;
-import io.tributary.runtime.PipelineCompiler;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
-import io.tributary.runtime.StageOutcome;
-import io.tributary.runtime.StageSpec;
+import io.tributary.testkit.ProcessorTester;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +29,10 @@ class CorrelationProcessorFactoryTest {
   private static final Pattern HEX_32 = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern HEX_16 = Pattern.compile("[0-9a-f]{16}");
 
-  private final CorrelationProcessorFactory factory = new CorrelationProcessorFactory();
-  private final ProcessorDescriptor descriptor = factory.descriptor();
+  private final ProcessorTester tester = ProcessorTester.of(new CorrelationProcessorFactory());
 
   private Processor create(Map<String, ?> config) {
-    return factory.create(ProcessorContext.of(descriptor.validateConfig(config)));
+    return tester.create(config);
   }
 
   private static Item validSpan() {
@@ -49,17 +41,9 @@ class CorrelationProcessorFactoryTest {
     return item;
   }
 
-  private static CompiledPipeline compile(Map<String, ?> config) {
-    PipelineCompiler compiler =
-        PipelineCompiler.builder(ProcessorRegistry.of(List.of(new CorrelationProcessorFactory())))
-            .enforceDeclaredWrites(true)
-            .build();
-    return compiler.compile("test", 1, PipelineSpec.of(StageSpec.of("correlation", config)));
-  }
-
   @Test
   void descriptor_examples_pass() {
-    assertThat(ExampleVerifier.verify(new CorrelationProcessorFactory())).isEmpty();
+    tester.verifyExamples();
   }
 
   // ---------------------------------------------------------------- trace context
@@ -69,7 +53,7 @@ class CorrelationProcessorFactoryTest {
     Item item = Item.span();
     item.attributes().put("request.id", "r-1");
 
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
 
     assertThat(item.traceId()).matches(HEX_32).satisfies(id -> assertThat(TraceParent.isValidTraceId(id)).isTrue());
     assertThat(item.spanId()).matches(HEX_16).satisfies(id -> assertThat(TraceParent.isValidSpanId(id)).isTrue());
@@ -80,7 +64,7 @@ class CorrelationProcessorFactoryTest {
   void all_zero_and_malformed_ids_are_replaced_and_flags_kept() {
     Item item = validSpan().traceId("00000000000000000000000000000000").spanId("xyz").traceFlags(0x301);
 
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
 
     assertThat(item.traceId()).matches(HEX_32).isNotEqualTo("00000000000000000000000000000000");
     assertThat(item.spanId()).matches(HEX_16);
@@ -90,11 +74,11 @@ class CorrelationProcessorFactoryTest {
   @Test
   void an_upper_case_parent_is_lowercased_and_an_all_zero_parent_removed() {
     Item upper = validSpan().parentSpanId("B7AD6B7169203331");
-    create(Map.of()).process(upper);
+    tester.run(Map.of(), upper);
     assertThat(upper.parentSpanId()).isEqualTo("b7ad6b7169203331");
 
     Item zero = validSpan().parentSpanId("0000000000000000");
-    create(Map.of()).process(zero);
+    tester.run(Map.of(), zero);
     assertThat(zero.parentSpanId()).isNull();
   }
 
@@ -115,7 +99,7 @@ class CorrelationProcessorFactoryTest {
         .traceState("Bad Key=1");
     Item before = item.copy();
 
-    create(Map.of("repair", false)).process(item);
+    tester.run(Map.of("repair", false), item);
 
     assertThat(item).isEqualTo(before);
   }
@@ -125,10 +109,10 @@ class CorrelationProcessorFactoryTest {
     Item log = Item.log().body("hello");
     log.attributes().put("request.id", "r-1");
     Item before = log.copy();
-    create(Map.of()).process(log);
+    tester.run(Map.of(), log);
     assertThat(log).isEqualTo(before);
 
-    create(Map.of("generateTraceContextFor", List.of("span", "log"))).process(log);
+    tester.run(Map.of("generateTraceContextFor", List.of("span", "log")), log);
     assertThat(log.traceId()).matches(HEX_32);
     assertThat(log.spanId()).matches(HEX_16);
   }
@@ -138,7 +122,7 @@ class CorrelationProcessorFactoryTest {
     Item log = Item.log().traceId(TRACE_ID);
     log.attributes().put("request.id", "r-1");
 
-    create(Map.of()).process(log);
+    tester.run(Map.of(), log);
 
     assertThat(log.traceId()).isEqualTo(TRACE_ID);
     assertThat(log.spanId()).isNull();
@@ -147,27 +131,27 @@ class CorrelationProcessorFactoryTest {
   @Test
   void a_valid_tracestate_is_kept() {
     Item item = validSpan().traceState("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7");
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.traceState()).isEqualTo("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7");
   }
 
   @Test
   void traceparent_uses_the_low_eight_bits_of_the_flags_and_needs_valid_ids() {
     Item item = validSpan().traceFlags(0x101);
-    create(Map.of("writeTraceparent", true)).process(item);
+    tester.run(Map.of("writeTraceparent", true), item);
     assertThat(item.attributes().getString("traceparent"))
         .isEqualTo("00-" + TRACE_ID + "-" + SPAN_ID + "-01");
 
     Item log = Item.log().traceId(TRACE_ID);
     log.attributes().put("request.id", "r-1");
-    create(Map.of("writeTraceparent", true)).process(log);
+    tester.run(Map.of("writeTraceparent", true), log);
     assertThat(log.attributes().contains("traceparent")).isFalse();
   }
 
   @Test
   void traceparent_is_off_by_default() {
     Item item = validSpan();
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().contains("traceparent")).isFalse();
   }
 
@@ -176,28 +160,28 @@ class CorrelationProcessorFactoryTest {
   @Test
   void generates_a_uuid_v7_request_id_when_none_is_found() {
     Item item = Item.span().traceId(TRACE_ID).spanId(SPAN_ID);
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(RequestIds.isUuidV7(item.attributes().getString("request.id"))).isTrue();
   }
 
   @Test
   void metric_points_never_get_a_generated_request_id_but_keep_one_they_carry() {
     Item point = Item.metricPoint();
-    create(Map.of()).process(point);
+    tester.run(Map.of(), point);
     assertThat(point.attributes().contains("request.id")).isFalse();
     Item carrying = Item.metricPoint();
     carrying.attributes().put("x-request-id", "req-7");
-    create(Map.of()).process(carrying);
+    tester.run(Map.of(), carrying);
     assertThat(carrying.attributes().getString("request.id")).isEqualTo("req-7");
     Item log = Item.log();
-    create(Map.of()).process(log);
+    tester.run(Map.of(), log);
     assertThat(RequestIds.isUuidV7(log.attributes().getString("request.id"))).isTrue();
   }
 
   @Test
   void does_not_generate_a_request_id_when_generate_is_off() {
     Item item = Item.span().traceId(TRACE_ID).spanId(SPAN_ID);
-    create(Map.of("generate", false)).process(item);
+    tester.run(Map.of("generate", false), item);
     assertThat(item.attributes().contains("request.id")).isFalse();
   }
 
@@ -206,7 +190,7 @@ class CorrelationProcessorFactoryTest {
     Item item = Item.span().traceId(TRACE_ID).spanId(SPAN_ID);
     item.attributes().put("x-request-id", "   ").put("correlation.id", " c-9 ").put("x-trace", "t-1");
 
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
 
     assertThat(item.attributes().getString("request.id")).isEqualTo("c-9");
   }
@@ -215,12 +199,12 @@ class CorrelationProcessorFactoryTest {
   void a_blank_target_is_filled_but_an_existing_value_is_never_replaced() {
     Item blank = Item.span().traceId(TRACE_ID).spanId(SPAN_ID);
     blank.attributes().put("request.id", "").put("x-request-id", "x-1");
-    create(Map.of()).process(blank);
+    tester.run(Map.of(), blank);
     assertThat(blank.attributes().getString("request.id")).isEqualTo("x-1");
 
     Item numeric = Item.span().traceId(TRACE_ID).spanId(SPAN_ID);
     numeric.attributes().put("request.id", 42L).put("x-request-id", "x-1");
-    create(Map.of()).process(numeric);
+    tester.run(Map.of(), numeric);
     assertThat(numeric.attributes().getLong("request.id", 0)).isEqualTo(42L);
   }
 
@@ -232,14 +216,14 @@ class CorrelationProcessorFactoryTest {
         .put("x-request-id", "a".repeat(40))
         .put("correlation.id", "short");
 
-    create(Map.of("requestIdMaxLength", 36, "requestIdKeys", List.of("x-request-id", "correlation.id")))
-        .process(item);
+    tester.run(Map.of("requestIdMaxLength", 36, "requestIdKeys", List.of("x-request-id", "correlation.id")),
+        item);
 
     assertThat(item.attributes().getLong("request.id", 0)).isEqualTo(7L);
 
     Item other = Item.span().traceId(TRACE_ID).spanId(SPAN_ID);
     other.attributes().put("x-request-id", "a".repeat(40)).put("correlation.id", "short");
-    create(Map.of("requestIdMaxLength", 36)).process(other);
+    tester.run(Map.of("requestIdMaxLength", 36), other);
     assertThat(other.attributes().getString("request.id")).isEqualTo("short");
   }
 
@@ -248,7 +232,7 @@ class CorrelationProcessorFactoryTest {
   @Test
   void baggage_is_not_promoted_by_default() {
     Item item = validSpan().baggage("tenant=acme");
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().contains("baggage.tenant")).isFalse();
   }
 
@@ -257,9 +241,8 @@ class CorrelationProcessorFactoryTest {
     Item item = validSpan().baggage("tenant=acme%20corp;ttl=5, plan=gold");
     item.attributes().put("baggage.app.tenant", "old");
 
-    create(Map.of("baggageAllowList", List.of("tenant", "plan"), "baggagePrefix", "baggage.app.",
-            "baggageOverwrite", true))
-        .process(item);
+    tester.run(Map.of("baggageAllowList", List.of("tenant", "plan"), "baggagePrefix", "baggage.app.",
+        "baggageOverwrite", true), item);
 
     assertThat(item.attributes().getString("baggage.app.tenant")).isEqualTo("acme corp");
     assertThat(item.attributes().getString("baggage.app.plan")).isEqualTo("gold");
@@ -270,7 +253,7 @@ class CorrelationProcessorFactoryTest {
     Item item = validSpan().baggage("this is not baggage");
     Item before = item.copy();
 
-    create(Map.of("baggageAllowList", List.of("tenant"))).process(item);
+    tester.run(Map.of("baggageAllowList", List.of("tenant")), item);
 
     assertThat(item).isEqualTo(before);
   }
@@ -279,10 +262,12 @@ class CorrelationProcessorFactoryTest {
 
   @Test
   void a_prefix_outside_the_declared_namespace_is_rejected() {
-    assertThatThrownBy(() -> create(Map.of("baggagePrefix", "bg.")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'baggagePrefix'")
-        .hasMessageContaining("baggage.");
+    assertThat(tester.configProblems(Map.of("baggagePrefix", "bg.")))
+        .singleElement(STRING)
+        .startsWith("baggagePrefix: ")
+        .contains("\"bg.\"")
+        .contains("baggage.");
+    assertThat(tester.configProblems(Map.of("baggagePrefix", "baggage.app."))).isEmpty();
   }
 
   @Test
@@ -291,6 +276,23 @@ class CorrelationProcessorFactoryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'baggageAllowList'")
         .hasMessageContaining("two words");
+    // The schema's pattern accepts exactly the names Baggage accepts.
+    for (String name : List.of("tenant", "x-b3_id.v1!#$%&'*+^`|~", "", " ", "a,b", "a;b", "a=b",
+        "\"q\"", "a/b", "a b", "é", "a\tb")) {
+      boolean valid;
+      try {
+        Baggage.empty().with(name, "");
+        valid = true;
+      } catch (IllegalArgumentException e) {
+        valid = false;
+      }
+      List<String> problems = tester.configProblems(Map.of("baggageAllowList", List.of(name)));
+      if (valid) {
+        assertThat(problems).as(name).isEmpty();
+      } else {
+        assertThat(problems).as(name).singleElement(STRING).startsWith("baggageAllowList: ");
+      }
+    }
   }
 
   @Test
@@ -298,36 +300,51 @@ class CorrelationProcessorFactoryTest {
     assertThatThrownBy(() -> create(Map.of("requestIdKeys", List.of("x-request-id", " "))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'requestIdKeys'");
+    // Blank as String.isBlank() has it: a no-break space is not whitespace, an em space is.
+    for (String key : List.of("", " ", "\t\n", "\u2003", "\u00a0", "a b", "\nx")) {
+      List<String> problems = tester.configProblems(Map.of("requestIdKeys", List.of(key)));
+      if (key.isBlank()) {
+        assertThat(problems).as(key).singleElement(STRING).startsWith("requestIdKeys: ");
+      } else {
+        assertThat(problems).as(key).isEmpty();
+      }
+    }
     assertThatThrownBy(() -> create(Map.of("requestIdMaxLength", 0)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'requestIdMaxLength'");
+    assertThat(tester.configProblems(Map.of("requestIdMaxLength", 1L << 31)))
+        .singleElement(STRING).startsWith("requestIdMaxLength: ");
+    assertThat(tester.configProblems(Map.of("requestIdMaxLength", 1))).isEmpty();
   }
 
   @Test
   void an_unsupported_target_or_kind_fails_validation() {
-    assertThatThrownBy(() -> descriptor.validateConfig(Map.of("requestIdTarget", "rid")))
-        .hasMessageContaining("'requestIdTarget'");
-    assertThatThrownBy(() -> descriptor.validateConfig(Map.of("generateTraceContextFor", "trace")))
-        .hasMessageContaining("'generateTraceContextFor'");
+    assertThat(tester.configProblems(Map.of("requestIdTarget", "rid")))
+        .singleElement(STRING).startsWith("requestIdTarget: ");
+    assertThat(tester.configProblems(Map.of("generateTraceContextFor", "trace")))
+        .singleElement(STRING).startsWith("generateTraceContextFor: ");
   }
 
   // ---------------------------------------------------------------- engine
 
   @Test
-  void everything_it_writes_is_declared_and_a_repaired_item_counts_as_modified() {
+  void everything_it_writes_is_declared_and_a_repaired_item_is_changed() {
     Item item = Item.span()
         .traceId("4BF92F3577B34DA6A3CE929D0E0E4736")
         .spanId("bad")
         .parentSpanId("bad")
         .traceState("Bad=1")
         .baggage("tenant=acme");
-    try (CompiledPipeline pipeline = compile(Map.of(
-        "writeTraceparent", true, "baggageAllowList", List.of("tenant"), "requestIdTarget", "correlation.id"))) {
-      Batch batch = Batch.of(item);
-      pipeline.run(batch);
-      assertThat(batch.outcome(0, 0)).isEqualTo(StageOutcome.MODIFIED);
-    }
+    Item before = item.copy();
+
+    tester.run(Map.of("writeTraceparent", true, "baggageAllowList", List.of("tenant"),
+        "requestIdTarget", "correlation.id"), item);
+
+    assertThat(item).isNotEqualTo(before);
     assertThat(item.traceId()).isEqualTo(TRACE_ID);
+    assertThat(item.spanId()).matches(HEX_16);
+    assertThat(item.parentSpanId()).isNull();
+    assertThat(item.traceState()).isNull();
     assertThat(item.attributes().getString("baggage.tenant")).isEqualTo("acme");
     assertThat(RequestIds.isUuidV7(item.attributes().getString("correlation.id"))).isTrue();
     assertThat(item.attributes().getString("traceparent")).startsWith("00-" + TRACE_ID + "-");
@@ -337,11 +354,11 @@ class CorrelationProcessorFactoryTest {
   void a_complete_item_passes_unchanged() {
     Item item = validSpan().parentSpanId("b7ad6b7169203331").traceState("rojo=1").baggage("tenant=acme");
     item.attributes().put("baggage.tenant", "acme");
-    try (CompiledPipeline pipeline = compile(Map.of("baggageAllowList", List.of("tenant")))) {
-      Batch batch = Batch.of(item);
-      pipeline.run(batch);
-      assertThat(batch.outcome(0, 0)).isEqualTo(StageOutcome.UNCHANGED);
-    }
+    Item before = item.copy();
+
+    tester.run(Map.of("baggageAllowList", List.of("tenant")), item);
+
+    assertThat(item).isEqualTo(before);
   }
 
   @Test
@@ -352,7 +369,7 @@ class CorrelationProcessorFactoryTest {
     Set<String> traceIds = ConcurrentHashMap.newKeySet();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
-    try (CompiledPipeline pipeline = compile(Map.of())) {
+    try (Processor processor = create(Map.of())) {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         futures.add(pool.submit(() -> {
@@ -361,7 +378,7 @@ class CorrelationProcessorFactoryTest {
           for (int i = 0; i < perThread; i++) {
             items.add(Item.span());
           }
-          pipeline.run(Batch.of(items));
+          processor.process(items);
           for (Item item : items) {
             requestIds.add(item.attributes().getString("request.id"));
             traceIds.add(item.traceId());

@@ -1,12 +1,11 @@
 package io.tributary.plugins.environment;
 
+import io.tributary.api.ConfigField;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
-import io.tributary.api.ProcessorDescriptor.Stability;
 import io.tributary.api.ProcessorFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,31 +14,67 @@ import java.util.Map;
 /** Creates the {@code environment} processor: stamps environment, service and host identity. */
 public final class EnvironmentProcessorFactory implements ProcessorFactory {
 
-  static final String ENVIRONMENT = "environment";
-  static final String SERVICE_NAME = "serviceName";
-  static final String SERVICE_VERSION = "serviceVersion";
-  static final String SERVICE_NAMESPACE = "serviceNamespace";
-  static final String HOST_NAME = "hostName";
-  static final String CLOUD_REGION = "cloudRegion";
-  static final String TAGS = "tags";
-  static final String TAGS_TARGET = "tagsTarget";
-  static final String OVERWRITE = "overwrite";
-
   static final String TARGET_RESOURCE = "resource";
   static final String TARGET_ATTRIBUTES = "attributes";
 
   /** The value OpenTelemetry SDKs put in {@code service.name} when none is configured. */
   static final String SDK_DEFAULT_SERVICE_NAME = "unknown_service";
 
-  /** Config field → resource attribute it sets, in stamping order. */
-  private static final String[][] RESOURCE_FIELDS = {
-    {ENVIRONMENT, "deployment.environment.name"},
-    {SERVICE_NAME, "service.name"},
-    {SERVICE_VERSION, "service.version"},
-    {SERVICE_NAMESPACE, "service.namespace"},
-    {HOST_NAME, "host.name"},
-    {CLOUD_REGION, "cloud.region"},
-  };
+  /** Neither empty nor only whitespace ({@link String#isBlank()}). */
+  private static final String NOT_BLANK = "(?s).*\\P{javaWhitespace}.*";
+
+  static final ConfigField<String> ENVIRONMENT = ConfigField.string("environment")
+      .pattern(NOT_BLANK, "must not be blank")
+      .doc(
+          "Value of deployment.environment.name (for example prod, staging). Unset:"
+              + " the name of the environment the pipeline runs in.");
+  static final ConfigField<String> SERVICE_NAME = ConfigField.string("serviceName")
+      .pattern(NOT_BLANK, "must not be blank")
+      .doc(
+          "Value of service.name. Unset: service.name is left as the telemetry"
+              + " carries it.");
+  static final ConfigField<String> SERVICE_VERSION = ConfigField.string("serviceVersion")
+      .pattern(NOT_BLANK, "must not be blank")
+      .doc("Value of service.version. Unset: not stamped.");
+  static final ConfigField<String> SERVICE_NAMESPACE = ConfigField.string("serviceNamespace")
+      .pattern(NOT_BLANK, "must not be blank")
+      .doc("Value of service.namespace. Unset: not stamped.");
+  static final ConfigField<String> HOST_NAME = ConfigField.string("hostName")
+      .pattern(NOT_BLANK, "must not be blank")
+      .doc("Value of host.name. Unset: not stamped.");
+  static final ConfigField<String> CLOUD_REGION = ConfigField.string("cloudRegion")
+      .pattern(NOT_BLANK, "must not be blank")
+      .doc("Value of cloud.region (for example eu-west-1). Unset: not stamped.");
+  static final ConfigField<Map<String, String>> TAGS = ConfigField.stringMap("tags")
+      .withDefault(Map.of())
+      .doc(
+          "Static tags, attribute key to value (for example team: payments). Keys"
+              + " must not be blank, nor, with tagsTarget resource, one of the keys"
+              + " set by the fields above.");
+  static final ConfigField<String> TAGS_TARGET = ConfigField.string("tagsTarget")
+      .withDefault(TARGET_RESOURCE)
+      .allowedValues(TARGET_RESOURCE, TARGET_ATTRIBUTES)
+      .doc(
+          "Where tags go: resource (resource attributes) or attributes (each item's"
+              + " own attributes).");
+  static final ConfigField<Boolean> OVERWRITE = ConfigField.bool("overwrite")
+      .withDefault(false)
+      .doc(
+          "Replace values the telemetry already carries. When false, only missing or"
+              + " empty values are set (and an SDK-default unknown_service name is"
+              + " replaced by serviceName).");
+
+  /** A config field and the resource attribute it sets. */
+  private record ResourceField(ConfigField<String> field, String attribute) {}
+
+  /** The resource attributes set from their own config fields, in stamping order. */
+  private static final List<ResourceField> RESOURCE_FIELDS = List.of(
+      new ResourceField(ENVIRONMENT, "deployment.environment.name"),
+      new ResourceField(SERVICE_NAME, "service.name"),
+      new ResourceField(SERVICE_VERSION, "service.version"),
+      new ResourceField(SERVICE_NAMESPACE, "service.namespace"),
+      new ResourceField(HOST_NAME, "host.name"),
+      new ResourceField(CLOUD_REGION, "cloud.region"));
 
   private static final ProcessorDescriptor DESCRIPTOR =
       ProcessorDescriptor.builder("environment", "1.0.0")
@@ -85,46 +120,23 @@ public final class EnvironmentProcessorFactory implements ProcessorFactory {
               "resource:*",
               "*")
           .config(
-              ConfigField.string(ENVIRONMENT)
-                  .doc(
-                      "Value of deployment.environment.name (for example prod, staging). Unset:"
-                          + " the name of the environment the pipeline runs in."),
-              ConfigField.string(SERVICE_NAME)
-                  .doc(
-                      "Value of service.name. Unset: service.name is left as the telemetry"
-                          + " carries it."),
-              ConfigField.string(SERVICE_VERSION).doc("Value of service.version. Unset: not stamped."),
-              ConfigField.string(SERVICE_NAMESPACE)
-                  .doc("Value of service.namespace. Unset: not stamped."),
-              ConfigField.string(HOST_NAME).doc("Value of host.name. Unset: not stamped."),
-              ConfigField.string(CLOUD_REGION)
-                  .doc("Value of cloud.region (for example eu-west-1). Unset: not stamped."),
-              ConfigField.stringMap(TAGS)
-                  .withDefault(Map.of())
-                  .doc(
-                      "Static tags, attribute key to value (for example team: payments). Keys"
-                          + " must not be blank, nor, with tagsTarget resource, one of the keys"
-                          + " set by the fields above."),
-              ConfigField.string(TAGS_TARGET)
-                  .withDefault(TARGET_RESOURCE)
-                  .allowedValues(TARGET_RESOURCE, TARGET_ATTRIBUTES)
-                  .doc(
-                      "Where tags go: resource (resource attributes) or attributes (each item's"
-                          + " own attributes)."),
-              ConfigField.bool(OVERWRITE)
-                  .withDefault(false)
-                  .doc(
-                      "Replace values the telemetry already carries. When false, only missing or"
-                          + " empty values are set (and an SDK-default unknown_service name is"
-                          + " replaced by serviceName)."))
-          .stability(Stability.STABLE)
+              ENVIRONMENT,
+              SERVICE_NAME,
+              SERVICE_VERSION,
+              SERVICE_NAMESPACE,
+              HOST_NAME,
+              CLOUD_REGION,
+              TAGS,
+              TAGS_TARGET,
+              OVERWRITE)
+          .stable()
           .example(
               "Stamps a span that carries no resource identity",
               Map.of(
-                  ENVIRONMENT, "prod",
-                  SERVICE_NAME, "checkout",
-                  SERVICE_VERSION, "1.4.2",
-                  CLOUD_REGION, "eu-west-1"),
+                  ENVIRONMENT.name(), "prod",
+                  SERVICE_NAME.name(), "checkout",
+                  SERVICE_VERSION.name(), "1.4.2",
+                  CLOUD_REGION.name(), "eu-west-1"),
               span(),
               resource(
                   span(),
@@ -134,7 +146,10 @@ public final class EnvironmentProcessorFactory implements ProcessorFactory {
                   "cloud.region", "eu-west-1"))
           .example(
               "Keeps what the telemetry carries but replaces the SDK's unknown_service name",
-              Map.of(ENVIRONMENT, "staging", SERVICE_NAME, "checkout", SERVICE_VERSION, "1.4.2"),
+              Map.of(
+                  ENVIRONMENT.name(), "staging",
+                  SERVICE_NAME.name(), "checkout",
+                  SERVICE_VERSION.name(), "1.4.2"),
               resource(span(), "service.name", "unknown_service:java", "service.version", "1.5.0-rc1"),
               resource(
                   span(),
@@ -143,15 +158,15 @@ public final class EnvironmentProcessorFactory implements ProcessorFactory {
                   "deployment.environment.name", "staging"))
           .example(
               "Overwrite makes the configured values win",
-              Map.of(ENVIRONMENT, "prod", HOST_NAME, "gw-eu-1", OVERWRITE, true),
+              Map.of(ENVIRONMENT.name(), "prod", HOST_NAME.name(), "gw-eu-1", OVERWRITE.name(), true),
               resource(span(), "deployment.environment.name", "dev", "host.name", "laptop-42"),
               resource(span(), "deployment.environment.name", "prod", "host.name", "gw-eu-1"))
           .example(
               "Static tags as item attributes, existing ones kept",
               Map.of(
-                  ENVIRONMENT, "prod",
-                  TAGS, Map.of("team", "payments", "cost.center", "cc-42"),
-                  TAGS_TARGET, TARGET_ATTRIBUTES),
+                  ENVIRONMENT.name(), "prod",
+                  TAGS.name(), Map.of("team", "payments", "cost.center", "cc-42"),
+                  TAGS_TARGET.name(), TARGET_ATTRIBUTES),
               attributes(Item.log().body("payment accepted"), "team", "fraud"),
               resource(
                   attributes(
@@ -175,39 +190,37 @@ public final class EnvironmentProcessorFactory implements ProcessorFactory {
     List<String> resourceKeys = new ArrayList<>();
     List<String> resourceValues = new ArrayList<>();
     int serviceNameIndex = -1;
-    for (String[] field : RESOURCE_FIELDS) {
-      String value = config.getString(field[0]);
-      if (value == null && field[0].equals(ENVIRONMENT)) {
+    for (ResourceField rf : RESOURCE_FIELDS) {
+      String value = config.get(rf.field()); // never blank: the schema's pattern
+      if (value == null && rf.field() == ENVIRONMENT) {
         value = context.environment();
+        if (value != null && value.isBlank()) {
+          throw ENVIRONMENT.invalid("not set, and the pipeline's environment name is blank: give a value");
+        }
       }
       if (value == null) {
         continue;
       }
-      if (value.isBlank()) {
-        throw new IllegalArgumentException(
-            "config '" + field[0] + "' is blank: give a value or leave it unset");
-      }
-      if (field[0].equals(SERVICE_NAME)) {
+      if (rf.field() == SERVICE_NAME) {
         serviceNameIndex = resourceKeys.size();
       }
-      resourceKeys.add(field[1]);
+      resourceKeys.add(rf.attribute());
       resourceValues.add(value);
     }
 
-    boolean tagsOnResource = TARGET_RESOURCE.equals(config.getString(TAGS_TARGET));
+    boolean tagsOnResource = TARGET_RESOURCE.equals(config.get(TAGS_TARGET));
     List<String> attributeKeys = new ArrayList<>();
     List<String> attributeValues = new ArrayList<>();
-    for (Map.Entry<String, String> tag : config.getStringMap(TAGS).entrySet()) {
+    for (Map.Entry<String, String> tag : config.get(TAGS).entrySet()) {
       String key = tag.getKey();
       if (key.isBlank()) {
-        throw new IllegalArgumentException("config '" + TAGS + "': a tag key is blank");
+        throw TAGS.invalid("a tag key is blank");
       }
       if (tagsOnResource) {
-        for (String[] field : RESOURCE_FIELDS) {
-          if (field[1].equals(key)) {
-            throw new IllegalArgumentException(
-                "config '" + TAGS + "': tag '" + key + "' is a resource attribute this processor"
-                    + " sets from config '" + field[0] + "': set it there instead");
+        for (ResourceField rf : RESOURCE_FIELDS) {
+          if (rf.attribute().equals(key)) {
+            throw TAGS.invalid("tag '" + key + "' is a resource attribute this processor"
+                + " sets from config '" + rf.field().name() + "': set it there instead");
           }
         }
         resourceKeys.add(key);
@@ -223,7 +236,7 @@ public final class EnvironmentProcessorFactory implements ProcessorFactory {
         serviceNameIndex,
         attributeKeys.toArray(new String[0]),
         attributeValues.toArray(new String[0]),
-        config.getBoolean(OVERWRITE, false));
+        config.get(OVERWRITE));
   }
 
   // ---------------------------------------------------------------- example helpers

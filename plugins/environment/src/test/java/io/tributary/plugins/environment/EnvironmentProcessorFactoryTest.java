@@ -2,19 +2,11 @@ package io.tributary.plugins.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import io.tributary.api.ProcessorContext;
-import io.tributary.api.ProcessorDescriptor;
-import io.tributary.runtime.Batch;
-import io.tributary.runtime.CompiledPipeline;
-import io.tributary.runtime.ExampleVerifier;
-import io.tributary.runtime.PipelineCompiler;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
-import io.tributary.runtime.StageOutcome;
-import io.tributary.runtime.StageSpec;
+import io.tributary.testkit.ProcessorTester;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -22,30 +14,17 @@ import org.junit.jupiter.api.Test;
 
 class EnvironmentProcessorFactoryTest {
 
-  private final EnvironmentProcessorFactory factory = new EnvironmentProcessorFactory();
-  private final ProcessorDescriptor descriptor = factory.descriptor();
+  private final ProcessorTester tester = ProcessorTester.of(new EnvironmentProcessorFactory());
 
-  private Processor create(Map<String, ?> config) {
-    return factory.create(ProcessorContext.of(descriptor.validateConfig(config)));
-  }
-
-  /** Runs one item through a real one-stage pipeline, declared writes enforced. */
-  private static StageOutcome runInEnvironment(String environment, Map<String, ?> config, Item item) {
-    PipelineCompiler compiler =
-        PipelineCompiler.builder(ProcessorRegistry.of(List.of(new EnvironmentProcessorFactory())))
-            .enforceDeclaredWrites(true)
-            .build();
-    StageSpec stage = StageSpec.of("environment", config);
-    try (CompiledPipeline pipeline = compiler.compile(environment, 1, PipelineSpec.of(stage))) {
-      Batch batch = Batch.of(item);
-      pipeline.run(batch);
-      return batch.outcome(0, 0);
-    }
+  /** Runs one item through a real one-stage pipeline in {@code environment}, strict mode. */
+  private static Item runInEnvironment(String environment, Map<String, ?> config, Item item) {
+    return ProcessorTester.of(new EnvironmentProcessorFactory()).withEnvironment(environment)
+        .run(config, item);
   }
 
   @Test
   void descriptor_examples_pass() {
-    assertThat(ExampleVerifier.verify(new EnvironmentProcessorFactory())).isEmpty();
+    tester.verifyExamples();
   }
 
   @Test
@@ -58,9 +37,8 @@ class EnvironmentProcessorFactoryTest {
   @Test
   void uses_the_pipeline_environment_when_none_is_configured() {
     Item item = Item.span();
-    StageOutcome outcome = runInEnvironment("staging", Map.of("serviceName", "checkout"), item);
+    runInEnvironment("staging", Map.of("serviceName", "checkout"), item);
 
-    assertThat(outcome).isEqualTo(StageOutcome.MODIFIED);
     assertThat(item.resource().getString("deployment.environment.name")).isEqualTo("staging");
     assertThat(item.resource().getString("service.name")).isEqualTo("checkout");
   }
@@ -82,10 +60,8 @@ class EnvironmentProcessorFactoryTest {
         .put("host.name", "node-7");
     Item before = item.copy();
 
-    StageOutcome outcome = runInEnvironment(
-        "prod", Map.of("serviceName", "cart", "hostName", "gw-1"), item);
+    runInEnvironment("prod", Map.of("serviceName", "cart", "hostName", "gw-1"), item);
 
-    assertThat(outcome).isEqualTo(StageOutcome.UNCHANGED);
     assertThat(item).isEqualTo(before);
   }
 
@@ -93,12 +69,12 @@ class EnvironmentProcessorFactoryTest {
   void replaces_any_sdk_default_service_name_but_only_when_a_service_name_is_configured() {
     Item plain = Item.span();
     plain.resource().put("service.name", "unknown_service");
-    create(Map.of("environment", "prod", "serviceName", "checkout")).process(plain);
+    tester.run(Map.of("environment", "prod", "serviceName", "checkout"), plain);
     assertThat(plain.resource().getString("service.name")).isEqualTo("checkout");
 
     Item unnamed = Item.span();
     unnamed.resource().put("service.name", "unknown_service:node");
-    create(Map.of("environment", "prod")).process(unnamed);
+    tester.run(Map.of("environment", "prod"), unnamed);
     assertThat(unnamed.resource().getString("service.name")).isEqualTo("unknown_service:node");
   }
 
@@ -107,7 +83,7 @@ class EnvironmentProcessorFactoryTest {
     Item item = Item.span();
     item.resource().put("service.version", " ");
 
-    create(Map.of("environment", "prod", "serviceVersion", "2.1.0")).process(item);
+    tester.run(Map.of("environment", "prod", "serviceVersion", "2.1.0"), item);
 
     assertThat(item.resource().getString("service.version")).isEqualTo("2.1.0");
   }
@@ -116,13 +92,12 @@ class EnvironmentProcessorFactoryTest {
   void a_non_string_value_is_kept_unless_overwrite_is_on() {
     Item kept = Item.span();
     kept.resource().put("service.version", 3L);
-    create(Map.of("environment", "prod", "serviceVersion", "3.0.0")).process(kept);
+    tester.run(Map.of("environment", "prod", "serviceVersion", "3.0.0"), kept);
     assertThat(kept.resource().getLong("service.version", 0)).isEqualTo(3L);
 
     Item replaced = Item.span();
     replaced.resource().put("service.version", 3L);
-    create(Map.of("environment", "prod", "serviceVersion", "3.0.0", "overwrite", true))
-        .process(replaced);
+    tester.run(Map.of("environment", "prod", "serviceVersion", "3.0.0", "overwrite", true), replaced);
     assertThat(replaced.resource().getString("service.version")).isEqualTo("3.0.0");
   }
 
@@ -131,8 +106,7 @@ class EnvironmentProcessorFactoryTest {
     Item item = Item.metricPoint();
     item.resource().put("team", "search");
 
-    create(Map.of("environment", "prod", "tags", Map.of("team", "payments", "tier", "1")))
-        .process(item);
+    tester.run(Map.of("environment", "prod", "tags", Map.of("team", "payments", "tier", "1")), item);
 
     assertThat(item.resource().asMap())
         .containsEntry("team", "search")
@@ -145,47 +119,69 @@ class EnvironmentProcessorFactoryTest {
   void tags_can_target_item_attributes_through_the_engine() {
     Item item = Item.log();
 
-    StageOutcome outcome = runInEnvironment(
+    runInEnvironment(
         "dev", Map.of("tags", Map.of("team", "payments"), "tagsTarget", "attributes"), item);
 
-    assertThat(outcome).isEqualTo(StageOutcome.MODIFIED);
     assertThat(item.attributes().getString("team")).isEqualTo("payments");
     assertThat(item.resource().contains("team")).isFalse();
+    assertThat(item.resource().getString("deployment.environment.name")).isEqualTo("dev");
   }
 
   @Test
   void a_blank_value_is_rejected_naming_the_key() {
-    assertThatThrownBy(() -> create(Map.of("serviceName", "  ")))
+    assertThatThrownBy(() -> tester.create(Map.of("serviceName", "  ")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'serviceName'");
+    for (String key : List.of("environment", "serviceName", "serviceVersion", "serviceNamespace",
+        "hostName", "cloudRegion")) {
+      // Blank as String.isBlank() has it: an em space is whitespace, a no-break space is not.
+      for (String value : List.of("", " ", "\t\n", "\u2003")) {
+        assertThat(tester.configProblems(Map.of(key, value))).as(key + "=[" + value + "]")
+            .singleElement(STRING).startsWith(key + ": ");
+      }
+      for (String value : List.of("x", " x ", "a\nb", "\u00a0")) {
+        assertThat(tester.configProblems(Map.of(key, value))).as(key + "=[" + value + "]").isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void a_blank_pipeline_environment_is_rejected_when_none_is_configured() {
+    ProcessorTester blank = ProcessorTester.of(new EnvironmentProcessorFactory()).withEnvironment(" ");
+    assertThatThrownBy(() -> blank.create(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("config 'environment': ");
+    Item item = Item.span();
+    blank.run(Map.of("environment", "prod"), item);
+    assertThat(item.resource().getString("deployment.environment.name")).isEqualTo("prod");
   }
 
   @Test
   void a_tag_that_duplicates_a_dedicated_field_is_rejected() {
-    assertThatThrownBy(() -> create(Map.of("tags", Map.of("service.name", "checkout"))))
+    assertThatThrownBy(() -> tester.create(Map.of("tags", Map.of("service.name", "checkout"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'tags'")
+        .hasMessageStartingWith("config 'tags': ")
         .hasMessageContaining("serviceName");
   }
 
   @Test
   void a_blank_tag_key_is_rejected() {
-    assertThatThrownBy(() -> create(Map.of("tags", Map.of(" ", "x"))))
+    assertThatThrownBy(() -> tester.create(Map.of("tags", Map.of(" ", "x"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'tags'");
+        .hasMessageStartingWith("config 'tags': ");
   }
 
   @Test
   void an_unknown_tags_target_fails_validation() {
-    assertThatThrownBy(() -> descriptor.validateConfig(Map.of("tagsTarget", "scope")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'tagsTarget'")
-        .hasMessageContaining("[resource, attributes]");
+    assertThat(tester.configProblems(Map.of("tagsTarget", "scope")))
+        .singleElement(STRING)
+        .startsWith("tagsTarget: ")
+        .contains("[resource, attributes]");
   }
 
   @Test
   void one_processor_serves_many_threads() throws Exception {
-    Processor processor = create(Map.of("environment", "prod", "serviceName", "checkout"));
+    Processor processor = tester.create(Map.of("environment", "prod", "serviceName", "checkout"));
     List<Thread> threads = new java.util.ArrayList<>();
     java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
     for (int t = 0; t < 8; t++) {

@@ -1,9 +1,9 @@
 package io.tributary.plugins.lookup;
 
 import io.tributary.api.Attributes;
-import io.tributary.api.ConfigFiles;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
+import io.tributary.api.ProcessorContext;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Looks the key attribute up in the current {@link Table} and writes the row. The table is an
  * immutable snapshot behind a volatile field; a background task may swap in a re-read CSV file,
- * read (like the first time) through the host's {@link ConfigFiles}.
+ * read (like the first time) through the stage's {@link ProcessorContext}.
  */
 final class LookupProcessor implements Processor {
 
@@ -25,7 +25,7 @@ final class LookupProcessor implements Processor {
   private volatile Table table;
 
   // Reloading (null/unused without reloadInterval).
-  private final ConfigFiles files;
+  private final ProcessorContext context;
   private final String file;
   private final String source;
   private final Table.Settings settings;
@@ -39,16 +39,16 @@ final class LookupProcessor implements Processor {
   }
 
   /**
-   * {@code file}: the name as configured, read through {@code files}; {@code loadedStamp}: the
-   * stamp {@code table} was read under.
+   * {@code file}: the name as configured, read through the stage's {@code context};
+   * {@code loadedStamp}: the stamp taken before {@code table} was read.
    */
-  LookupProcessor(String key, boolean overwrite, Table table, ConfigFiles files, String file, String source,
+  LookupProcessor(String key, boolean overwrite, Table table, ProcessorContext context, String file, String source,
       Table.Settings settings, String loadedStamp, long reloadMillis, String stageName) {
     this.keyInResource = key.startsWith("resource:");
     this.key = keyInResource ? key.substring("resource:".length()) : key;
     this.overwrite = overwrite;
     this.table = table;
-    this.files = files;
+    this.context = context;
     this.file = file;
     this.source = source;
     this.settings = settings;
@@ -103,7 +103,7 @@ final class LookupProcessor implements Processor {
   void reloadIfChanged() {
     String now;
     try {
-      now = files.stamp(file);
+      now = context.fileStamp(file);
     } catch (RuntimeException e) {
       now = null;
     }
@@ -116,9 +116,8 @@ final class LookupProcessor implements Processor {
       return;
     }
     try {
-      ConfigFiles.Content content = files.read(file);
-      table = TableLoader.fromCsv(content.bytes(), source, settings);
-      stamp = content.stamp();
+      // Read after the stamp was taken: a change during the read shows at the next look.
+      table = TableLoader.fromCsv(context.readFile(file), source, settings);
       lastReloadError = null;
       reloads.incrementAndGet();
     } catch (RuntimeException e) {

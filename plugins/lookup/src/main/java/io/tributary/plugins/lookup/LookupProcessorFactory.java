@@ -1,14 +1,13 @@
 package io.tributary.plugins.lookup;
 
-import io.tributary.api.ConfigFiles;
+import io.tributary.api.ConfigField;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
-import io.tributary.api.ProcessorDescriptor.Stability;
 import io.tributary.api.ProcessorFactory;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,9 +28,9 @@ public final class LookupProcessorFactory implements ProcessorFactory {
       "key to `column=value;column=value` (`\\;`, `\\=` and `\\\\` escape). It is loaded once",
       "when the stage is created; a malformed file stops the pipeline from compiling with a",
       "message naming the file and line (never its content). Duplicate keys are errors.",
-      "The file is read through the host's ConfigFiles service: the name is relative to the",
-      "directory the operator allows (`--lookup-dir`); paths outside it, symbolic links out of",
-      "it, anything but a regular file, and files above the size limit are refused.",
+      "The file is read through the host: the name is relative to the directory the operator",
+      "allows (`--lookup-dir`); paths outside it, symbolic links out of it, anything but a",
+      "regular file, and files above the size limit are refused.",
       "",
       "For an item whose `key` attribute (a string or an integer; `resource:` prefix for a",
       "resource attribute) is found, each of `columns` (default: every column but the key) is",
@@ -54,6 +53,47 @@ public final class LookupProcessorFactory implements ProcessorFactory {
       "The written keys depend on the configuration, so the descriptor declares `*` (and reads",
       "`*` and `resource:*`): a descriptor cannot name per-stage keys.");
 
+  static final ConfigField<String> KEY = ConfigField.string("key")
+      .required()
+      // An attribute key: no whitespace or control characters; "resource:" alone names nothing.
+      .pattern("(?!resource:$)[^\\x00-\\x20]+", "must be an attribute key or resource:<key>, with no spaces or control characters")
+      .doc("The attribute whose value is looked up, e.g. tenant.id; 'resource:' prefix for "
+          + "a resource attribute.");
+  static final ConfigField<String> CSV_FILE = ConfigField.string("csvFile")
+      .doc("A UTF-8 CSV file with a header row, relative to the server's lookup dir. Give this "
+          + "or 'inline'.");
+  static final ConfigField<Map<String, String>> INLINE = ConfigField.stringMap("inline")
+      .doc("The table in the config: key → 'column=value;column=value'. Give this or 'csvFile'.");
+  static final ConfigField<String> KEY_COLUMN = ConfigField.string("keyColumn")
+      .doc("The CSV column holding the keys; default: the first column.");
+  static final ConfigField<List<String>> COLUMNS = ConfigField.stringList("columns")
+      .doc("The columns to write, in order; default: every column but the key.");
+  static final ConfigField<String> PREFIX = ConfigField.string("prefix")
+      .withDefault("")
+      .doc("Prepended to a column name to make the attribute key, e.g. 'tenant.'.");
+  static final ConfigField<Map<String, String>> DEFAULTS = ConfigField.stringMap("defaults")
+      .doc("Column → value written when the key is not in the table or the cell is empty.");
+  static final ConfigField<Boolean> OVERWRITE = ConfigField.bool("overwrite")
+      .withDefault(false)
+      .doc("Replace attributes the item already has instead of keeping them.");
+  static final ConfigField<Boolean> CASE_INSENSITIVE = ConfigField.bool("caseInsensitive")
+      .withDefault(false)
+      .doc("Compare keys ignoring case.");
+  static final ConfigField<String> MATCH = ConfigField.string("match")
+      .withDefault("exact")
+      .allowedValues("exact", "prefix")
+      .doc("'exact', or 'prefix' for the longest table key the value starts with.");
+  static final ConfigField<Long> CACHE_SIZE = ConfigField.longValue("cacheSize")
+      .withDefault(10_000L)
+      .range(0, 1_000_000)
+      .doc("Recent lookups kept when match is 'prefix' or keys are case-insensitive "
+          + "(0 to 1000000; 0 = no cache).");
+  static final ConfigField<Long> RELOAD_INTERVAL = ConfigField.longValue("reloadInterval")
+      .withDefault(0L)
+      .range(0, null)
+      .doc("Check csvFile for changes every so many milliseconds and reload it in the "
+          + "background (0 = never; at least 100).");
+
   private static final Map<String, String> TENANTS = Map.of(
       "acme", "tier=gold;region=eu-west-1",
       "globex", "tier=silver;region=us-east-1");
@@ -61,47 +101,11 @@ public final class LookupProcessorFactory implements ProcessorFactory {
   private static final ProcessorDescriptor DESCRIPTOR = ProcessorDescriptor.builder("lookup", "1.0.0")
       .title("Table lookup")
       .description(DESCRIPTION)
-      .stability(Stability.STABLE)
+      .stable()
       .reads("*", "resource:*")
       .writes("*")
-      .requiresService(ConfigFiles.class)
-      .config(
-          ConfigField.string("key")
-              .required()
-              .doc("The attribute whose value is looked up, e.g. tenant.id; 'resource:' prefix for "
-                  + "a resource attribute."),
-          ConfigField.string("csvFile")
-              .doc("A UTF-8 CSV file with a header row, relative to the server's lookup dir. Give this "
-                  + "or 'inline'."),
-          ConfigField.stringMap("inline")
-              .doc("The table in the config: key → 'column=value;column=value'. Give this or 'csvFile'."),
-          ConfigField.string("keyColumn")
-              .doc("The CSV column holding the keys; default: the first column."),
-          ConfigField.stringList("columns")
-              .doc("The columns to write, in order; default: every column but the key."),
-          ConfigField.string("prefix")
-              .withDefault("")
-              .doc("Prepended to a column name to make the attribute key, e.g. 'tenant.'."),
-          ConfigField.stringMap("defaults")
-              .doc("Column → value written when the key is not in the table or the cell is empty."),
-          ConfigField.bool("overwrite")
-              .withDefault(false)
-              .doc("Replace attributes the item already has instead of keeping them."),
-          ConfigField.bool("caseInsensitive")
-              .withDefault(false)
-              .doc("Compare keys ignoring case."),
-          ConfigField.string("match")
-              .withDefault("exact")
-              .allowedValues("exact", "prefix")
-              .doc("'exact', or 'prefix' for the longest table key the value starts with."),
-          ConfigField.longValue("cacheSize")
-              .withDefault(10_000L)
-              .doc("Recent lookups kept when match is 'prefix' or keys are case-insensitive "
-                  + "(0 to 1000000; 0 = no cache)."),
-          ConfigField.longValue("reloadInterval")
-              .withDefault(0L)
-              .doc("Check csvFile for changes every so many milliseconds and reload it in the "
-                  + "background (0 = never; at least 100)."))
+      .config(KEY, CSV_FILE, INLINE, KEY_COLUMN, COLUMNS, PREFIX, DEFAULTS, OVERWRITE,
+          CASE_INSENSITIVE, MATCH, CACHE_SIZE, RELOAD_INTERVAL)
       .example(
           "Tenant facts from an inline table",
           Map.of("key", "tenant.id", "inline", TENANTS, "prefix", "tenant."),
@@ -117,7 +121,7 @@ public final class LookupProcessorFactory implements ProcessorFactory {
       .example(
           "Longest path prefix, ignoring case, only the team column",
           Map.of("key", "url.path", "match", "prefix", "caseInsensitive", true,
-              "columns", java.util.List.of("team"),
+              "columns", List.of("team"),
               "inline", Map.of(
                   "/api", "team=platform;oncall=platform-oncall",
                   "/api/payments", "team=payments;oncall=payments-oncall")),
@@ -151,49 +155,42 @@ public final class LookupProcessorFactory implements ProcessorFactory {
   @Override
   public Processor create(ProcessorContext context) {
     ProcessorConfig c = context.config();
-    String key = c.getString("key");
-    String bare = key.startsWith("resource:") ? key.substring("resource:".length()) : key;
-    if (bare.isEmpty() || bare.chars().anyMatch(ch -> ch <= ' ')) {
-      throw new IllegalArgumentException("config 'key': '" + key + "' is not an attribute key");
+    String key = c.get(KEY);
+    String csvFile = c.get(CSV_FILE);
+    boolean inline = c.isSet(INLINE);
+    if (csvFile == null && !inline) {
+      throw CSV_FILE.invalid("no table given: give it as 'csvFile' or 'inline'");
     }
-    String csvFile = c.getString("csvFile");
-    boolean inline = c.isSet("inline");
-    if ((csvFile == null) == !inline) {
-      throw new IllegalArgumentException(csvFile == null
-          ? "config 'csvFile' or 'inline': give the table as one of them"
-          : "config 'csvFile' and 'inline': give one table, not both");
+    if (csvFile != null && inline) {
+      throw CSV_FILE.invalid("give one table as 'csvFile' or 'inline', not both");
     }
-    long cacheSize = c.getLong("cacheSize", 0);
-    if (cacheSize < 0 || cacheSize > 1_000_000) {
-      throw new IllegalArgumentException("config 'cacheSize': " + cacheSize + " is out of range (0 to 1000000)");
+    long reloadInterval = c.get(RELOAD_INTERVAL);
+    if (reloadInterval != 0 && inline) {
+      throw RELOAD_INTERVAL.invalid("only a csvFile can be reloaded");
     }
-    long reloadInterval = c.getLong("reloadInterval", 0);
-    if (reloadInterval != 0 && (reloadInterval < 100 || csvFile == null)) {
-      throw new IllegalArgumentException(csvFile == null
-          ? "config 'reloadInterval': only a csvFile can be reloaded"
-          : "config 'reloadInterval': " + reloadInterval + " ms is too short (0 = off, or at least 100)");
+    if (reloadInterval != 0 && reloadInterval < 100) {
+      throw RELOAD_INTERVAL.invalid(reloadInterval + " ms is too short (0 = off, or at least 100)");
     }
-    if (inline && c.getString("keyColumn") != null) {
-      throw new IllegalArgumentException("config 'keyColumn': applies to csvFile only (inline keys are the map's keys)");
+    if (inline && c.get(KEY_COLUMN) != null) {
+      throw KEY_COLUMN.invalid("applies to csvFile only (inline keys are the map's keys)");
     }
     Table.Settings settings = new Table.Settings(
-        c.getString("keyColumn"),
-        c.getStringList("columns"),
-        c.getString("prefix"),
-        c.getStringMap("defaults"),
-        c.getBoolean("caseInsensitive", false),
-        "prefix".equals(c.getString("match")) ? Table.Match.PREFIX : Table.Match.EXACT,
-        (int) cacheSize);
-    boolean overwrite = c.getBoolean("overwrite", false);
+        c.get(KEY_COLUMN),
+        c.get(COLUMNS),
+        c.get(PREFIX),
+        c.get(DEFAULTS),
+        c.get(CASE_INSENSITIVE),
+        "prefix".equals(c.get(MATCH)) ? Table.Match.PREFIX : Table.Match.EXACT,
+        Math.toIntExact(c.get(CACHE_SIZE)));
+    boolean overwrite = c.get(OVERWRITE);
     if (inline) {
-      return new LookupProcessor(key, overwrite, TableLoader.fromInline(c.getStringMap("inline"), settings));
+      return new LookupProcessor(key, overwrite, TableLoader.fromInline(c.get(INLINE), settings));
     }
-    ConfigFiles files = context.service(ConfigFiles.class).orElseThrow(() -> new IllegalArgumentException(
-        "config 'csvFile': this host offers no ConfigFiles service, so no file can be read"));
     String source = "csvFile '" + csvFile + "'";
-    ConfigFiles.Content content = files.read(csvFile);
-    Table table = TableLoader.fromCsv(content.bytes(), source, settings);
-    return new LookupProcessor(key, overwrite, table, files, csvFile, source, settings, content.stamp(),
+    // The stamp first: a change while the file is read is then seen at the next look.
+    String stamp = context.fileStamp(csvFile);
+    Table table = TableLoader.fromCsv(context.readFile(csvFile), source, settings);
+    return new LookupProcessor(key, overwrite, table, context, csvFile, source, settings, stamp,
         reloadInterval, context.stageName());
   }
 }

@@ -3,20 +3,11 @@ package io.tributary.plugins.lookup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.api.ConfigFiles;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.runtime.Batch;
-import io.tributary.runtime.CompiledPipeline;
-import io.tributary.runtime.DirectoryConfigFiles;
-import io.tributary.runtime.ExampleVerifier;
-import io.tributary.runtime.PipelineCompiler;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
-import io.tributary.runtime.StageOutcome;
-import io.tributary.runtime.StageSpec;
+import io.tributary.runtime.ConfigFiles;
+import io.tributary.testkit.ProcessorTester;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +29,15 @@ class LookupProcessorTest {
 
   @TempDir Path dir;
 
-  private final LookupProcessorFactory factory = new LookupProcessorFactory();
-  private final ProcessorDescriptor descriptor = factory.descriptor();
+  /** Reads files in {@link #dir}, as a node reads them in its lookup dir. */
+  private ProcessorTester tester;
+  private ProcessorDescriptor descriptor;
+
+  @BeforeEach
+  void tester() {
+    tester = ProcessorTester.of(new LookupProcessorFactory()).withFiles(dir);
+    descriptor = tester.descriptor();
+  }
 
   private static final String TENANTS = "tenant,tier,region,owner\r\n"
       + "acme,gold,eu-west-1,\"Acme, Inc.\"\r\n"
@@ -52,27 +50,13 @@ class LookupProcessorTest {
     return file;
   }
 
-  private DirectoryConfigFiles files;
-
-  /** The host's service over {@link #dir}, as a node offers it over its lookup dir. */
-  private DirectoryConfigFiles files() {
-    if (files == null) {
-      files = new DirectoryConfigFiles(dir, DirectoryConfigFiles.DEFAULT_MAX_BYTES,
-          DirectoryConfigFiles.DEFAULT_READ_TIMEOUT);
-    }
-    return files;
-  }
-
-  @AfterEach
-  void closeFiles() {
-    if (files != null) {
-      files.close();
-    }
-  }
-
   private Processor create(Map<String, ?> config) {
-    return factory.create(ProcessorContext.of("test", "test", descriptor.validateConfig(config),
-        Map.of(ConfigFiles.class, files())));
+    return tester.create(config);
+  }
+
+  /** Runs {@code item} through a strict one-stage pipeline (undeclared writes fail) and returns it. */
+  private Item run(Map<String, ?> config, Item item) {
+    return tester.run(config, item);
   }
 
   private static Item span(String key, Object value) {
@@ -95,7 +79,7 @@ class LookupProcessorTest {
 
   @Test
   void descriptor_examples_pass() {
-    assertThat(ExampleVerifier.verify(new LookupProcessorFactory())).isEmpty();
+    tester.verifyExamples();
   }
 
   @Test
@@ -103,15 +87,20 @@ class LookupProcessorTest {
     assertThat(descriptor.id()).isEqualTo("lookup");
     assertThat(descriptor.config()).allSatisfy(f -> assertThat(f.doc()).isNotBlank());
     assertThat(descriptor.configField("match").allowedValues()).containsExactly("exact", "prefix");
+    assertThat(descriptor.config()).containsExactly(LookupProcessorFactory.KEY,
+        LookupProcessorFactory.CSV_FILE, LookupProcessorFactory.INLINE, LookupProcessorFactory.KEY_COLUMN,
+        LookupProcessorFactory.COLUMNS, LookupProcessorFactory.PREFIX, LookupProcessorFactory.DEFAULTS,
+        LookupProcessorFactory.OVERWRITE, LookupProcessorFactory.CASE_INSENSITIVE,
+        LookupProcessorFactory.MATCH, LookupProcessorFactory.CACHE_SIZE,
+        LookupProcessorFactory.RELOAD_INTERVAL);
+    assertThat(descriptor.requiredServices()).isEmpty();
   }
 
   // ---------------------------------------------------------------- CSV tables
 
   @Test
   void writes_every_column_but_the_key_from_a_csv_file() throws Exception {
-    Processor p = create(config(csv("t.csv", TENANTS), "prefix", "tenant."));
-    Item item = span("tenant.id", "acme");
-    p.process(item);
+    Item item = run(config(csv("t.csv", TENANTS), "prefix", "tenant."), span("tenant.id", "acme"));
     assertThat(item.attributes().asMap()).containsExactly(
         Map.entry("tenant.id", "acme"), Map.entry("tenant.tier", "gold"),
         Map.entry("tenant.region", "eu-west-1"), Map.entry("tenant.owner", "Acme, Inc."));
@@ -119,60 +108,52 @@ class LookupProcessorTest {
 
   @Test
   void writes_only_the_chosen_columns_and_skips_empty_cells() throws Exception {
-    Processor p = create(config(csv("t.csv", TENANTS), "columns", List.of("owner", "region")));
-    Item item = span("tenant.id", "globex");
-    p.process(item);
+    Item item = run(config(csv("t.csv", TENANTS), "columns", List.of("owner", "region")),
+        span("tenant.id", "globex"));
     assertThat(item.attributes().asMap()).containsExactly(
         Map.entry("tenant.id", "globex"), Map.entry("owner", "Globex \"the\" Corp"));
   }
 
   @Test
   void a_key_column_other_than_the_first_can_be_chosen() throws Exception {
-    Processor p = create(Map.of("key", "owner.name", "csvFile", csv("t.csv", TENANTS).toString(),
-        "keyColumn", "owner", "columns", List.of("tenant")));
-    Item item = span("owner.name", "Initech");
-    p.process(item);
+    Item item = run(Map.of("key", "owner.name", "csvFile", csv("t.csv", TENANTS).toString(),
+        "keyColumn", "owner", "columns", List.of("tenant")), span("owner.name", "Initech"));
     assertThat(item.attributes().getString("tenant")).isEqualTo("Initech");
   }
 
   @Test
   void a_miss_writes_the_defaults_and_so_does_an_empty_cell() throws Exception {
-    Processor p = create(config(csv("t.csv", TENANTS), "prefix", "tenant.",
-        "defaults", Map.of("tier", "free", "region", "unknown")));
     Item miss = span("tenant.id", "umbrella");
-    p.process(miss);
+    Item emptyCell = span("tenant.id", "globex");
+    tester.run(config(csv("t.csv", TENANTS), "prefix", "tenant.",
+        "defaults", Map.of("tier", "free", "region", "unknown")), List.of(miss, emptyCell));
     assertThat(miss.attributes().asMap()).containsExactly(Map.entry("tenant.id", "umbrella"),
         Map.entry("tenant.tier", "free"), Map.entry("tenant.region", "unknown"));
 
-    Item emptyCell = span("tenant.id", "globex");
-    p.process(emptyCell);
     assertThat(emptyCell.attributes().getString("tenant.region")).isEqualTo("unknown");
     assertThat(emptyCell.attributes().getString("tenant.tier")).isEqualTo("silver");
   }
 
   @Test
   void a_miss_without_defaults_and_an_item_without_the_key_are_left_alone() throws Exception {
-    Processor p = create(config(csv("t.csv", TENANTS), "defaults", Map.of("tier", "free")));
+    Map<String, Object> withDefaults = config(csv("t.csv", TENANTS), "defaults", Map.of("tier", "free"));
     Item noKey = span("other", "acme");
     Item blank = span("tenant.id", "");
     Item notText = span("tenant.id", 1.5);
     for (Item item : List.of(noKey, blank, notText)) {
       Item before = item.copy();
-      p.process(item);
+      run(withDefaults, item);
       assertThat(item).isEqualTo(before);
     }
-    Processor noDefaults = create(config(csv("t2.csv", TENANTS)));
-    Item miss = span("tenant.id", "umbrella");
-    noDefaults.process(miss);
+    Item miss = run(config(csv("t2.csv", TENANTS)), span("tenant.id", "umbrella"));
     assertThat(miss.attributes().size()).isEqualTo(1);
   }
 
   @Test
   void integer_keys_are_looked_up_by_their_text() throws Exception {
-    Processor p = create(Map.of("key", "http.response.status_code",
-        "csvFile", csv("codes.csv", "code,class\n404,client error\n503,server error\n").toString()));
-    Item item = span("http.response.status_code", 503L);
-    p.process(item);
+    Item item = run(Map.of("key", "http.response.status_code",
+        "csvFile", csv("codes.csv", "code,class\n404,client error\n503,server error\n").toString()),
+        span("http.response.status_code", 503L));
     assertThat(item.attributes().getString("class")).isEqualTo("server error");
   }
 
@@ -181,12 +162,12 @@ class LookupProcessorTest {
     Path file = csv("t.csv", TENANTS);
     Item kept = span("tenant.id", "acme");
     kept.attributes().put("tier", "custom");
-    create(config(file)).process(kept);
+    run(config(file), kept);
     assertThat(kept.attributes().getString("tier")).isEqualTo("custom");
 
     Item replaced = span("tenant.id", "acme");
     replaced.attributes().put("tier", "custom");
-    create(config(file, "overwrite", true)).process(replaced);
+    run(config(file, "overwrite", true), replaced);
     assertThat(replaced.attributes().getString("tier")).isEqualTo("gold");
   }
 
@@ -217,24 +198,25 @@ class LookupProcessorTest {
 
   @Test
   void prefix_match_finds_the_longest_table_key() throws Exception {
-    Processor p = create(Map.of("key", "url.path", "match", "prefix", "csvFile",
-        csv("routes.csv", "path,team\n/api,platform\n/api/payments,payments\n/api/pay,wrong\n").toString()));
+    Map<String, Object> config = Map.of("key", "url.path", "match", "prefix", "csvFile",
+        csv("routes.csv", "path,team\n/api,platform\n/api/payments,payments\n/api/pay,wrong\n").toString());
     Map<String, String> expected = Map.of("/api/payments/42", "payments", "/api/payments", "payments",
         "/api/users", "platform", "/apix", "platform", "/web", "");
-    expected.forEach((path, team) -> {
-      Item item = span("url.path", path);
-      p.process(item);
-      assertThat(String.valueOf(item.attributes().getString("team")).replace("null", ""))
-          .as(path).isEqualTo(team);
-    });
+    List<String> paths = new ArrayList<>(expected.keySet());
+    List<Item> items = new ArrayList<>();
+    paths.forEach(path -> items.add(span("url.path", path)));
+    tester.run(config, items);
+    for (int i = 0; i < paths.size(); i++) {
+      assertThat(String.valueOf(items.get(i).attributes().getString("team")).replace("null", ""))
+          .as(paths.get(i)).isEqualTo(expected.get(paths.get(i)));
+    }
   }
 
   @Test
   void the_key_may_be_a_resource_attribute() throws Exception {
-    Processor p = create(Map.of("key", "resource:tenant.id", "csvFile", csv("t.csv", TENANTS).toString()));
     Item item = Item.log();
     item.resource().put("tenant.id", "acme");
-    p.process(item);
+    run(Map.of("key", "resource:tenant.id", "csvFile", csv("t.csv", TENANTS).toString()), item);
     assertThat(item.attributes().getString("tier")).isEqualTo("gold");
   }
 
@@ -314,9 +296,12 @@ class LookupProcessorTest {
     } finally {
       Files.delete(outside);
     }
-    assertThatThrownBy(() -> factory.create(ProcessorContext.of(descriptor.validateConfig(
-        config(csv("t.csv", TENANTS)))))).hasMessageContaining("no ConfigFiles service");
-    assertThat(descriptor.requiredServices()).containsExactly(ConfigFiles.class.getName());
+    // A node that allows no files refuses every csvFile; the processor needs no service for it.
+    Map<String, Object> inside = config(csv("t.csv", TENANTS));
+    assertThatThrownBy(() -> ProcessorTester.of(new LookupProcessorFactory()).create(inside))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reads no files");
+    assertThatThrownBy(() -> ProcessorTester.of(new LookupProcessorFactory()).run(inside, Item.span()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reads no files");
   }
 
   @Test
@@ -332,9 +317,10 @@ class LookupProcessorTest {
   void unusable_config_names_the_key() throws Exception {
     Path file = csv("t.csv", TENANTS);
     assertThatThrownBy(() -> create(Map.of("key", "tenant.id")))
-        .hasMessageContaining("'csvFile' or 'inline'");
+        .hasMessageStartingWith("config 'csvFile': ").hasMessageContaining("'csvFile' or 'inline'");
     assertThatThrownBy(() -> create(Map.of("key", "tenant.id", "csvFile", file.toString(),
-        "inline", Map.of("a", "b=c")))).hasMessageContaining("not both");
+        "inline", Map.of("a", "b=c")))).hasMessageStartingWith("config 'csvFile': ")
+        .hasMessageContaining("not both");
     assertThatThrownBy(() -> create(config(file, "columns", List.of("tier", "colour"))))
         .hasMessageStartingWith("config 'columns': 'colour' is not a column of csvFile");
     assertThatThrownBy(() -> create(config(file, "columns", List.of("tenant"))))
@@ -344,13 +330,34 @@ class LookupProcessorTest {
     assertThatThrownBy(() -> create(config(file, "keyColumn", "id")))
         .hasMessageStartingWith("config 'keyColumn': 'id' is not a column");
     assertThatThrownBy(() -> create(config(file, "reloadInterval", 5)))
-        .hasMessageStartingWith("config 'reloadInterval'");
-    assertThatThrownBy(() -> create(config(file, "cacheSize", -1)))
-        .hasMessageStartingWith("config 'cacheSize'");
-    assertThatThrownBy(() -> create(config(file, "key", "tenant id")))
-        .hasMessageStartingWith("config 'key'");
+        .hasMessage("config 'reloadInterval': 5 ms is too short (0 = off, or at least 100)");
+    assertThatThrownBy(() -> create(Map.of("key", "k", "inline", Map.of("a", "b=c"), "keyColumn", "k")))
+        .hasMessageStartingWith("config 'keyColumn': applies to csvFile only");
     assertThatThrownBy(() -> create(config(file, "prefix", "a b.")))
         .hasMessageStartingWith("config 'prefix'");
+  }
+
+  @Test
+  void the_schema_checks_ranges_and_keys_before_the_factory_runs() throws Exception {
+    Path file = csv("t.csv", TENANTS);
+    assertThat(tester.configProblems(config(file, "cacheSize", -1)))
+        .containsExactly("cacheSize: -1 is outside the range 0 to 1000000");
+    assertThat(tester.configProblems(config(file, "cacheSize", 1_000_001))).singleElement()
+        .asString().startsWith("cacheSize: ");
+    assertThat(tester.configProblems(config(file, "cacheSize", 1_000_000))).isEmpty();
+    assertThat(tester.configProblems(config(file, "reloadInterval", -100))).singleElement()
+        .asString().startsWith("reloadInterval: ");
+    for (String key : List.of("tenant id", "", "resource:", "tab\tkey", "resource: x")) {
+      assertThat(tester.configProblems(config(file, "key", key))).as("'%s'", key).singleElement()
+          .asString().startsWith("key: ");
+    }
+    for (String key : List.of("tenant.id", "resource:tenant.id", "a:b")) {
+      assertThat(tester.configProblems(config(file, "key", key))).as(key).isEmpty();
+    }
+    assertThat(tester.configProblems(Map.of("csvFile", file.toString())))
+        .containsExactly("key: a value is required");
+    assertThat(tester.configProblems(config(file, "match", "suffix"))).singleElement()
+        .asString().startsWith("match: ");
   }
 
   // ---------------------------------------------------------------- inline tables
@@ -367,10 +374,8 @@ class LookupProcessorTest {
 
   @Test
   void inline_rows_may_name_different_columns() {
-    Processor p = create(Map.of("key", "tenant.id", "inline", Map.of("a", "tier=gold", "b", "region=eu"),
-        "defaults", Map.of("tier", "free")));
-    Item b = span("tenant.id", "b");
-    p.process(b);
+    Item b = run(Map.of("key", "tenant.id", "inline", Map.of("a", "tier=gold", "b", "region=eu"),
+        "defaults", Map.of("tier", "free")), span("tenant.id", "b"));
     assertThat(b.attributes().asMap()).containsEntry("region", "eu").containsEntry("tier", "free");
   }
 
@@ -388,6 +393,16 @@ class LookupProcessorTest {
       p.process(item);
       assertThat(item.attributes().getString("tier")).isEqualTo("platinum");
       assertThat(p.table().size()).isEqualTo(2);
+
+      // The stamp is remembered: an unchanged file is not read again; the next change is.
+      Thread.sleep(400);
+      assertThat(p.reloads()).isEqualTo(1);
+      Files.writeString(file, "tenant,tier\nacme,diamond\n");
+      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+      await(() -> p.reloads() == 2);
+      Item again = span("tenant.id", "acme");
+      p.process(again);
+      assertThat(again.attributes().getString("tier")).isEqualTo("diamond");
     } finally {
       p.close();
     }
@@ -435,18 +450,12 @@ class LookupProcessorTest {
 
   @Test
   void runs_through_the_engine_with_declared_writes_enforced() throws Exception {
-    PipelineCompiler compiler = PipelineCompiler.builder(ProcessorRegistry.of(List.of(factory)))
-        .service(ConfigFiles.class, files()).enforceDeclaredWrites(true).build();
-    try (CompiledPipeline pipeline = compiler.compile("test", 1, PipelineSpec.of(
-        StageSpec.of("lookup", config(csv("t.csv", TENANTS), "prefix", "tenant."))))) {
-      Item hit = span("tenant.id", "acme");
-      Item miss = span("tenant.id", "nobody");
-      Batch batch = Batch.of(hit, miss);
-      pipeline.run(batch);
-      assertThat(batch.outcome(0, 0)).isEqualTo(StageOutcome.MODIFIED);
-      assertThat(batch.outcome(1, 0)).isEqualTo(StageOutcome.UNCHANGED);
-      assertThat(hit.attributes().getString("tenant.tier")).isEqualTo("gold");
-    }
+    Item hit = span("tenant.id", "acme");
+    Item miss = span("tenant.id", "nobody");
+    Item missBefore = miss.copy();
+    tester.run(config(csv("t.csv", TENANTS), "prefix", "tenant."), List.of(hit, miss));
+    assertThat(hit.attributes().getString("tenant.tier")).isEqualTo("gold");
+    assertThat(miss).isEqualTo(missBefore);
   }
 
   @Test

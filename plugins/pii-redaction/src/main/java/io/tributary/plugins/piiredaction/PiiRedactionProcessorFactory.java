@@ -1,11 +1,11 @@
 package io.tributary.plugins.piiredaction;
 
+import io.tributary.api.ConfigField;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
 import io.tributary.api.ProcessorFactory;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,25 +17,6 @@ import java.util.Set;
 public final class PiiRedactionProcessorFactory implements ProcessorFactory {
 
   static final String ID = "pii-redaction";
-
-  static final String TYPES = "types";
-  static final String ACTION = "action";
-  static final String ACTIONS = "actions";
-  static final String HASH_KEY = "hashKey";
-  static final String HASH_LENGTH = "hashLength";
-  static final String KEY_NAMES = "keyNames";
-  static final String ALLOW_KEYS = "allowKeys";
-  static final String API_KEY_PREFIXES = "apiKeyPrefixes";
-  static final String CARD_IIN_CHECK = "cardIinCheck";
-  static final String SCAN_BODY = "scanBody";
-  static final String SCAN_RESOURCE = "scanResource";
-  static final String MAX_SCAN_LENGTH = "maxScanLength";
-  static final String OVERSIZE = "oversize";
-  static final String COUNT_ATTRIBUTES = "countAttributes";
-  static final String CREDENTIAL_WORDS = "credentialWords";
-  static final String CUSTOM_PATTERNS = "customPatterns";
-  static final String CUSTOM_KEYS = "customKeys";
-  static final String CUSTOM_VALIDATORS = "customValidators";
 
   static final int MAX_CUSTOM_DETECTORS = 32;
 
@@ -60,6 +41,85 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
 
   static final List<String> DEFAULT_ALLOW_KEYS = List.of(
       "trace_id", "span_id", "parent_span_id", "http.request.method", "http.route", "url.scheme");
+
+  static final ConfigField<List<String>> TYPES = ConfigField.stringList("types")
+      .withDefault(PiiType.CONFIGURABLE_IDS)
+      .allowedValues(PiiType.CONFIGURABLE_IDS.toArray(new String[0]))
+      .doc("The kinds of PII to look for; all by default.");
+  static final ConfigField<String> ACTION = ConfigField.string("action")
+      .withDefault("mask")
+      .allowedValues(Action.IDS)
+      .doc("What to do with a finding: mask, hash (needs hashKey) or drop (removes the "
+          + "attribute; masks in a log body).");
+  static final ConfigField<Map<String, String>> ACTIONS = ConfigField.stringMap("actions")
+      .doc("Per-type overrides of action, type → action, e.g. {\"key_name\": \"drop\"}. "
+          + "Types: " + String.join(", ", PiiType.CONFIGURABLE_IDS) + ", and the "
+          + "names of custom detectors.");
+  static final ConfigField<String> HASH_KEY = ConfigField.string("hashKey")
+      .secret()
+      .doc("The HMAC-SHA256 key for the hash action, at least 16 characters. Required "
+          + "when any enabled type hashes; keep it stable to keep hashes comparable.");
+  static final ConfigField<Long> HASH_LENGTH = ConfigField.longValue("hashLength")
+      .withDefault(16L)
+      .range(8, 64)
+      .doc("Hex digits of the HMAC kept in a hash marker, 8–64.");
+  static final ConfigField<List<String>> KEY_NAMES = ConfigField.stringList("keyNames")
+      .withDefault(DEFAULT_KEY_NAMES)
+      .doc("Key names whose whole value is redacted (type key_name), matched "
+          + "case-insensitively as the last whole segments of the key; '.', '_', '-' and "
+          + "' ' inside a name match any separator.");
+  static final ConfigField<List<String>> ALLOW_KEYS = ConfigField.stringList("allowKeys")
+      .withDefault(DEFAULT_ALLOW_KEYS)
+      .pattern("[^*]+\\*?", "must be a key, or a prefix ending in one '*'") // a key, or a non-empty prefix and a single trailing '*'
+      .doc("Attribute keys never touched: exact keys, or prefixes ending in '*' "
+          + "(e.g. \"k8s.*\"). Applies to resource attributes too.");
+  static final ConfigField<List<String>> API_KEY_PREFIXES = ConfigField.stringList("apiKeyPrefixes")
+      .withDefault(List.of())
+      .pattern("[A-Za-z0-9][A-Za-z0-9_-]{2,}", "must be at least 3 letters, digits, '_' or '-', starting with a letter or digit")
+      .doc("More API key prefixes (letters, digits, '_' and '-', starting with a letter "
+          + "or digit, at least 3 characters); a key is the prefix plus at least 8 "
+          + "base64url characters.");
+  static final ConfigField<List<String>> CREDENTIAL_WORDS = ConfigField.stringList("credentialWords")
+      .withDefault(DEFAULT_CREDENTIAL_WORDS)
+      .doc("Words after which ('=' or ':') a value in free text is a credential "
+          + "(type credential), matched case-insensitively as the last segments of the "
+          + "word before the separator; '.', '_', '-' and ' ' inside a word match any "
+          + "separator.");
+  static final ConfigField<Map<String, String>> CUSTOM_PATTERNS = ConfigField.stringMap("customPatterns")
+      .doc("Custom detectors: name → pattern (a safe subset of regular expressions, "
+          + "matched against whole tokens of at most 64 characters; see the "
+          + "description). Names are letters, digits and '_', and become types.");
+  static final ConfigField<Map<String, String>> CUSTOM_KEYS = ConfigField.stringMap("customKeys")
+      .doc("Custom detectors: name → comma-separated key names; only values under "
+          + "these keys are looked at, and the whole value must match the pattern "
+          + "(any value, if the detector has no pattern).");
+  static final ConfigField<Map<String, String>> CUSTOM_VALIDATORS = ConfigField.stringMap("customValidators")
+      .doc("Custom detectors: name → luhn or mod97, a check a pattern's match must "
+          + "pass.");
+  static final ConfigField<Boolean> CARD_IIN_CHECK = ConfigField.bool("cardIinCheck")
+      .withDefault(true)
+      .doc("Accept only card numbers starting with 2–6 (the issuer ranges in use); "
+          + "spares Unix timestamps in milliseconds and nanoseconds.");
+  static final ConfigField<Boolean> SCAN_BODY = ConfigField.bool("scanBody")
+      .withDefault(true)
+      .doc("Scan the log body (field:body).");
+  static final ConfigField<Boolean> SCAN_RESOURCE = ConfigField.bool("scanResource")
+      .withDefault(false)
+      .doc("Also scan resource attributes (usually static service metadata).");
+  static final ConfigField<Long> MAX_SCAN_LENGTH = ConfigField.longValue("maxScanLength")
+      .withDefault(8192L)
+      .range(16, MAX_SCAN_LENGTH_LIMIT)
+      .doc("Longest value scanned in full, in characters (16 to 100000000); longer ones "
+          + "are handled by oversize.");
+  static final ConfigField<String> OVERSIZE = ConfigField.string("oversize")
+      .withDefault("scan-prefix")
+      .allowedValues("scan-prefix", "mask", "drop")
+      .doc("For values longer than maxScanLength: scan-prefix scans the first "
+          + "maxScanLength characters only, mask replaces the whole value with "
+          + "[REDACTED:oversize], drop removes the attribute (a body is masked).");
+  static final ConfigField<Boolean> COUNT_ATTRIBUTES = ConfigField.bool("countAttributes")
+      .withDefault(true)
+      .doc("Add pii.redacted.count and pii.redacted.<type> to items it redacted.");
 
   private static final String DESCRIPTION = String.join("\n",
       "Finds personal data and secrets in attribute values and log bodies and masks, hashes or "
@@ -146,80 +206,26 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
       .description(DESCRIPTION)
       .reads("*", "resource:*", "field:body")
       .writes("*", "resource:*", "field:body")
-      .stability(ProcessorDescriptor.Stability.STABLE)
+      .stable()
       .config(
-          ConfigField.stringList(TYPES)
-              .withDefault(PiiType.CONFIGURABLE_IDS)
-              .allowedValues(PiiType.CONFIGURABLE_IDS.toArray(new String[0]))
-              .doc("The kinds of PII to look for; all by default."),
-          ConfigField.string(ACTION)
-              .withDefault("mask")
-              .allowedValues(Action.IDS)
-              .doc("What to do with a finding: mask, hash (needs hashKey) or drop (removes the "
-                  + "attribute; masks in a log body)."),
-          ConfigField.stringMap(ACTIONS)
-              .doc("Per-type overrides of action, type → action, e.g. {\"key_name\": \"drop\"}. "
-                  + "Types: " + String.join(", ", PiiType.CONFIGURABLE_IDS) + ", and the "
-                  + "names of custom detectors."),
-          ConfigField.string(HASH_KEY)
-              .secret()
-              .doc("The HMAC-SHA256 key for the hash action, at least 16 characters. Required "
-                  + "when any enabled type hashes; keep it stable to keep hashes comparable."),
-          ConfigField.longValue(HASH_LENGTH)
-              .withDefault(16)
-              .doc("Hex digits of the HMAC kept in a hash marker, 8–64."),
-          ConfigField.stringList(KEY_NAMES)
-              .withDefault(DEFAULT_KEY_NAMES)
-              .doc("Key names whose whole value is redacted (type key_name), matched "
-                  + "case-insensitively as the last whole segments of the key; '.', '_', '-' and "
-                  + "' ' inside a name match any separator."),
-          ConfigField.stringList(ALLOW_KEYS)
-              .withDefault(DEFAULT_ALLOW_KEYS)
-              .doc("Attribute keys never touched: exact keys, or prefixes ending in '*' "
-                  + "(e.g. \"k8s.*\"). Applies to resource attributes too."),
-          ConfigField.stringList(API_KEY_PREFIXES)
-              .withDefault(List.of())
-              .doc("More API key prefixes (letters, digits, '_' and '-', starting with a letter "
-                  + "or digit, at least 3 characters); a key is the prefix plus at least 8 "
-                  + "base64url characters."),
-          ConfigField.stringList(CREDENTIAL_WORDS)
-              .withDefault(DEFAULT_CREDENTIAL_WORDS)
-              .doc("Words after which ('=' or ':') a value in free text is a credential "
-                  + "(type credential), matched case-insensitively as the last segments of the "
-                  + "word before the separator; '.', '_', '-' and ' ' inside a word match any "
-                  + "separator."),
-          ConfigField.stringMap(CUSTOM_PATTERNS)
-              .doc("Custom detectors: name → pattern (a safe subset of regular expressions, "
-                  + "matched against whole tokens of at most 64 characters; see the "
-                  + "description). Names are letters, digits and '_', and become types."),
-          ConfigField.stringMap(CUSTOM_KEYS)
-              .doc("Custom detectors: name → comma-separated key names; only values under "
-                  + "these keys are looked at, and the whole value must match the pattern "
-                  + "(any value, if the detector has no pattern)."),
-          ConfigField.stringMap(CUSTOM_VALIDATORS)
-              .doc("Custom detectors: name → luhn or mod97, a check a pattern's match must "
-                  + "pass."),
-          ConfigField.bool(CARD_IIN_CHECK)
-              .withDefault(true)
-              .doc("Accept only card numbers starting with 2–6 (the issuer ranges in use); "
-                  + "spares Unix timestamps in milliseconds and nanoseconds."),
-          ConfigField.bool(SCAN_BODY).withDefault(true).doc("Scan the log body (field:body)."),
-          ConfigField.bool(SCAN_RESOURCE)
-              .withDefault(false)
-              .doc("Also scan resource attributes (usually static service metadata)."),
-          ConfigField.longValue(MAX_SCAN_LENGTH)
-              .withDefault(8192)
-              .doc("Longest value scanned in full, in characters (16 to 100000000); longer ones "
-                  + "are handled by oversize."),
-          ConfigField.string(OVERSIZE)
-              .withDefault("scan-prefix")
-              .allowedValues("scan-prefix", "mask", "drop")
-              .doc("For values longer than maxScanLength: scan-prefix scans the first "
-                  + "maxScanLength characters only, mask replaces the whole value with "
-                  + "[REDACTED:oversize], drop removes the attribute (a body is masked)."),
-          ConfigField.bool(COUNT_ATTRIBUTES)
-              .withDefault(true)
-              .doc("Add pii.redacted.count and pii.redacted.<type> to items it redacted."))
+          TYPES,
+          ACTION,
+          ACTIONS,
+          HASH_KEY,
+          HASH_LENGTH,
+          KEY_NAMES,
+          ALLOW_KEYS,
+          API_KEY_PREFIXES,
+          CREDENTIAL_WORDS,
+          CUSTOM_PATTERNS,
+          CUSTOM_KEYS,
+          CUSTOM_VALIDATORS,
+          CARD_IIN_CHECK,
+          SCAN_BODY,
+          SCAN_RESOURCE,
+          MAX_SCAN_LENGTH,
+          OVERSIZE,
+          COUNT_ATTRIBUTES)
       .failureDefault("pii.redaction.failed", true)
       .example(
           "Masks an email and an IP address in a log body",
@@ -243,13 +249,13 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
               Map.of("email", 1L, "key_name", 1L, "iban", 1L)))
       .example(
           "Hashes an email with a fixed key: the same address always gives the same marker",
-          Map.of(ACTION, "hash", HASH_KEY, "example-key-do-not-use-in-prod"),
+          Map.of(ACTION.name(), "hash", HASH_KEY.name(), "example-key-do-not-use-in-prod"),
           span().put("user.email", "Alice@Example.com").put("user.id", "u-1042").item,
           counted(span().put("user.email", "[HASH:email:50fdbce9c9e39c21]")
               .put("user.id", "u-1042").item, Map.of("email", 1L)))
       .example(
           "Drops an authorization header attribute by its key name",
-          Map.of(ACTIONS, Map.of("key_name", "drop")),
+          Map.of(ACTIONS.name(), Map.of("key_name", "drop")),
           span().put("http.request.method", "GET").put("url.path", "/cart")
               .putArray("http.request.header.authorization", List.of("Basic YWxhZGRpbjpvcGVu"))
               .item,
@@ -295,21 +301,18 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
   @Override
   public Processor create(ProcessorContext context) {
     ProcessorConfig config = context.config();
+    // The schema already checked types, action and oversize (allowed values), hashLength and
+    // maxScanLength (ranges), allowKeys and apiKeyPrefixes (patterns).
 
     Set<PiiType> enabled = EnumSet.noneOf(PiiType.class);
-    for (String id : config.getStringList(TYPES)) {
-      PiiType type = PiiType.byId(id);
-      if (type == null) {
-        throw new IllegalArgumentException(
-            "config '" + TYPES + "': unknown type '" + id + "' (known: " + PiiType.CONFIGURABLE_IDS + ")");
-      }
-      enabled.add(type);
+    for (String id : config.get(TYPES)) {
+      enabled.add(PiiType.byId(id));
     }
 
     List<CustomDetector> customs = customDetectors(config);
     Action[] actions = new Action[PiiType.VALUES.length + customs.size()];
-    java.util.Arrays.fill(actions, parseAction(ACTION, config.getString(ACTION)));
-    for (Map.Entry<String, String> e : config.getStringMap(ACTIONS).entrySet()) {
+    java.util.Arrays.fill(actions, Action.byId(config.get(ACTION)));
+    for (Map.Entry<String, String> e : config.get(ACTIONS).entrySet()) {
       PiiType type = PiiType.byId(e.getKey());
       int kind = type != null ? type.ordinal() : -1;
       for (CustomDetector d : customs) {
@@ -318,35 +321,31 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
         }
       }
       if (kind < 0) {
-        throw new IllegalArgumentException("config '" + ACTIONS + "': unknown type '" + e.getKey()
-            + "' (known: " + PiiType.CONFIGURABLE_IDS + " and the custom detectors)");
+        throw ACTIONS.invalid("unknown type '" + e.getKey() + "' (known: "
+            + PiiType.CONFIGURABLE_IDS + " and the custom detectors)");
       }
-      actions[kind] = parseAction(ACTIONS + "." + e.getKey(), e.getValue());
+      Action action = Action.byId(e.getValue());
+      if (action == null) {
+        throw ACTIONS.invalid("unknown action '" + e.getValue() + "' for '" + e.getKey()
+            + "' (use mask, hash or drop)");
+      }
+      actions[kind] = action;
     }
-    String oversizeValue = config.getString(OVERSIZE);
     PiiRedactionProcessor.Oversize oversize;
-    switch (oversizeValue) {
+    switch (config.get(OVERSIZE)) {
       case "mask":
         oversize = PiiRedactionProcessor.Oversize.MASK;
         break;
       case "drop":
         oversize = PiiRedactionProcessor.Oversize.DROP;
         break;
-      case "scan-prefix":
+      default: // "scan-prefix", the only other allowed value
         oversize = PiiRedactionProcessor.Oversize.SCAN_PREFIX;
         break;
-      default:
-        throw new IllegalArgumentException("config '" + OVERSIZE + "': unknown value '"
-            + oversizeValue + "' (use scan-prefix, mask or drop)");
     }
     actions[PiiType.OVERSIZE.ordinal()] = oversize == PiiRedactionProcessor.Oversize.DROP
         ? Action.DROP : Action.MASK;
 
-    long hashLength = config.getLong(HASH_LENGTH, 16);
-    if (hashLength < 8 || hashLength > 64) {
-      throw new IllegalArgumentException(
-          "config '" + HASH_LENGTH + "': must be between 8 and 64 hex digits, was " + hashLength);
-    }
     Hasher hasher = null;
     List<String> hashing = new ArrayList<>();
     for (PiiType type : enabled) {
@@ -360,110 +359,93 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
       }
     }
     if (!hashing.isEmpty()) {
-      String key = config.getString(HASH_KEY);
+      // Checked here, not by the schema: a key is needed (and its length matters) only when
+      // something hashes, and a secret's schema errors never say what is wrong with it.
+      String key = config.get(HASH_KEY);
       if (key == null || key.isBlank()) {
-        throw new IllegalArgumentException("config '" + HASH_KEY + "': the hash action (for "
-            + String.join(", ", hashing) + ") needs a key; hashing without one would be "
-            + "reversible by anyone who can guess the values");
+        throw HASH_KEY.invalid("the hash action (for " + String.join(", ", hashing)
+            + ") needs a key; hashing without one would be reversible by anyone who can guess"
+            + " the values");
       }
       if (key.length() < MIN_HASH_KEY_LENGTH) {
-        throw new IllegalArgumentException("config '" + HASH_KEY + "': must be at least "
-            + MIN_HASH_KEY_LENGTH + " characters (the value is not shown)");
+        throw HASH_KEY.invalid("must be at least " + MIN_HASH_KEY_LENGTH
+            + " characters (the value is not shown)");
       }
-      hasher = new Hasher(key, (int) hashLength);
-    }
-
-    long maxScanLength = config.getLong(MAX_SCAN_LENGTH, 8192);
-    if (maxScanLength < 16 || maxScanLength > MAX_SCAN_LENGTH_LIMIT) {
-      throw new IllegalArgumentException("config '" + MAX_SCAN_LENGTH + "': must be between 16 and "
-          + MAX_SCAN_LENGTH_LIMIT + ", was " + maxScanLength);
+      hasher = new Hasher(key, config.get(HASH_LENGTH).intValue());
     }
 
     List<String> names = new ArrayList<>();
     if (enabled.contains(PiiType.KEY_NAME)) {
-      for (String name : config.getStringList(KEY_NAMES)) {
+      for (String name : config.get(KEY_NAMES)) {
         String normalized = KeyRules.normalizeName(name);
         if (normalized == null) {
-          throw new IllegalArgumentException("config '" + KEY_NAMES + "': '" + name + "' is not a "
-              + "key name (ASCII letters and digits, optionally joined by '.', '_', '-' or ' ')");
+          throw KEY_NAMES.invalid("'" + name + "' is not a key name (ASCII letters and digits,"
+              + " optionally joined by '.', '_', '-' or ' ')");
         }
         names.add(normalized);
       }
     }
 
-    List<String> allowKeys = config.getStringList(ALLOW_KEYS);
-    for (String key : allowKeys) {
-      int star = key.indexOf('*');
-      if (key.isEmpty() || key.equals("*") || (star >= 0 && star != key.length() - 1)) {
-        throw new IllegalArgumentException("config '" + ALLOW_KEYS + "': '" + key + "' must be a "
-            + "key, or a non-empty prefix followed by a single trailing '*'");
-      }
-    }
-
     List<Scanner.KeyPrefix> prefixes = Scanner.builtInKeyPrefixes();
-    for (String prefix : config.getStringList(API_KEY_PREFIXES)) {
-      if (!isKeyPrefix(prefix)) {
-        throw new IllegalArgumentException("config '" + API_KEY_PREFIXES + "': '" + prefix
-            + "' must be at least 3 ASCII letters, digits, '_' or '-', starting with a letter or digit");
-      }
+    for (String prefix : config.get(API_KEY_PREFIXES)) {
       prefixes.add(new Scanner.KeyPrefix(prefix, Scanner.USER_PREFIX_MIN_BODY, false));
     }
 
     List<String> credentialWords = new ArrayList<>();
-    for (String word : config.getStringList(CREDENTIAL_WORDS)) {
+    for (String word : config.get(CREDENTIAL_WORDS)) {
       String normalized = KeyRules.normalizeName(word);
       if (normalized == null) {
-        throw new IllegalArgumentException("config '" + CREDENTIAL_WORDS + "': '" + word + "' is not a "
-            + "word (ASCII letters and digits, optionally joined by '.', '_', '-' or ' ')");
+        throw CREDENTIAL_WORDS.invalid("'" + word + "' is not a word (ASCII letters and digits,"
+            + " optionally joined by '.', '_', '-' or ' ')");
       }
       credentialWords.add(normalized);
     }
 
     return new PiiRedactionProcessor(
-        new Scanner(enabled, config.getBoolean(CARD_IIN_CHECK, true), prefixes, credentialWords,
-            customs),
-        new KeyRules(allowKeys, names, customs),
+        new Scanner(enabled, config.get(CARD_IIN_CHECK), prefixes, credentialWords, customs),
+        new KeyRules(config.get(ALLOW_KEYS), names, customs),
         actions,
         hasher,
-        config.getBoolean(SCAN_BODY, true),
-        config.getBoolean(SCAN_RESOURCE, false),
-        config.getBoolean(COUNT_ATTRIBUTES, true),
-        (int) maxScanLength,
+        config.get(SCAN_BODY),
+        config.get(SCAN_RESOURCE),
+        config.get(COUNT_ATTRIBUTES),
+        config.get(MAX_SCAN_LENGTH).intValue(),
         oversize,
         customs);
   }
 
   /** The custom detectors named in customPatterns, customKeys and customValidators, in name order. */
   private static List<CustomDetector> customDetectors(ProcessorConfig config) {
-    Map<String, String> patterns = config.getStringMap(CUSTOM_PATTERNS);
-    Map<String, String> keys = config.getStringMap(CUSTOM_KEYS);
-    Map<String, String> validators = config.getStringMap(CUSTOM_VALIDATORS);
+    Map<String, String> patterns = config.get(CUSTOM_PATTERNS);
+    Map<String, String> keys = config.get(CUSTOM_KEYS);
+    Map<String, String> validators = config.get(CUSTOM_VALIDATORS);
     java.util.TreeSet<String> names = new java.util.TreeSet<>(patterns.keySet());
     names.addAll(keys.keySet());
     for (String name : validators.keySet()) {
       if (!names.contains(name)) {
-        throw new IllegalArgumentException("config '" + CUSTOM_VALIDATORS + "': '" + name
-            + "' has no pattern in " + CUSTOM_PATTERNS + " and no keys in " + CUSTOM_KEYS);
+        throw CUSTOM_VALIDATORS.invalid("'" + name + "' has no pattern in " + CUSTOM_PATTERNS.name()
+            + " and no keys in " + CUSTOM_KEYS.name());
       }
     }
     if (names.size() > MAX_CUSTOM_DETECTORS) {
-      throw new IllegalArgumentException("config '" + CUSTOM_PATTERNS + "': at most "
-          + MAX_CUSTOM_DETECTORS + " custom detectors");
+      throw CUSTOM_PATTERNS.invalid("at most " + MAX_CUSTOM_DETECTORS + " custom detectors");
     }
     List<CustomDetector> out = new ArrayList<>();
     for (String name : names) {
       if (!name.matches("[A-Za-z0-9_]{1,40}") || PiiType.byId(name) != null
           || name.equals(PiiType.OVERSIZE.id)) {
-        throw new IllegalArgumentException("config '" + CUSTOM_PATTERNS + "': '" + name + "' must "
-            + "be 1–40 letters, digits or '_', and not a built-in type");
+        throw (patterns.containsKey(name) ? CUSTOM_PATTERNS : CUSTOM_KEYS).invalid("'" + name
+            + "' must be 1–40 letters, digits or '_', and not a built-in type");
       }
       TokenPattern pattern = null;
       if (patterns.containsKey(name)) {
         try {
           pattern = TokenPattern.compile(patterns.get(name));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("config '" + CUSTOM_PATTERNS + "." + name + "': "
-              + e.getMessage(), e);
+          IllegalArgumentException invalid =
+              CUSTOM_PATTERNS.invalid("detector '" + name + "': " + e.getMessage());
+          invalid.initCause(e);
+          throw invalid;
         }
       }
       List<String> keyNames = new ArrayList<>();
@@ -471,8 +453,8 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
         for (String key : keys.get(name).split(",")) {
           String normalized = KeyRules.normalizeName(key);
           if (normalized == null) {
-            throw new IllegalArgumentException("config '" + CUSTOM_KEYS + "." + name + "': '"
-                + key.trim() + "' is not a key name");
+            throw CUSTOM_KEYS.invalid("detector '" + name + "': '" + key.trim()
+                + "' is not a key name");
           }
           keyNames.add(normalized);
         }
@@ -481,37 +463,14 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
       if (validators.containsKey(name)) {
         validator = CustomDetector.Validator.byId(validators.get(name).trim());
         if (validator == null || pattern == null) {
-          throw new IllegalArgumentException("config '" + CUSTOM_VALIDATORS + "." + name
-              + "': must be one of " + String.join(", ", CustomDetector.Validator.IDS)
-              + ", for a detector with a pattern");
+          throw CUSTOM_VALIDATORS.invalid("detector '" + name + "': must be one of "
+              + String.join(", ", CustomDetector.Validator.IDS) + ", for a detector with a pattern");
         }
       }
       out.add(new CustomDetector(name, PiiType.VALUES.length + out.size(), pattern, keyNames,
           validator));
     }
     return out;
-  }
-
-  private static Action parseAction(String where, String id) {
-    Action action = Action.byId(id);
-    if (action == null) {
-      throw new IllegalArgumentException(
-          "config '" + where + "': unknown action '" + id + "' (use mask, hash or drop)");
-    }
-    return action;
-  }
-
-  private static boolean isKeyPrefix(String p) {
-    if (p.length() < 3 || !Scanner.isAlnum(p.charAt(0))) {
-      return false;
-    }
-    for (int i = 0; i < p.length(); i++) {
-      char c = p.charAt(i);
-      if (!Scanner.isAlnum(c) && c != '_' && c != '-') {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ---------------------------------------------------------------- example helpers

@@ -1,14 +1,14 @@
 package io.tributary.plugins.piiredaction;
 
 import static io.tributary.plugins.piiredaction.Redaction.FACTORY;
+import static io.tributary.plugins.piiredaction.Redaction.TESTER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
-import io.tributary.api.ProcessorContext;
+import io.tributary.api.ConfigField;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
 import io.tributary.api.ProcessorFactory;
-import io.tributary.runtime.ExampleVerifier;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -18,7 +18,7 @@ class PiiRedactionProcessorFactoryTest {
 
   @Test
   void descriptor_examples_pass() {
-    assertThat(ExampleVerifier.verify(new PiiRedactionProcessorFactory())).isEmpty();
+    TESTER.verifyExamples();
   }
 
   @Test
@@ -26,11 +26,11 @@ class PiiRedactionProcessorFactoryTest {
     ProcessorDescriptor d = FACTORY.descriptor();
     assertThat(d.id()).isEqualTo("pii-redaction");
     assertThat(d.version()).isEqualTo("1.1.0");
-    assertThat(d.stability()).isEqualTo(ProcessorDescriptor.Stability.STABLE);
+    assertThat(d.stability()).isEqualTo(ProcessorDescriptor.STABLE);
     assertThat(d.examples()).hasSizeGreaterThanOrEqualTo(4);
     assertThat(d.writes()).contains("*", "resource:*", "field:body");
     assertThat(d.reads()).contains("*", "resource:*", "field:body");
-    for (ConfigField f : d.config()) {
+    for (ConfigField<?> f : d.config()) {
       assertThat(f.doc()).as(f.name()).isNotBlank();
     }
     assertThat(d.configField("hashKey").isSecret()).isTrue();
@@ -48,10 +48,10 @@ class PiiRedactionProcessorFactoryTest {
   void hash_without_a_key_is_refused_naming_hashKey() {
     assertThatThrownBy(() -> Redaction.processor(Map.of("action", "hash")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'hashKey'")
+        .hasMessageStartingWith("config 'hashKey': ")
         .hasMessageContaining("needs a key");
     assertThatThrownBy(() -> Redaction.processor(Map.of("actions", Map.of("email", "hash"))))
-        .hasMessageContaining("'hashKey'")
+        .hasMessageStartingWith("config 'hashKey': ")
         .hasMessageContaining("email");
   }
 
@@ -59,7 +59,7 @@ class PiiRedactionProcessorFactoryTest {
   void a_short_hash_key_is_refused_without_showing_it() {
     assertThatThrownBy(() -> Redaction.processor(Map.of("action", "hash", "hashKey", "tooshort-xyz")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'hashKey'")
+        .hasMessageStartingWith("config 'hashKey': ")
         .hasMessageContaining("at least 16")
         .hasMessageNotContaining("tooshort-xyz");
   }
@@ -68,65 +68,94 @@ class PiiRedactionProcessorFactoryTest {
   void a_hash_key_is_not_needed_when_no_enabled_type_hashes() {
     assertThat(Redaction.processor(Map.of("actions", Map.of("email", "hash"), "types", List.of("ipv4"))))
         .isNotNull();
+    assertThat(Redaction.processor(Map.of("hashKey", "short"))).as("nothing hashes").isNotNull();
   }
 
   @Test
   void unknown_types_and_actions_in_actions_name_the_key() {
     assertThatThrownBy(() -> Redaction.processor(Map.of("actions", Map.of("emial", "mask"))))
-        .hasMessageContaining("'actions'")
+        .hasMessageStartingWith("config 'actions': ")
         .hasMessageContaining("emial");
     assertThatThrownBy(() -> Redaction.processor(Map.of("actions", Map.of("email", "shred"))))
-        .hasMessageContaining("'actions.email'")
+        .hasMessageStartingWith("config 'actions': ")
+        .hasMessageContaining("'email'")
         .hasMessageContaining("shred");
   }
 
   @Test
   void schema_rejects_unknown_types_and_actions() {
-    assertThatThrownBy(() -> FACTORY.descriptor().validateConfig(Map.of("types", List.of("passport"))))
-        .hasMessageContaining("'types'");
-    assertThatThrownBy(() -> FACTORY.descriptor().validateConfig(Map.of("action", "erase")))
-        .hasMessageContaining("'action'");
-    assertThatThrownBy(() -> FACTORY.descriptor().validateConfig(Map.of("oversize", "truncate")))
-        .hasMessageContaining("'oversize'");
+    assertThat(TESTER.configProblems(Map.of("types", List.of("email", "passport"))))
+        .singleElement(STRING).startsWith("types: ").contains("passport");
+    assertThat(TESTER.configProblems(Map.of("types", List.of("oversize"))))
+        .as("oversize is not a detector").singleElement(STRING).startsWith("types: ");
+    assertThat(TESTER.configProblems(Map.of("action", "erase")))
+        .singleElement(STRING).startsWith("action: ").contains("erase");
+    assertThat(TESTER.configProblems(Map.of("oversize", "truncate")))
+        .singleElement(STRING).startsWith("oversize: ").contains("truncate");
   }
 
   @Test
   void out_of_range_numbers_name_the_key() {
     assertThatThrownBy(() -> Redaction.processor(Map.of("hashLength", 4)))
         .hasMessageContaining("'hashLength'");
-    assertThatThrownBy(() -> Redaction.processor(Map.of("hashLength", 65)))
-        .hasMessageContaining("'hashLength'");
-    assertThatThrownBy(() -> Redaction.processor(Map.of("maxScanLength", 0)))
-        .hasMessageContaining("'maxScanLength'");
+    assertThat(TESTER.configProblems(Map.of("hashLength", 65)))
+        .singleElement(STRING).startsWith("hashLength: ");
+    assertThat(TESTER.configProblems(Map.of("maxScanLength", 0)))
+        .singleElement(STRING).startsWith("maxScanLength: ");
+    assertThat(TESTER.configProblems(Map.of("maxScanLength", 100_000_001)))
+        .singleElement(STRING).startsWith("maxScanLength: ");
+    assertThat(TESTER.configProblems(Map.of("hashLength", 8, "maxScanLength", 16))).isEmpty();
+    assertThat(TESTER.configProblems(Map.of("hashLength", 64, "maxScanLength", 100_000_000))).isEmpty();
   }
 
   @Test
   void bad_key_names_prefixes_and_allow_keys_name_the_key() {
     assertThatThrownBy(() -> Redaction.processor(Map.of("keyNames", List.of("pass*word"))))
-        .hasMessageContaining("'keyNames'")
+        .hasMessageStartingWith("config 'keyNames': ")
         .hasMessageContaining("pass*word");
     assertThatThrownBy(() -> Redaction.processor(Map.of("keyNames", List.of(""))))
-        .hasMessageContaining("'keyNames'");
+        .hasMessageStartingWith("config 'keyNames': ");
+    assertThatThrownBy(() -> Redaction.processor(Map.of("credentialWords", List.of("pin", "-pin"))))
+        .hasMessageStartingWith("config 'credentialWords': ")
+        .hasMessageContaining("-pin");
     assertThatThrownBy(() -> Redaction.processor(Map.of("apiKeyPrefixes", List.of("ab"))))
-        .hasMessageContaining("'apiKeyPrefixes'");
-    assertThatThrownBy(() -> Redaction.processor(Map.of("apiKeyPrefixes", List.of("_key"))))
         .hasMessageContaining("'apiKeyPrefixes'");
     assertThatThrownBy(() -> Redaction.processor(Map.of("allowKeys", List.of("a*b"))))
         .hasMessageContaining("'allowKeys'");
-    assertThatThrownBy(() -> Redaction.processor(Map.of("allowKeys", List.of("*"))))
-        .hasMessageContaining("'allowKeys'");
+    for (String bad : List.of("ab", "_key", "-key", "ke y", "key.", "kéy")) {
+      assertThat(TESTER.configProblems(Map.of("apiKeyPrefixes", List.of(bad))))
+          .as(bad).singleElement(STRING).startsWith("apiKeyPrefixes: ");
+    }
+    assertThat(TESTER.configProblems(Map.of("apiKeyPrefixes", List.of("abc", "0x_", "Ab-c_9"))))
+        .isEmpty();
+    for (String bad : List.of("", "*", "**", "a*b", "a**", "*a")) {
+      assertThat(TESTER.configProblems(Map.of("allowKeys", List.of(bad))))
+          .as(bad).singleElement(STRING).startsWith("allowKeys: ");
+    }
+    assertThat(TESTER.configProblems(Map.of("allowKeys", List.of("a", "k8s.*", "a b", "x*"))))
+        .isEmpty();
+  }
+
+  @Test
+  void key_names_are_only_checked_when_key_name_detection_is_on() {
+    assertThat(Redaction.processor(Map.of("keyNames", List.of("pass*word"), "types", List.of("email"))))
+        .isNotNull();
   }
 
   @Test
   void config_errors_never_show_the_secret() {
-    assertThatThrownBy(() -> FACTORY.descriptor().validateConfig(Map.of("hashKey", List.of("s3cr3t-value"))))
+    assertThat(TESTER.configProblems(Map.of("hashKey", List.of("s3cr3t-value"))))
+        .singleElement(STRING)
+        .startsWith("hashKey: ")
+        .doesNotContain("s3cr3t-value");
+    assertThatThrownBy(() -> TESTER.config(Map.of("hashKey", List.of("s3cr3t-value"))))
         .hasMessageContaining("'hashKey'")
         .hasMessageNotContaining("s3cr3t-value");
   }
 
   @Test
   void processor_is_created_from_defaults() {
-    assertThat(FACTORY.create(ProcessorContext.of(FACTORY.descriptor().validateConfig(Map.of()))))
-        .isNotNull();
+    assertThat(TESTER.create(Map.of())).isNotNull();
+    assertThat(TESTER.config(Map.of()).get(PiiRedactionProcessorFactory.HASH_LENGTH)).isEqualTo(16L);
   }
 }

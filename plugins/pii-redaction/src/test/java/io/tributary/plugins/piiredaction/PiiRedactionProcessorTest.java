@@ -1,5 +1,6 @@
 package io.tributary.plugins.piiredaction;
 
+import static io.tributary.plugins.piiredaction.Redaction.TESTER;
 import static io.tributary.plugins.piiredaction.Redaction.processor;
 import static io.tributary.plugins.piiredaction.Redaction.redact;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,14 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.api.Attributes;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import io.tributary.runtime.Batch;
-import io.tributary.runtime.CompiledPipeline;
-import io.tributary.runtime.FailurePolicy;
-import io.tributary.runtime.PipelineCompiler;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
-import io.tributary.runtime.StageOutcome;
-import io.tributary.runtime.StageSpec;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +64,7 @@ class PiiRedactionProcessorTest {
   void hash_of_a_key_name_match_covers_non_string_values() {
     Item item = Item.span();
     item.attributes().put("card.cvv", 123L).put("db.password", "hunter2");
-    processor(HASH).process(item);
+    TESTER.run(HASH, item);
     assertThat(item.attributes().getString("card.cvv")).matches("\\[HASH:key_name:[0-9a-f]{16}]");
     assertThat(item.attributes().getString("db.password")).matches("\\[HASH:key_name:[0-9a-f]{16}]");
   }
@@ -81,7 +74,7 @@ class PiiRedactionProcessorTest {
     Item item = Item.span();
     item.attributes().put("a", "x").put("contact", "alice@example.com").put("b", "y")
         .put("c", "10.0.0.1");
-    processor(Map.of("actions", Map.of("email", "drop"))).process(item);
+    TESTER.run(Map.of("actions", Map.of("email", "drop")), item);
     Attributes a = item.attributes();
     assertThat(a.contains("contact")).isFalse();
     assertThat(a.keyAt(0)).isEqualTo("a");
@@ -94,7 +87,7 @@ class PiiRedactionProcessorTest {
   @Test
   void drop_masks_in_a_log_body() {
     Item item = Item.log().body("user alice@example.com logged in");
-    processor(Map.of("action", "drop")).process(item);
+    TESTER.run(Map.of("action", "drop"), item);
     assertThat(item.body()).isEqualTo("user [REDACTED:email] logged in");
   }
 
@@ -104,7 +97,7 @@ class PiiRedactionProcessorTest {
     item.attributes().put("user.password", "hunter2").put("pin.secret", 1234L)
         .putArray("http.response.header.set-cookie", List.of("sid=abc", "theme=dark"))
         .put("api_key", "");
-    Redaction.DEFAULT.process(item);
+    TESTER.run(Map.of(), item);
     Attributes a = item.attributes();
     assertThat(a.getString("user.password")).isEqualTo("[REDACTED:key_name]");
     assertThat(a.getString("pin.secret")).isEqualTo("[REDACTED:key_name]");
@@ -117,7 +110,7 @@ class PiiRedactionProcessorTest {
   void key_names_are_configurable() {
     Item item = Item.span();
     item.attributes().put("user.mothers_maiden_name", "Smith").put("password", "hunter2");
-    processor(Map.of("keyNames", List.of("mothers maiden name"))).process(item);
+    TESTER.run(Map.of("keyNames", List.of("mothers maiden name")), item);
     assertThat(item.attributes().getString("user.mothers_maiden_name")).isEqualTo("[REDACTED:key_name]");
     assertThat(item.attributes().getString("password")).isEqualTo("hunter2");
   }
@@ -126,7 +119,7 @@ class PiiRedactionProcessorTest {
   void string_elements_of_arrays_are_scanned() {
     Item item = Item.span();
     item.attributes().putArray("mail.to", List.of("alice@example.com", 42L, "team"));
-    Redaction.DEFAULT.process(item);
+    TESTER.run(Map.of(), item);
     assertThat(item.attributes().get("mail.to")).isEqualTo(List.of("[REDACTED:email]", 42L, "team"));
   }
 
@@ -135,7 +128,7 @@ class PiiRedactionProcessorTest {
     Item item = Item.span();
     item.attributes().put("audit.actor", "alice@example.com").put("net.peer", "10.0.0.1")
         .put("debug.password", "hunter2").put("other", "10.0.0.1");
-    processor(Map.of("allowKeys", List.of("audit.actor", "debug.*", "net.peer"))).process(item);
+    TESTER.run(Map.of("allowKeys", List.of("audit.actor", "debug.*", "net.peer")), item);
     Attributes a = item.attributes();
     assertThat(a.getString("audit.actor")).isEqualTo("alice@example.com");
     assertThat(a.getString("net.peer")).isEqualTo("10.0.0.1");
@@ -147,11 +140,11 @@ class PiiRedactionProcessorTest {
   void resource_attributes_are_scanned_only_when_asked() {
     Item item = Item.span();
     item.resource().put("host.ip", "10.1.2.3");
-    Redaction.DEFAULT.process(item);
+    TESTER.run(Map.of(), item);
     assertThat(item.resource().getString("host.ip")).isEqualTo("10.1.2.3");
     assertThat(item.attributes().isEmpty()).isTrue();
 
-    processor(Map.of("scanResource", true)).process(item);
+    TESTER.run(Map.of("scanResource", true), item);
     assertThat(item.resource().getString("host.ip")).isEqualTo("[REDACTED:ipv4]");
     assertThat(item.attributes().getLong("pii.redacted.ipv4", 0)).isEqualTo(1);
   }
@@ -159,7 +152,7 @@ class PiiRedactionProcessorTest {
   @Test
   void body_is_not_scanned_when_scan_body_is_off() {
     Item item = Item.log().body("alice@example.com");
-    processor(Map.of("scanBody", false)).process(item);
+    TESTER.run(Map.of("scanBody", false), item);
     assertThat(item.body()).isEqualTo("alice@example.com");
   }
 
@@ -167,12 +160,12 @@ class PiiRedactionProcessorTest {
   void counts_can_be_turned_off_and_add_to_earlier_counts() {
     Item quiet = Item.span();
     quiet.attributes().put("note", "alice@example.com");
-    processor(Map.of("countAttributes", false)).process(quiet);
+    TESTER.run(Map.of("countAttributes", false), quiet);
     assertThat(quiet.attributes().size()).isEqualTo(1);
 
     Item item = Item.log().body("a@example.com b@example.com");
     item.attributes().put("pii.redacted.count", 3L).put("pii.redacted.email", 1L).put("ip", "10.0.0.1");
-    Redaction.DEFAULT.process(item);
+    TESTER.run(Map.of(), item);
     assertThat(item.attributes().getLong("pii.redacted.count", 0)).isEqualTo(6);
     assertThat(item.attributes().getLong("pii.redacted.email", 0)).isEqualTo(3);
     assertThat(item.attributes().getLong("pii.redacted.ipv4", 0)).isEqualTo(1);
@@ -193,7 +186,7 @@ class PiiRedactionProcessorTest {
         .isEqualTo("[REDACTED:oversize]");
     Item item = Item.log().body(value);
     item.attributes().put("note", value).put("short", "ok");
-    processor(Map.of("maxScanLength", 50, "oversize", "drop")).process(item);
+    TESTER.run(Map.of("maxScanLength", 50, "oversize", "drop"), item);
     assertThat(item.attributes().contains("note")).isFalse();
     assertThat(item.attributes().getString("short")).isEqualTo("ok");
     assertThat(item.body()).as("a body is masked, not dropped").isEqualTo("[REDACTED:oversize]");
@@ -213,7 +206,7 @@ class PiiRedactionProcessorTest {
     item.attributes().put("http.response.status_code", 200L).put("ratio", 0.5).put("ok", true)
         .putBytes("blob", "alice@example.com".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Item before = item.copy();
-    Redaction.DEFAULT.process(item);
+    TESTER.run(Map.of(), item);
     assertThat(item).isEqualTo(before);
   }
 
@@ -222,7 +215,7 @@ class PiiRedactionProcessorTest {
     Item item = Item.log().body("GET /cart 200 in 12ms");
     String value = "checkout-7d9f8b6c5-x2x4q";
     item.attributes().put("k8s.pod.name", value);
-    Redaction.DEFAULT.process(item);
+    TESTER.run(Map.of(), item);
     assertThat(item.attributes().getString("k8s.pod.name")).isSameAs(value);
     assertThat(item.attributes().size()).isEqualTo(1);
   }
@@ -251,27 +244,22 @@ class PiiRedactionProcessorTest {
 
   @Test
   void runs_in_a_compiled_pipeline_with_declared_writes_enforced() {
-    var factory = new PiiRedactionProcessorFactory();
-    PipelineCompiler compiler = PipelineCompiler.builder(ProcessorRegistry.of(List.of(factory)))
-        .enforceDeclaredWrites(true).build();
-    StageSpec stage = new StageSpec("redact", "pii-redaction", null, true,
-        Map.of("actions", Map.of("key_name", "drop"), "scanResource", true), FailurePolicy.DEAD_LETTER);
-    try (CompiledPipeline pipeline = compiler.compile("test", 1, PipelineSpec.of(stage))) {
-      Item dirty = Item.log().body("card 4111-1111-1111-1111 declined");
-      dirty.attributes().put("http.request.header.authorization", "Bearer abcdefghijk");
-      dirty.resource().put("host.ip", "10.0.0.1");
-      Item clean = Item.span().name("GET /cart");
-      clean.attributes().put("http.request.method", "GET");
-      Batch batch = Batch.of(dirty, clean);
-      pipeline.run(batch);
-      assertThat(batch.outcome(0, 0)).isEqualTo(StageOutcome.MODIFIED);
-      assertThat(batch.outcome(1, 0)).isEqualTo(StageOutcome.UNCHANGED);
-      assertThat(dirty.body()).isEqualTo("card [REDACTED:card] declined");
-      assertThat(dirty.attributes().contains("http.request.header.authorization")).isFalse();
-      assertThat(dirty.resource().getString("host.ip")).isEqualTo("[REDACTED:ipv4]");
-      assertThat(dirty.attributes().getLong("pii.redacted.count", 0)).isEqualTo(3);
-      assertThat(batch.deadLettered()).isEmpty();
-    }
+    Item dirty = Item.log().body("card 4111-1111-1111-1111 declined");
+    dirty.attributes().put("http.request.header.authorization", "Bearer abcdefghijk");
+    dirty.resource().put("host.ip", "10.0.0.1");
+    Item clean = Item.span().name("GET /cart");
+    clean.attributes().put("http.request.method", "GET");
+    Item cleanBefore = clean.copy();
+
+    // Strict mode: fails if the processor throws on either item or writes an undeclared key.
+    TESTER.run(Map.of("actions", Map.of("key_name", "drop"), "scanResource", true),
+        List.of(dirty, clean));
+
+    assertThat(clean).isEqualTo(cleanBefore);
+    assertThat(dirty.body()).isEqualTo("card [REDACTED:card] declined");
+    assertThat(dirty.attributes().contains("http.request.header.authorization")).isFalse();
+    assertThat(dirty.resource().getString("host.ip")).isEqualTo("[REDACTED:ipv4]");
+    assertThat(dirty.attributes().getLong("pii.redacted.count", 0)).isEqualTo(3);
   }
 
   // ---------------------------------------------------------------- concurrency

@@ -147,25 +147,23 @@ class SecretsDetectorsTest {
 
   @Test
   void a_custom_pattern_is_found_everywhere_with_its_own_kind_and_action() {
-    Processor p = Redaction.processor(Map.of(
-        "customPatterns", Map.of("employee_id", "EMP-\\d{6}"),
-        "actions", Map.of("employee_id", "hash"), "hashKey", "0123456789abcdef-key"));
     Item item = Item.log().body("raised by EMP-004211 for EMP-12345 and XEMP-004211");
-    p.process(item);
+    Redaction.TESTER.run(Map.of(
+        "customPatterns", Map.of("employee_id", "EMP-\\d{6}"),
+        "actions", Map.of("employee_id", "hash"), "hashKey", "0123456789abcdef-key"), item);
     assertThat(item.body()).matches("raised by \\[HASH:employee_id:[0-9a-f]{16}] for EMP-12345 and XEMP-004211");
     assertThat(item.attributes().getLong("pii.redacted.employee_id", 0)).isEqualTo(1);
   }
 
   @Test
   void a_custom_detector_with_keys_looks_only_under_its_keys() {
-    Processor p = Redaction.processor(Map.of(
-        "customPatterns", Map.of("member", "[A-Z]{2}\\d{8}"),
-        "customKeys", Map.of("member", "member_no, membership")));
     Item item = Item.log();
     item.attributes().put("app.member_no", "AB12345678").put("other", "AB12345678")
         .put("membership", "gold");
     item.body("member_no=CD87654321 and AB12345678");
-    p.process(item);
+    Redaction.TESTER.run(Map.of(
+        "customPatterns", Map.of("member", "[A-Z]{2}\\d{8}"),
+        "customKeys", Map.of("member", "member_no, membership")), item);
     assertThat(item.attributes().getString("app.member_no")).isEqualTo("[REDACTED:member]");
     assertThat(item.attributes().getString("other")).isEqualTo("AB12345678");
     assertThat(item.attributes().getString("membership")).isEqualTo("gold");
@@ -182,10 +180,9 @@ class SecretsDetectorsTest {
 
   @Test
   void a_custom_key_without_a_pattern_redacts_any_value() {
-    Processor p = Redaction.processor(Map.of("customKeys", Map.of("patient", "patient_name")));
     Item item = Item.span();
     item.attributes().put("patient_name", "Ada Lovelace").put("note", "patient_name: Ada");
-    p.process(item);
+    Redaction.TESTER.run(Map.of("customKeys", Map.of("patient", "patient_name")), item);
     assertThat(item.attributes().getString("patient_name")).isEqualTo("[REDACTED:patient]");
     assertThat(item.attributes().getString("note")).isEqualTo("patient_name: [REDACTED:patient]");
   }
@@ -196,18 +193,28 @@ class SecretsDetectorsTest {
   void unsafe_or_broken_custom_patterns_are_refused_naming_the_detector(String pattern) {
     assertThatThrownBy(() -> Redaction.processor(Map.of("customPatterns", Map.of("mine", pattern))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("customPatterns.mine");
+        .hasMessageStartingWith("config 'customPatterns': detector 'mine': ");
   }
 
   @Test
   void custom_detector_names_and_validators_are_checked() {
     assertThatThrownBy(() -> Redaction.processor(Map.of("customPatterns", Map.of("email", "x\\d"))))
+        .hasMessageStartingWith("config 'customPatterns': 'email'")
         .hasMessageContaining("built-in");
+    assertThatThrownBy(() -> Redaction.processor(Map.of("customKeys", Map.of("bad name", "k"))))
+        .hasMessageStartingWith("config 'customKeys': 'bad name'");
+    assertThatThrownBy(() -> Redaction.processor(Map.of("customKeys", Map.of("x", "ok, not*a*key"))))
+        .hasMessageStartingWith("config 'customKeys': detector 'x': ")
+        .hasMessageContaining("not*a*key");
     assertThatThrownBy(() -> Redaction.processor(Map.of("customValidators", Map.of("x", "luhn"))))
-        .hasMessageContaining("customValidators");
+        .hasMessageStartingWith("config 'customValidators': 'x'");
     assertThatThrownBy(() -> Redaction.processor(Map.of("customPatterns", Map.of("x", "a\\d"),
         "customValidators", Map.of("x", "crc"))))
-        .hasMessageContaining("customValidators.x");
+        .hasMessageStartingWith("config 'customValidators': detector 'x': ");
+    assertThatThrownBy(() -> Redaction.processor(Map.of("customKeys", Map.of("x", "k"),
+        "customValidators", Map.of("x", "luhn"))))
+        .as("a validator needs a pattern to check")
+        .hasMessageStartingWith("config 'customValidators': detector 'x': ");
   }
 
   // ---------------------------------------------------------------- structured values
@@ -218,7 +225,7 @@ class SecretsDetectorsTest {
     item.attributes().put("app.payload", "{\"user\":{\"name\":\"bob\",\"password\":\"hunter2\","
         + "\"email\":\"bob@example.org\"},\"tags\":[\"a\",\"10.0.0.1\"],\"auth\":{\"token\":{\"v\":1}},"
         + "\"cvv\":123,\"ok\":true}");
-    Redaction.DEFAULT.process(item);
+    Redaction.TESTER.run(Map.of(), item);
     assertThat(item.attributes().getString("app.payload")).isEqualTo("{\"user\":{\"name\":\"bob\","
         + "\"password\":\"[REDACTED:key_name]\",\"email\":\"[REDACTED:email]\"},"
         + "\"tags\":[\"a\",\"[REDACTED:ipv4]\"],\"auth\":{\"token\":\"[REDACTED:key_name]\"},"
@@ -250,18 +257,17 @@ class SecretsDetectorsTest {
   @Test
   void the_issue_example_is_fully_redacted() {
     Item item = Item.log().body("login failed for bob@example.org from 198.51.100.7 password=hunter2");
-    Redaction.DEFAULT.process(item);
+    Redaction.TESTER.run(Map.of(), item);
     assertThat(item.body()).isEqualTo(
         "login failed for [REDACTED:email] from [REDACTED:ipv4] password=[REDACTED:credential]");
   }
 
   @Test
   void each_new_kind_has_its_own_action() {
-    Processor p = Redaction.processor(Map.of("actions", Map.of("credential", "drop", "iban", "hash"),
-        "hashKey", "0123456789abcdef-key"));
     Item item = Item.span();
     item.attributes().put("a", "password=hunter2").put("b", "DE89370400440532013000");
-    p.process(item);
+    Redaction.TESTER.run(Map.of("actions", Map.of("credential", "drop", "iban", "hash"),
+        "hashKey", "0123456789abcdef-key"), item);
     assertThat(item.attributes().contains("a")).isFalse();
     assertThat(item.attributes().getString("b")).matches("\\[HASH:iban:[0-9a-f]{16}]");
     assertThat(item.attributes().getLong("pii.redacted.credential", 0)).isEqualTo(1);

@@ -1,12 +1,11 @@
 package io.tributary.plugins.semconvupgrade;
 
+import io.tributary.api.ConfigField;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
-import io.tributary.api.ProcessorDescriptor.Stability;
 import io.tributary.api.ProcessorFactory;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,13 +18,23 @@ import java.util.Set;
  */
 public final class SemconvUpgradeProcessorFactory implements ProcessorFactory {
 
-  static final String TARGET_VERSION = "targetVersion";
-  static final String SCOPES = "scopes";
-  static final String DROP_DEPRECATED = "dropDeprecated";
-
   static final String SCOPE_ATTRIBUTES = "attributes";
   static final String SCOPE_RESOURCE = "resource";
   static final String SCHEMA_URL_FIELD = "field:schema_url";
+
+  static final ConfigField<String> TARGET_VERSION = ConfigField.string("targetVersion")
+      .withDefault(SemconvTable.newestVersion())
+      .allowedValues(SemconvTable.versions().toArray(new String[0]))
+      .doc("Semantic-conventions version to upgrade to: renames of this version and"
+          + " earlier ones are applied, and schema_url names this version.");
+  static final ConfigField<List<String>> SCOPES = ConfigField.stringList("scopes")
+      .withDefault(List.of(SCOPE_ATTRIBUTES, SCOPE_RESOURCE))
+      .allowedValues(SCOPE_ATTRIBUTES, SCOPE_RESOURCE)
+      .doc("Which attributes to upgrade: attributes (the item's own), resource, or both.");
+  static final ConfigField<Boolean> DROP_DEPRECATED = ConfigField.bool("dropDeprecated")
+      .withDefault(true)
+      .doc("When the new key is already present, remove the deprecated key (true) or"
+          + " leave it (false).");
 
   private static final ProcessorDescriptor DESCRIPTOR = buildDescriptor();
 
@@ -40,18 +49,17 @@ public final class SemconvUpgradeProcessorFactory implements ProcessorFactory {
   @Override
   public Processor create(ProcessorContext context) {
     ProcessorConfig config = context.config();
-    List<String> scopes = config.getStringList(SCOPES);
+    List<String> scopes = config.get(SCOPES);
     if (scopes.isEmpty()) {
-      throw new IllegalArgumentException(
-          "config '" + SCOPES + "' is empty: list " + SCOPE_ATTRIBUTES + ", " + SCOPE_RESOURCE
-              + " or both");
+      throw SCOPES.invalid(
+          "the list is empty: list " + SCOPE_ATTRIBUTES + ", " + SCOPE_RESOURCE + " or both");
     }
-    String version = config.getString(TARGET_VERSION);
+    String version = config.get(TARGET_VERSION);
     return new SemconvUpgradeProcessor(
         SemconvTable.rulesUpTo(version),
         scopes.contains(SCOPE_ATTRIBUTES),
         scopes.contains(SCOPE_RESOURCE),
-        config.getBoolean(DROP_DEPRECATED, true),
+        config.get(DROP_DEPRECATED),
         version);
   }
 
@@ -109,23 +117,8 @@ public final class SemconvUpgradeProcessorFactory implements ProcessorFactory {
                 .formatted(newest))
         .reads(all)
         .writes(all)
-        .config(
-            ConfigField.string(TARGET_VERSION)
-                .withDefault(newest)
-                .allowedValues(SemconvTable.versions().toArray(new String[0]))
-                .doc(
-                    "Semantic-conventions version to upgrade to: renames of this version and"
-                        + " earlier ones are applied, and schema_url names this version."),
-            ConfigField.stringList(SCOPES)
-                .withDefault(List.of(SCOPE_ATTRIBUTES, SCOPE_RESOURCE))
-                .allowedValues(SCOPE_ATTRIBUTES, SCOPE_RESOURCE)
-                .doc("Which attributes to upgrade: attributes (the item's own), resource, or both."),
-            ConfigField.bool(DROP_DEPRECATED)
-                .withDefault(true)
-                .doc(
-                    "When the new key is already present, remove the deprecated key (true) or"
-                        + " leave it (false)."))
-        .stability(Stability.STABLE)
+        .config(TARGET_VERSION, SCOPES, DROP_DEPRECATED)
+        .stable()
         .example(
             "An HTTP client span from an old SDK",
             Map.of(),
@@ -167,7 +160,7 @@ public final class SemconvUpgradeProcessorFactory implements ProcessorFactory {
                 "network.transport", "tcp"))
         .example(
             "A newer key already present wins; the deprecated one is kept when asked",
-            Map.of(DROP_DEPRECATED, false),
+            Map.of(DROP_DEPRECATED.name(), false),
             with(
                 Item.log().schemaUrl(SemconvTable.SCHEMA_URL_PREFIX + newest),
                 "http.request.method", "POST",
@@ -180,7 +173,7 @@ public final class SemconvUpgradeProcessorFactory implements ProcessorFactory {
                 "user.id", "u-7"))
         .example(
             "Upgrading to 1.27.0 only: resource and item, db.system not yet renamed",
-            Map.of(TARGET_VERSION, "1.27.0"),
+            Map.of(TARGET_VERSION.name(), "1.27.0"),
             resource(
                 with(
                     Item.span().name("SELECT orders").schemaUrl("https://opentelemetry.io/schemas/1.24.0"),

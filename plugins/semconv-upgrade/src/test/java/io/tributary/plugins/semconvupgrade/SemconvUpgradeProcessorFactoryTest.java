@@ -5,16 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import io.tributary.api.ProcessorContext;
-import io.tributary.api.ProcessorDescriptor;
-import io.tributary.runtime.Batch;
-import io.tributary.runtime.CompiledPipeline;
-import io.tributary.runtime.ExampleVerifier;
-import io.tributary.runtime.PipelineCompiler;
-import io.tributary.runtime.PipelineSpec;
-import io.tributary.runtime.ProcessorRegistry;
-import io.tributary.runtime.StageOutcome;
-import io.tributary.runtime.StageSpec;
+import io.tributary.testkit.ProcessorTester;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +16,10 @@ class SemconvUpgradeProcessorFactoryTest {
   private static final String NEWEST = SemconvTable.newestVersion();
   private static final String NEWEST_URL = "https://opentelemetry.io/schemas/" + NEWEST;
 
-  private final SemconvUpgradeProcessorFactory factory = new SemconvUpgradeProcessorFactory();
-  private final ProcessorDescriptor descriptor = factory.descriptor();
+  private final ProcessorTester tester = ProcessorTester.of(new SemconvUpgradeProcessorFactory());
 
   private Processor create(Map<String, ?> config) {
-    return factory.create(ProcessorContext.of(descriptor.validateConfig(config)));
+    return tester.create(config);
   }
 
   private static Item span(Object... keysAndValues) {
@@ -40,31 +30,21 @@ class SemconvUpgradeProcessorFactoryTest {
     return item;
   }
 
-  private static StageOutcome runThroughEngine(Map<String, ?> config, Item item) {
-    PipelineCompiler compiler =
-        PipelineCompiler.builder(ProcessorRegistry.of(List.of(new SemconvUpgradeProcessorFactory())))
-            .enforceDeclaredWrites(true)
-            .build();
-    try (CompiledPipeline pipeline =
-        compiler.compile("test", 1, PipelineSpec.of(StageSpec.of("semconv-upgrade", config)))) {
-      Batch batch = Batch.of(item);
-      pipeline.run(batch);
-      return batch.outcome(0, 0);
-    }
-  }
-
   @Test
   void descriptor_examples_pass() {
-    assertThat(ExampleVerifier.verify(new SemconvUpgradeProcessorFactory())).isEmpty();
+    tester.verifyExamples();
   }
 
   @Test
   void target_version_allows_every_step_and_defaults_to_the_newest() {
-    ProcessorDescriptor.ConfigField field = descriptor.configField("targetVersion");
-    assertThat(field.allowedValues()).containsExactlyElementsOf(SemconvTable.versions());
-    assertThat(field.defaultValue()).isEqualTo(NEWEST);
-    assertThatThrownBy(() -> descriptor.validateConfig(Map.of("targetVersion", "1.99.0")))
-        .hasMessageContaining("'targetVersion'");
+    assertThat(tester.descriptor().configField("targetVersion"))
+        .isEqualTo(SemconvUpgradeProcessorFactory.TARGET_VERSION);
+    assertThat(SemconvUpgradeProcessorFactory.TARGET_VERSION.allowedValues())
+        .containsExactlyElementsOf(SemconvTable.versions());
+    assertThat(tester.config(Map.of()).get(SemconvUpgradeProcessorFactory.TARGET_VERSION))
+        .isEqualTo(NEWEST);
+    assertThat(tester.configProblems(Map.of("targetVersion", "1.99.0")))
+        .singleElement().asString().startsWith("targetVersion: ");
   }
 
   @Test
@@ -111,7 +91,7 @@ class SemconvUpgradeProcessorFactoryTest {
   @Test
   void chains_are_followed_only_as_far_as_the_target_version() {
     Item at120 = span("net.app.protocol.name", "http", "messaging.kafka.partition", 3L);
-    create(Map.of("targetVersion", "1.20.0")).process(at120);
+    tester.run(Map.of("targetVersion", "1.20.0"), at120);
     assertThat(at120.attributes().asMap())
         .containsOnly(
             Map.entry("net.protocol.name", "http"),
@@ -119,7 +99,7 @@ class SemconvUpgradeProcessorFactoryTest {
     assertThat(at120.schemaUrl()).isEqualTo("https://opentelemetry.io/schemas/1.20.0");
 
     Item newest = span("net.app.protocol.name", "http", "messaging.kafka.partition", 3L);
-    create(Map.of()).process(newest);
+    tester.run(Map.of(), newest);
     assertThat(newest.attributes().asMap())
         .containsOnly(
             Map.entry("network.protocol.name", "http"),
@@ -129,25 +109,25 @@ class SemconvUpgradeProcessorFactoryTest {
   @Test
   void a_later_step_that_renames_a_key_again_wins() {
     Item at133 = span("feature_flag.evaluation.error.message", "boom");
-    create(Map.of("targetVersion", "1.33.0")).process(at133);
+    tester.run(Map.of("targetVersion", "1.33.0"), at133);
     assertThat(at133.attributes().getString("error.message")).isEqualTo("boom");
 
     Item at140 = span("feature_flag.evaluation.error.message", "boom");
-    create(Map.of("targetVersion", "1.40.0")).process(at140);
+    tester.run(Map.of("targetVersion", "1.40.0"), at140);
     assertThat(at140.attributes().getString("feature_flag.error.message")).isEqualTo("boom");
   }
 
   @Test
   void a_newer_key_is_never_overwritten_and_the_old_one_is_dropped_by_default() {
     Item item = span("http.method", "GET", "http.request.method", "POST");
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().asMap()).containsOnly(Map.entry("http.request.method", "POST"));
   }
 
   @Test
   void two_old_keys_for_one_new_key_keep_the_first_in_the_item() {
     Item item = span("tls.client.server_name", "sni.example.com", "net.peer.name", "api.example.com");
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().asMap())
         .containsOnly(Map.entry("server.address", "sni.example.com"));
   }
@@ -155,7 +135,7 @@ class SemconvUpgradeProcessorFactoryTest {
   @Test
   void net_peer_becomes_client_when_net_host_comes_first_and_is_already_renamed() {
     Item item = span("net.host.port", 8080L, "net.peer.port", 51234L, "net.peer.name", "10.0.0.7");
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().asMap())
         .containsOnly(
             Map.entry("server.port", 8080L),
@@ -167,7 +147,7 @@ class SemconvUpgradeProcessorFactoryTest {
   void a_request_target_that_is_not_a_path_stays_where_it_is() {
     for (Object target : List.of("*", "example.com:443", "http://example.com/x", 42L)) {
       Item item = span("http.target", target);
-      create(Map.of()).process(item);
+      tester.run(Map.of(), item);
       assertThat(item.attributes().get("http.target")).as("%s", target).isEqualTo(target);
       assertThat(item.attributes().contains("url.path")).isFalse();
     }
@@ -176,7 +156,7 @@ class SemconvUpgradeProcessorFactoryTest {
   @Test
   void a_request_target_with_an_empty_query_gives_only_a_path() {
     Item item = span("http.target", "/search?");
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().asMap()).containsOnly(Map.entry("url.path", "/search"));
   }
 
@@ -188,7 +168,7 @@ class SemconvUpgradeProcessorFactoryTest {
         "messaging.kafka.message.tombstone", true,
         "message.compressed_size", 12.5d,
         "db.name", List.of("a", "b"));
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().asMap())
         .containsOnly(
             Map.entry("http.response.status_code", "200"),
@@ -201,7 +181,7 @@ class SemconvUpgradeProcessorFactoryTest {
   @Test
   void unknown_transport_values_are_kept() {
     Item item = span("net.transport", "inproc");
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().getString("network.transport")).isEqualTo("inproc");
   }
 
@@ -210,7 +190,7 @@ class SemconvUpgradeProcessorFactoryTest {
     Item item = span("http.method", "GET");
     item.resource().put("deployment.environment", "prod");
 
-    create(Map.of("scopes", List.of("resource"))).process(item);
+    tester.run(Map.of("scopes", List.of("resource")), item);
 
     assertThat(item.attributes().getString("http.method")).isEqualTo("GET");
     assertThat(item.resource().getString("deployment.environment.name")).isEqualTo("prod");
@@ -220,7 +200,16 @@ class SemconvUpgradeProcessorFactoryTest {
   void an_empty_scope_list_is_rejected_naming_the_key() {
     assertThatThrownBy(() -> create(Map.of("scopes", List.of())))
         .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("config 'scopes': ");
+    assertThatThrownBy(() -> tester.run(Map.of("scopes", List.of()), Item.span()))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'scopes'");
+  }
+
+  @Test
+  void an_unknown_scope_is_rejected_by_the_schema() {
+    assertThat(tester.configProblems(Map.of("scopes", List.of("attributes", "scope"))))
+        .singleElement().asString().startsWith("scopes: ");
   }
 
   @Test
@@ -245,7 +234,7 @@ class SemconvUpgradeProcessorFactoryTest {
   void metric_points_are_renamed_but_keep_their_schema_url() {
     Item point = Item.metricPoint().schemaUrl("https://opentelemetry.io/schemas/1.20.0");
     point.attributes().put("http.method", "GET");
-    create(Map.of()).process(point);
+    tester.run(Map.of(), point);
     assertThat(point.attributes().getString("http.request.method")).isEqualTo("GET");
     assertThat(point.schemaUrl()).isEqualTo("https://opentelemetry.io/schemas/1.20.0");
   }
@@ -254,7 +243,8 @@ class SemconvUpgradeProcessorFactoryTest {
   void an_item_with_nothing_to_upgrade_is_unchanged() {
     Item item = span("http.request.method", "GET", "custom.key", 1L).schemaUrl(NEWEST_URL);
     item.resource().put("service.name", "checkout");
-    assertThat(runThroughEngine(Map.of(), item)).isEqualTo(StageOutcome.UNCHANGED);
+    Item before = item.copy();
+    assertThat(tester.run(Map.of(), item)).isEqualTo(before);
   }
 
   @Test
@@ -267,8 +257,9 @@ class SemconvUpgradeProcessorFactoryTest {
         item.attributes().put(key, "/v" + n);
         item.resource().put(key, "/v" + n++);
       }
-      StageOutcome outcome = runThroughEngine(Map.of("targetVersion", version), item);
-      assertThat(outcome).as(version).isEqualTo(StageOutcome.MODIFIED);
+      Item before = item.copy();
+      // Strict mode: a write to a key the descriptor does not declare fails the run.
+      assertThat(tester.run(Map.of("targetVersion", version), item)).as(version).isNotEqualTo(before);
     }
   }
 

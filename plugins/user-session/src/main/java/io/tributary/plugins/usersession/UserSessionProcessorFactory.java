@@ -1,12 +1,11 @@
 package io.tributary.plugins.usersession;
 
+import io.tributary.api.ConfigField;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
-import io.tributary.api.ProcessorDescriptor.Stability;
 import io.tributary.api.ProcessorFactory;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,66 @@ public final class UserSessionProcessorFactory implements ProcessorFactory {
 
   static final String EXAMPLE_TOKEN = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0"
       + ".eyJzdWIiOiJ1c2VyLTQyIiwic2lkIjoicy05ZjFjIiwidGVuYW50X2lkIjoiYWNtZSJ9.";
+
+  /** An attribute key: not empty, no whitespace or control characters (nothing up to ' '). */
+  private static final String ATTRIBUTE_KEY = "[^\\x00-\\x20]+";
+  /** An RFC 6265 cookie name: an HTTP token. */
+  private static final String COOKIE_NAME = "[A-Za-z0-9!#$%&'*+.^_`|~-]+";
+
+  static final ConfigField<List<String>> USER_KEYS = ConfigField.stringList("userKeys")
+      .withDefault(List.of("user.id", "enduser.id", "http.request.header.x-user-id"))
+      .pattern(ATTRIBUTE_KEY, "must be an attribute key: not empty, no spaces or control characters")
+      .doc("Attributes to take user.id from, in order; the first non-blank wins.");
+  static final ConfigField<List<String>> SESSION_KEYS = ConfigField.stringList("sessionKeys")
+      .withDefault(List.of("session.id", "http.request.header.x-session-id"))
+      .pattern(ATTRIBUTE_KEY, "must be an attribute key: not empty, no spaces or control characters")
+      .doc("Attributes to take session.id from, in order; the first non-blank wins.");
+  static final ConfigField<String> SESSION_COOKIE = ConfigField.string("sessionCookie")
+      .pattern(COOKIE_NAME, "must be a cookie name (an HTTP token: letters, digits and !#$%&'*+.^_`|~-)")
+      .doc("Name of the session cookie to read session.id from (JSESSIONID, SESSION, …) "
+          + "when no sessionKeys attribute has one. Unset: cookies are not read.");
+  static final ConfigField<String> COOKIE_KEY = ConfigField.string("cookieKey")
+      .withDefault("http.request.header.cookie")
+      .pattern(ATTRIBUTE_KEY, "must be an attribute key: not empty, no spaces or control characters")
+      .doc("Attribute holding the Cookie request header.");
+  static final ConfigField<List<String>> AUTHORIZATION_KEYS = ConfigField.stringList("authorizationKeys")
+      .withDefault(List.of("authorization", "http.request.header.authorization"))
+      .pattern(ATTRIBUTE_KEY, "must be an attribute key: not empty, no spaces or control characters")
+      .doc("Attributes holding the Authorization header; only 'Bearer <token>' values are used.");
+  static final ConfigField<List<String>> USER_CLAIMS = ConfigField.stringList("userClaims")
+      .withDefault(List.of("sub"))
+      .doc("JWT claims holding the user id, in order (default JWT reader only).");
+  static final ConfigField<List<String>> SESSION_CLAIMS = ConfigField.stringList("sessionClaims")
+      .withDefault(List.of("sid", "session_id"))
+      .doc("JWT claims holding the session id, in order (default JWT reader only).");
+  static final ConfigField<List<String>> TENANT_CLAIMS = ConfigField.stringList("tenantClaims")
+      .withDefault(List.of("tenant_id", "tid"))
+      .doc("JWT claims holding the tenant id, in order (default JWT reader only).");
+  static final ConfigField<Boolean> WRITE_TENANT = ConfigField.bool("writeTenant")
+      .withDefault(false)
+      .doc("Also write the token's tenant to tenant.id.");
+  static final ConfigField<Boolean> OVERWRITE = ConfigField.bool("overwrite")
+      .withDefault(false)
+      .doc("Replace an existing user.id, session.id (and tenant.id) instead of keeping it.");
+  static final ConfigField<Boolean> PSEUDONYMIZE = ConfigField.bool("pseudonymize")
+      .withDefault(false)
+      .doc("Write user.id as the hex HMAC-SHA256 of the user id under pseudonymKey.");
+  static final ConfigField<String> PSEUDONYM_KEY = ConfigField.string("pseudonymKey")
+      .secret()
+      .doc("The HMAC key for pseudonymize; required when pseudonymize is on.");
+  static final ConfigField<Long> LOOKUP_TIMEOUT = ConfigField.longValue("lookupTimeout")
+      .withDefault(50L)
+      .range(1, 10_000)
+      .doc("Time budget of one identity-lookup attempt, in milliseconds (1 to 10000).");
+  static final ConfigField<Long> LOOKUP_RETRIES = ConfigField.longValue("lookupRetries")
+      .withDefault(1L)
+      .range(0, 5)
+      .doc("Retries of a failed identity lookup (0 to 5); a timed-out lookup is not retried.");
+  static final ConfigField<Long> LOOKUP_CONCURRENCY = ConfigField.longValue("lookupConcurrency")
+      .withDefault(4L)
+      .range(1, 64)
+      .doc("Threads for blocking identity lookups (1 to 64); when all are busy and "
+          + "16 lookups per thread wait, further lookups fail at once.");
 
   private static final String DESCRIPTION = String.join("\n",
       "Gives every item a `user.id` and a `session.id` (OpenTelemetry semantic conventions) so that",
@@ -66,57 +125,26 @@ public final class UserSessionProcessorFactory implements ProcessorFactory {
   private static final ProcessorDescriptor DESCRIPTOR = ProcessorDescriptor.builder("user-session", "1.0.0")
       .title("User and session identity")
       .description(DESCRIPTION)
-      .stability(Stability.STABLE)
+      .stable()
       .reads("user.id", "enduser.id", "session.id", "tenant.id", "authorization",
           "http.request.header.*")
       .writes("user.id", "session.id", "tenant.id")
       .config(
-          ConfigField.stringList("userKeys")
-              .withDefault(List.of("user.id", "enduser.id", "http.request.header.x-user-id"))
-              .doc("Attributes to take user.id from, in order; the first non-blank wins."),
-          ConfigField.stringList("sessionKeys")
-              .withDefault(List.of("session.id", "http.request.header.x-session-id"))
-              .doc("Attributes to take session.id from, in order; the first non-blank wins."),
-          ConfigField.string("sessionCookie")
-              .doc("Name of the session cookie to read session.id from (JSESSIONID, SESSION, …) "
-                  + "when no sessionKeys attribute has one. Unset: cookies are not read."),
-          ConfigField.string("cookieKey")
-              .withDefault("http.request.header.cookie")
-              .doc("Attribute holding the Cookie request header."),
-          ConfigField.stringList("authorizationKeys")
-              .withDefault(List.of("authorization", "http.request.header.authorization"))
-              .doc("Attributes holding the Authorization header; only 'Bearer <token>' values are used."),
-          ConfigField.stringList("userClaims")
-              .withDefault(List.of("sub"))
-              .doc("JWT claims holding the user id, in order (default JWT reader only)."),
-          ConfigField.stringList("sessionClaims")
-              .withDefault(List.of("sid", "session_id"))
-              .doc("JWT claims holding the session id, in order (default JWT reader only)."),
-          ConfigField.stringList("tenantClaims")
-              .withDefault(List.of("tenant_id", "tid"))
-              .doc("JWT claims holding the tenant id, in order (default JWT reader only)."),
-          ConfigField.bool("writeTenant")
-              .withDefault(false)
-              .doc("Also write the token's tenant to tenant.id."),
-          ConfigField.bool("overwrite")
-              .withDefault(false)
-              .doc("Replace an existing user.id, session.id (and tenant.id) instead of keeping it."),
-          ConfigField.bool("pseudonymize")
-              .withDefault(false)
-              .doc("Write user.id as the hex HMAC-SHA256 of the user id under pseudonymKey."),
-          ConfigField.string("pseudonymKey")
-              .secret()
-              .doc("The HMAC key for pseudonymize; required when pseudonymize is on."),
-          ConfigField.longValue("lookupTimeout")
-              .withDefault(50L)
-              .doc("Time budget of one identity-lookup attempt, in milliseconds (1 to 10000)."),
-          ConfigField.longValue("lookupRetries")
-              .withDefault(1L)
-              .doc("Retries of a failed identity lookup (0 to 5); a timed-out lookup is not retried."),
-          ConfigField.longValue("lookupConcurrency")
-              .withDefault(4L)
-              .doc("Threads for blocking identity lookups (1 to 64); when all are busy and "
-                  + "16 lookups per thread wait, further lookups fail at once."))
+          USER_KEYS,
+          SESSION_KEYS,
+          SESSION_COOKIE,
+          COOKIE_KEY,
+          AUTHORIZATION_KEYS,
+          USER_CLAIMS,
+          SESSION_CLAIMS,
+          TENANT_CLAIMS,
+          WRITE_TENANT,
+          OVERWRITE,
+          PSEUDONYMIZE,
+          PSEUDONYM_KEY,
+          LOOKUP_TIMEOUT,
+          LOOKUP_RETRIES,
+          LOOKUP_CONCURRENCY)
       .example(
           "User and session from attributes; the session from an HTTP header",
           Map.of(),
@@ -130,7 +158,7 @@ public final class UserSessionProcessorFactory implements ProcessorFactory {
               "session.id", "s-1234")))
       .example(
           "User, session and tenant from the claims of a bearer token (read, not verified)",
-          Map.of("writeTenant", true),
+          Map.of(WRITE_TENANT.name(), true),
           withAttributes(Item.span(), Map.of(
               "http.request.header.authorization", List.of("Bearer " + EXAMPLE_TOKEN))),
           withAttributes(Item.span(), Map.of(
@@ -140,7 +168,8 @@ public final class UserSessionProcessorFactory implements ProcessorFactory {
               "tenant.id", "acme")))
       .example(
           "Pseudonymised user id; the session from a cookie",
-          Map.of("pseudonymize", true, "pseudonymKey", "example-key", "sessionCookie", "SESSION"),
+          Map.of(PSEUDONYMIZE.name(), true, PSEUDONYM_KEY.name(), "example-key",
+              SESSION_COOKIE.name(), "SESSION"),
           withAttributes(Item.log(), Map.of(
               "enduser.id", "alice@example.com",
               "http.request.header.cookie", List.of("theme=dark; SESSION=\"c0ffee\""))),
@@ -175,76 +204,31 @@ public final class UserSessionProcessorFactory implements ProcessorFactory {
 
   @Override
   public Processor create(ProcessorContext context) {
+    // The schema checks the source keys and the cookie name (patterns) and the lookup settings
+    // (ranges).
     ProcessorConfig c = context.config();
     String pseudonymKey = null;
-    if (c.getBoolean("pseudonymize", false)) {
-      pseudonymKey = c.getString("pseudonymKey");
+    if (c.get(PSEUDONYMIZE)) {
+      pseudonymKey = c.get(PSEUDONYM_KEY);
       if (pseudonymKey == null || pseudonymKey.isEmpty()) {
-        throw new IllegalArgumentException(
-            "config 'pseudonymKey': a key is required when 'pseudonymize' is true");
+        throw PSEUDONYM_KEY.invalid("a key is required when '" + PSEUDONYMIZE.name() + "' is true");
       }
-    }
-    String sessionCookie = c.getString("sessionCookie");
-    if (sessionCookie != null && (sessionCookie.isBlank() || !isToken(sessionCookie))) {
-      throw new IllegalArgumentException("config 'sessionCookie': '" + sessionCookie
-          + "' is not a cookie name (letters, digits and !#$%&'*+-.^_`|~)");
     }
     UserSessionProcessor.Settings settings = new UserSessionProcessor.Settings(
-        keys(c, "userKeys"),
-        keys(c, "sessionKeys"),
-        key(c, "cookieKey"),
-        sessionCookie,
-        keys(c, "authorizationKeys"),
-        c.getBoolean("overwrite", false),
-        c.getBoolean("writeTenant", false),
+        c.get(USER_KEYS),
+        c.get(SESSION_KEYS),
+        c.get(COOKIE_KEY),
+        c.get(SESSION_COOKIE),
+        c.get(AUTHORIZATION_KEYS),
+        c.get(OVERWRITE),
+        c.get(WRITE_TENANT),
         pseudonymKey,
-        range(c, "lookupTimeout", 1, 10_000),
-        (int) range(c, "lookupRetries", 0, 5),
-        (int) range(c, "lookupConcurrency", 1, 64));
+        c.get(LOOKUP_TIMEOUT),
+        c.get(LOOKUP_RETRIES).intValue(),
+        c.get(LOOKUP_CONCURRENCY).intValue());
     IdentityLookup lookup = context.service(IdentityLookup.class)
         .orElseGet(() -> new JwtClaimsLookup(
-            c.getStringList("userClaims"), c.getStringList("sessionClaims"), c.getStringList("tenantClaims")));
+            c.get(USER_CLAIMS), c.get(SESSION_CLAIMS), c.get(TENANT_CLAIMS)));
     return new UserSessionProcessor(settings, lookup, context.stageName());
-  }
-
-  private static List<String> keys(ProcessorConfig c, String name) {
-    List<String> keys = c.getStringList(name);
-    for (String key : keys) {
-      checkKey(name, key);
-    }
-    return keys;
-  }
-
-  private static String key(ProcessorConfig c, String name) {
-    String key = c.getString(name);
-    checkKey(name, key);
-    return key;
-  }
-
-  private static void checkKey(String name, String key) {
-    if (key == null || key.isEmpty() || key.chars().anyMatch(ch -> ch <= ' ')) {
-      throw new IllegalArgumentException(
-          "config '" + name + "': '" + key + "' is not an attribute key (empty or has whitespace)");
-    }
-  }
-
-  private static long range(ProcessorConfig c, String name, long min, long max) {
-    long value = c.getLong(name, min);
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          "config '" + name + "': " + value + " is out of range (" + min + " to " + max + ")");
-    }
-    return value;
-  }
-
-  /** An RFC 6265 cookie-name token. */
-  private static boolean isToken(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      char ch = name.charAt(i);
-      if (!(Character.isLetterOrDigit(ch) && ch < 128) && "!#$%&'*+-.^_`|~".indexOf(ch) < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 }

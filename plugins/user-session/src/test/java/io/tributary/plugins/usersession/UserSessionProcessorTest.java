@@ -2,22 +2,24 @@ package io.tributary.plugins.usersession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
+import io.tributary.api.ProcessorConfig;
 import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.runtime.Batch;
 import io.tributary.runtime.BreakerSettings;
 import io.tributary.runtime.CircuitBreaker;
 import io.tributary.runtime.CompiledPipeline;
-import io.tributary.runtime.ExampleVerifier;
 import io.tributary.runtime.FailurePolicy;
 import io.tributary.runtime.PipelineCompiler;
 import io.tributary.runtime.PipelineSpec;
 import io.tributary.runtime.ProcessorRegistry;
 import io.tributary.runtime.StageOutcome;
 import io.tributary.runtime.StageSpec;
+import io.tributary.testkit.ProcessorTester;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +39,8 @@ import org.junit.jupiter.api.Test;
 
 class UserSessionProcessorTest {
 
-  private final UserSessionProcessorFactory factory = new UserSessionProcessorFactory();
-  private final ProcessorDescriptor descriptor = factory.descriptor();
+  private final ProcessorTester tester = ProcessorTester.of(new UserSessionProcessorFactory());
+  private final ProcessorDescriptor descriptor = tester.descriptor();
 
   // ---------------------------------------------------------------- test doubles
 
@@ -83,13 +85,13 @@ class UserSessionProcessorTest {
     }
   }
 
-  private Processor create(Map<String, ?> config) {
-    return factory.create(ProcessorContext.of(descriptor.validateConfig(config)));
+  /** A tester whose node offers {@code lookup} as its identity-lookup service. */
+  private static ProcessorTester withLookup(IdentityLookup lookup) {
+    return ProcessorTester.of(new UserSessionProcessorFactory()).withService(IdentityLookup.class, lookup);
   }
 
   private Processor create(Map<String, ?> config, IdentityLookup lookup) {
-    return factory.create(ProcessorContext.of("test", "stage", descriptor.validateConfig(config),
-        Map.of(IdentityLookup.class, lookup)));
+    return withLookup(lookup).create(config);
   }
 
   private static Item span(Map<String, Object> attributes) {
@@ -98,6 +100,10 @@ class UserSessionProcessorTest {
     return item;
   }
 
+  /**
+   * A compiler with its own breaker settings: the test kit runs with the node's defaults and
+   * fails on the first failed item, so the breaker test drives the engine itself.
+   */
   private static PipelineCompiler compiler(IdentityLookup lookup, BreakerSettings breaker) {
     return PipelineCompiler.builder(ProcessorRegistry.of(List.of(new UserSessionProcessorFactory())))
         .service(IdentityLookup.class, lookup)
@@ -124,7 +130,7 @@ class UserSessionProcessorTest {
 
   @Test
   void descriptor_examples_pass() {
-    assertThat(ExampleVerifier.verify(new UserSessionProcessorFactory())).isEmpty();
+    tester.verifyExamples();
   }
 
   @Test
@@ -142,7 +148,7 @@ class UserSessionProcessorTest {
   @Test
   void the_first_non_blank_source_attribute_wins() {
     Item item = span(Map.of("enduser.id", "  ", "http.request.header.x-user-id", List.of("", "carol")));
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item.attributes().getString("user.id")).isEqualTo("carol");
     assertThat(item.attributes().contains("session.id")).isFalse();
   }
@@ -150,22 +156,22 @@ class UserSessionProcessorTest {
   @Test
   void an_existing_user_id_is_kept_unless_overwrite_is_on() {
     Item kept = span(Map.of("user.id", "bob", "enduser.id", "alice", "session.id", "s1"));
-    create(Map.of("userKeys", List.of("enduser.id"))).process(kept);
+    tester.run(Map.of("userKeys", List.of("enduser.id")), kept);
     assertThat(kept.attributes().getString("user.id")).isEqualTo("bob");
 
     Item replaced = span(Map.of("user.id", "bob", "enduser.id", "alice"));
-    create(Map.of("userKeys", List.of("enduser.id"), "overwrite", true)).process(replaced);
+    tester.run(Map.of("userKeys", List.of("enduser.id"), "overwrite", true), replaced);
     assertThat(replaced.attributes().getString("user.id")).isEqualTo("alice");
   }
 
   @Test
   void a_blank_user_id_counts_as_missing_but_a_non_string_one_is_kept() {
     Item blank = span(Map.of("user.id", " ", "enduser.id", "alice"));
-    create(Map.of()).process(blank);
+    tester.run(Map.of(), blank);
     assertThat(blank.attributes().getString("user.id")).isEqualTo("alice");
 
     Item numeric = span(Map.of("user.id", 42L, "enduser.id", "alice"));
-    create(Map.of()).process(numeric);
+    tester.run(Map.of(), numeric);
     assertThat(numeric.attributes().getLong("user.id", 0)).isEqualTo(42L);
   }
 
@@ -173,11 +179,11 @@ class UserSessionProcessorTest {
   void reads_the_named_session_cookie_only_when_configured() {
     Map<String, Object> attrs = Map.of("http.request.header.cookie", List.of("a=1", "theme=dark;  JSESSIONID = abc123 ; x=y"));
     Item off = span(attrs);
-    create(Map.of()).process(off);
+    tester.run(Map.of(), off);
     assertThat(off.attributes().contains("session.id")).isFalse();
 
     Item on = span(attrs);
-    create(Map.of("sessionCookie", "JSESSIONID")).process(on);
+    tester.run(Map.of("sessionCookie", "JSESSIONID"), on);
     assertThat(on.attributes().getString("session.id")).isEqualTo("abc123");
   }
 
@@ -193,7 +199,7 @@ class UserSessionProcessorTest {
   @Test
   void pseudonymizes_the_derived_user_id_with_hmac_sha256() throws Exception {
     Item item = span(Map.of("enduser.id", "alice"));
-    create(Map.of("pseudonymize", true, "pseudonymKey", "example-key")).process(item);
+    tester.run(Map.of("pseudonymize", true, "pseudonymKey", "example-key"), item);
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec("example-key".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     StringBuilder hex = new StringBuilder();
@@ -207,7 +213,7 @@ class UserSessionProcessorTest {
   void leaves_an_item_without_any_source_alone() {
     Item item = span(Map.of("http.route", "/cart", "authorization", "Basic dXNlcjpwYXNz"));
     Item before = item.copy();
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item).isEqualTo(before);
   }
 
@@ -215,27 +221,56 @@ class UserSessionProcessorTest {
 
   @Test
   void refuses_pseudonymize_without_a_key_naming_the_key() {
-    assertThatThrownBy(() -> create(Map.of("pseudonymize", true)))
+    assertThatThrownBy(() -> tester.create(Map.of("pseudonymize", true)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("pseudonymKey");
+        .hasMessageStartingWith("config 'pseudonymKey': ");
+    assertThatThrownBy(() -> tester.create(Map.of("pseudonymize", true, "pseudonymKey", "")))
+        .hasMessageStartingWith("config 'pseudonymKey': ");
+    assertThat(tester.create(Map.of("pseudonymKey", ""))).as("no key needed without pseudonymize")
+        .isNotNull();
   }
 
   @Test
   void refuses_out_of_range_lookup_settings_naming_the_key() {
-    assertThatThrownBy(() -> create(Map.of("lookupTimeout", 0)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lookupTimeout");
-    assertThatThrownBy(() -> create(Map.of("lookupRetries", 9)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lookupRetries");
-    assertThatThrownBy(() -> create(Map.of("lookupConcurrency", 0)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lookupConcurrency");
+    assertThatThrownBy(() -> tester.create(Map.of("lookupTimeout", 0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'lookupTimeout'");
+    assertThat(tester.configProblems(Map.of("lookupTimeout", 10_001)))
+        .singleElement(STRING).startsWith("lookupTimeout: ");
+    assertThat(tester.configProblems(Map.of("lookupRetries", 9)))
+        .singleElement(STRING).startsWith("lookupRetries: ");
+    assertThat(tester.configProblems(Map.of("lookupRetries", -1)))
+        .singleElement(STRING).startsWith("lookupRetries: ");
+    assertThat(tester.configProblems(Map.of("lookupConcurrency", 0)))
+        .singleElement(STRING).startsWith("lookupConcurrency: ");
+    assertThat(tester.configProblems(Map.of("lookupConcurrency", 65)))
+        .singleElement(STRING).startsWith("lookupConcurrency: ");
+    assertThat(tester.configProblems(Map.of("lookupTimeout", 1, "lookupRetries", 0, "lookupConcurrency", 1)))
+        .isEmpty();
+    assertThat(tester.configProblems(Map.of("lookupTimeout", 10_000, "lookupRetries", 5, "lookupConcurrency", 64)))
+        .isEmpty();
   }
 
   @Test
   void refuses_unusable_keys_and_cookie_names() {
-    assertThatThrownBy(() -> create(Map.of("userKeys", List.of("user id"))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("userKeys");
-    assertThatThrownBy(() -> create(Map.of("sessionCookie", "a;b")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionCookie");
+    assertThatThrownBy(() -> tester.create(Map.of("userKeys", List.of("user id"))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'userKeys'");
+    for (String key : List.of("userKeys", "sessionKeys", "authorizationKeys")) {
+      for (String bad : List.of("", "a b", "a\tb", "\u0000x", "x\n")) {
+        assertThat(tester.configProblems(Map.of(key, List.of("ok", bad))))
+            .as(key + " [" + bad + "]").singleElement(STRING).startsWith(key + ": ");
+      }
+    }
+    assertThat(tester.configProblems(Map.of("cookieKey", "http request cookie")))
+        .singleElement(STRING).startsWith("cookieKey: ");
+    assertThat(tester.configProblems(Map.of("userKeys", List.of("enduser.id", "x-é"),
+        "cookieKey", "http.request.header.cookie"))).isEmpty();
+    assertThatThrownBy(() -> tester.create(Map.of("sessionCookie", "a;b")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'sessionCookie'");
+    for (String bad : List.of("", " ", "a b", "a=b", "a,b", "\"q\"", "sé")) {
+      assertThat(tester.configProblems(Map.of("sessionCookie", bad)))
+          .as(bad).singleElement(STRING).startsWith("sessionCookie: ");
+    }
+    assertThat(tester.configProblems(Map.of("sessionCookie", "__Host-SESSION!#$%&'*+.^_`|~"))).isEmpty();
   }
 
   // ---------------------------------------------------------------- default JWT reader
@@ -245,7 +280,7 @@ class UserSessionProcessorTest {
     String token = jwt("{\"iss\":\"https://id.example\",\"sub\":\"user-7\",\"session_id\":\"sess-1\","
         + "\"tid\":\"globex\",\"exp\":1700000000,\"roles\":[\"a\",{\"sub\":\"nested\"}]}", "some-secret");
     Item item = span(Map.of("authorization", "bearer " + token));
-    create(Map.of("writeTenant", true)).process(item);
+    tester.run(Map.of("writeTenant", true), item);
     assertThat(item.attributes().getString("user.id")).isEqualTo("user-7");
     assertThat(item.attributes().getString("session.id")).isEqualTo("sess-1");
     assertThat(item.attributes().getString("tenant.id")).isEqualTo("globex");
@@ -255,7 +290,7 @@ class UserSessionProcessorTest {
   void claim_names_are_configurable() throws Exception {
     String token = jwt("{\"sub\":\"service-account\",\"email\":\"dana@example.com\",\"sid\":\"s\"}", null);
     Item item = span(Map.of("authorization", "Bearer " + token));
-    create(Map.of("userClaims", List.of("email", "sub"), "sessionClaims", List.of())).process(item);
+    tester.run(Map.of("userClaims", List.of("email", "sub"), "sessionClaims", List.of()), item);
     assertThat(item.attributes().getString("user.id")).isEqualTo("dana@example.com");
     assertThat(item.attributes().contains("session.id")).isFalse();
   }
@@ -280,7 +315,7 @@ class UserSessionProcessorTest {
     }
     Item item = span(Map.of("authorization", "Bearer not.a.jwt"));
     Item before = item.copy();
-    create(Map.of()).process(item);
+    tester.run(Map.of(), item);
     assertThat(item).isEqualTo(before);
   }
 
@@ -295,21 +330,19 @@ class UserSessionProcessorTest {
   @Test
   void a_slow_lookup_is_cut_off_at_the_budget_and_not_retried() {
     SlowLookup slow = new SlowLookup(5_000);
-    try (CompiledPipeline pipeline = compiler(slow, BreakerSettings.DEFAULTS).compile("test", 1,
-        PipelineSpec.of(StageSpec.of("user-session", Map.of("lookupTimeout", 50, "lookupRetries", 2))))) {
-      Item item = span(Map.of("authorization", "Bearer opaque-token"));
-      Item before = item.copy();
-      Batch batch = Batch.of(item);
-      long start = System.nanoTime();
-      pipeline.run(batch);
-      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    Item item = span(Map.of("authorization", "Bearer opaque-token"));
+    Item before = item.copy();
+    long start = System.nanoTime();
 
-      assertThat(tookMillis).isLessThan(1_000);
-      assertThat(batch.outcome(0, 0)).isEqualTo(StageOutcome.FAILED);
-      assertThat(item).isEqualTo(before);
-      assertThat(slow.calls.get()).isEqualTo(1);
-      assertThat(pipeline.stages().get(0).breaker().lastFailure()).contains("lookupTimeout");
-    }
+    // The item fails at the stage: the test kit reports the stage's failure.
+    assertThatThrownBy(() -> withLookup(slow).run(Map.of("lookupTimeout", 50, "lookupRetries", 2), item))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("lookupTimeout");
+
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(tookMillis).isLessThan(1_000);
+    assertThat(item).isEqualTo(before);
+    assertThat(slow.calls.get()).isEqualTo(1);
   }
 
   @Test
@@ -336,17 +369,29 @@ class UserSessionProcessorTest {
   @Test
   void a_flaky_lookup_succeeds_on_retry() {
     FlakyLookup flaky = new FlakyLookup(1);
-    try (CompiledPipeline pipeline = compiler(flaky, BreakerSettings.DEFAULTS).compile("test", 1,
-        PipelineSpec.of(StageSpec.of("user-session", Map.of("lookupRetries", 1, "writeTenant", true))))) {
-      Item item = span(Map.of("http.request.header.authorization", List.of("Bearer tok")));
-      Batch batch = Batch.of(item);
-      pipeline.run(batch);
-      assertThat(batch.outcome(0, 0)).isEqualTo(StageOutcome.MODIFIED);
-      assertThat(item.attributes().getString("user.id")).isEqualTo("u-tok");
-      assertThat(item.attributes().getString("session.id")).isEqualTo("s-tok");
-      assertThat(item.attributes().getString("tenant.id")).isEqualTo("t-tok");
-      assertThat(flaky.calls.get()).isEqualTo(2);
-    }
+    Item item = span(Map.of("http.request.header.authorization", List.of("Bearer tok")));
+
+    withLookup(flaky).run(Map.of("lookupRetries", 1, "writeTenant", true), item);
+
+    assertThat(item.attributes().getString("user.id")).isEqualTo("u-tok");
+    assertThat(item.attributes().getString("session.id")).isEqualTo("s-tok");
+    assertThat(item.attributes().getString("tenant.id")).isEqualTo("t-tok");
+    assertThat(flaky.calls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void a_failing_lookup_fails_the_item_and_leaves_it_unchanged() {
+    FlakyLookup failing = new FlakyLookup(Integer.MAX_VALUE);
+    Item item = span(Map.of("enduser.id", "alice", "authorization", "Bearer t"));
+    Item before = item.copy();
+
+    assertThatThrownBy(() -> withLookup(failing).run(Map.of("lookupRetries", 1), item))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("failed after 2 attempts")
+        .hasMessageContaining("identity service unavailable");
+
+    assertThat(item).isEqualTo(before); // no user.id from enduser.id either
+    assertThat(failing.calls.get()).isEqualTo(2);
   }
 
   @Test
@@ -380,28 +425,18 @@ class UserSessionProcessorTest {
   @Test
   void the_service_is_not_called_when_attributes_already_say_everything() {
     FlakyLookup lookup = new FlakyLookup(0);
-    Processor processor = create(Map.of(), lookup);
-    try {
-      Item item = span(Map.of("enduser.id", "alice", "session.id", "s1", "authorization", "Bearer t"));
-      processor.process(item);
-      assertThat(item.attributes().getString("user.id")).isEqualTo("alice");
-      assertThat(lookup.calls.get()).isZero();
-    } finally {
-      processor.close();
-    }
+    Item item = span(Map.of("enduser.id", "alice", "session.id", "s1", "authorization", "Bearer t"));
+    withLookup(lookup).run(Map.of(), item);
+    assertThat(item.attributes().getString("user.id")).isEqualTo("alice");
+    assertThat(lookup.calls.get()).isZero();
   }
 
   @Test
   void an_empty_answer_is_not_a_failure() {
-    Processor processor = create(Map.of(), token -> Optional.empty());
-    try {
-      Item item = span(Map.of("authorization", "Bearer unknown"));
-      Item before = item.copy();
-      processor.process(item);
-      assertThat(item).isEqualTo(before);
-    } finally {
-      processor.close();
-    }
+    Item item = span(Map.of("authorization", "Bearer unknown"));
+    Item before = item.copy();
+    withLookup(token -> Optional.empty()).run(Map.of(), item);
+    assertThat(item).isEqualTo(before);
   }
 
   @Test
@@ -419,12 +454,49 @@ class UserSessionProcessorTest {
 
   @Test
   void close_stops_the_lookup_threads() throws Exception {
-    Processor processor = factory.create(ProcessorContext.of("test", "close-check",
-        descriptor.validateConfig(Map.of()), Map.of(IdentityLookup.class, new FlakyLookup(0))));
+    // The tester names every stage after the processor; this stage gets a name of its own, so
+    // lookup threads other tests leave behind cannot be counted here.
+    ProcessorContext context = withLookup(new FlakyLookup(0)).context(Map.of());
+    Processor processor = new UserSessionProcessorFactory().create(renamed(context, "close-check"));
     processor.process(span(Map.of("authorization", "Bearer t")));
     assertThat(lookupThreads("close-check")).isPositive();
     processor.close();
     await(() -> lookupThreads("close-check") == 0);
+  }
+
+  /** {@code context} with another stage name. */
+  private static ProcessorContext renamed(ProcessorContext context, String stageName) {
+    return new ProcessorContext() {
+      @Override
+      public String environment() {
+        return context.environment();
+      }
+
+      @Override
+      public String stageName() {
+        return stageName;
+      }
+
+      @Override
+      public ProcessorConfig config() {
+        return context.config();
+      }
+
+      @Override
+      public <T> Optional<T> service(Class<T> type) {
+        return context.service(type);
+      }
+
+      @Override
+      public byte[] readFile(String name) {
+        return context.readFile(name);
+      }
+
+      @Override
+      public String fileStamp(String name) {
+        return context.fileStamp(name);
+      }
+    };
   }
 
   private static long lookupThreads(String stage) {
