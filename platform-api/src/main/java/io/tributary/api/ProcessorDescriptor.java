@@ -35,12 +35,19 @@ import java.util.Objects;
  * </ul>
  *
  * A trailing {@code *} matches any suffix: {@code user.*}, {@code resource:*}, {@code *} (every
- * item attribute), {@code field:*}.
+ * item attribute), {@code field:*}. A key chosen in configuration is named by its config field in
+ * braces, after an optional prefix: {@code {tags}}, {@code resource:{tags}} stand for the value of
+ * a string field, the values of a string list or the keys of a string map, as a stage configures
+ * them, so each stage declares exactly the keys it touches.
  *
  * <p>{@code reads} are keys the processor looks at if present (from the incoming telemetry or an
- * earlier stage); {@code requires} are keys an <em>earlier stage</em> must write, so the pipeline
+ * earlier stage; looking at a key it writes, to leave a value already there, is part of writing
+ * it); {@code requires} are keys an <em>earlier stage</em> must write, so the pipeline
  * does not compile without one; {@code writes} are every key the processor may add, change or
- * remove.
+ * remove; {@code redacts} are keys whose values it may mask, hash, shorten or remove but never
+ * fills with anything new. The host orders stages by these declarations and warns where they
+ * clash; a redaction clashes with nothing written before it (redacting what earlier stages wrote is
+ * its purpose) but warns when a later stage writes what it redacts.
  */
 public final class ProcessorDescriptor {
 
@@ -58,6 +65,7 @@ public final class ProcessorDescriptor {
   private final List<String> reads;
   private final List<String> writes;
   private final List<String> requires;
+  private final List<String> redacts;
   private final List<String> requiredServices;
   private final List<ConfigField<?>> config;
   private final String stability;
@@ -73,6 +81,7 @@ public final class ProcessorDescriptor {
     this.reads = List.copyOf(b.reads);
     this.writes = List.copyOf(b.writes);
     this.requires = List.copyOf(b.requires);
+    this.redacts = List.copyOf(b.redacts);
     this.requiredServices = List.copyOf(b.requiredServices);
     this.config = List.copyOf(b.config);
     this.stability = b.stability;
@@ -119,6 +128,11 @@ public final class ProcessorDescriptor {
   /** Every key the processor may add, change or remove. */
   public List<String> writes() {
     return writes;
+  }
+
+  /** Keys whose values the processor may mask, hash, shorten or remove, never fill anew. */
+  public List<String> redacts() {
+    return redacts;
   }
 
   /** Keys an earlier stage must write for this processor to work. */
@@ -186,6 +200,7 @@ public final class ProcessorDescriptor {
     private final List<String> reads = new ArrayList<>();
     private final List<String> writes = new ArrayList<>();
     private final List<String> requires = new ArrayList<>();
+    private final List<String> redacts = new ArrayList<>();
     private final List<String> requiredServices = new ArrayList<>();
     private final List<ConfigField<?>> config = new ArrayList<>();
     private String stability = EXPERIMENTAL;
@@ -216,6 +231,11 @@ public final class ProcessorDescriptor {
 
     public Builder writes(String... keys) {
       writes.addAll(Arrays.asList(keys));
+      return this;
+    }
+
+    public Builder redacts(String... keys) {
+      redacts.addAll(Arrays.asList(keys));
       return this;
     }
 

@@ -49,11 +49,12 @@ public final class DescriptorRules {
     if (d.title().isBlank()) {
       throw new IllegalArgumentException(where + ": title is empty");
     }
-    checkKeys(where, "reads", d.reads());
-    checkKeys(where, "writes", d.writes());
-    checkKeys(where, "requires", d.requires());
+    checkKeys(where, "reads", d.reads(), d);
+    checkKeys(where, "writes", d.writes(), d);
+    checkKeys(where, "redacts", d.redacts(), d);
+    checkKeys(where, "requires", d.requires(), d);
     for (String key : d.requires()) {
-      if (key.endsWith("*")) {
+      if (key.endsWith("*") || KeyTemplates.isTemplate(key)) {
         throw new IllegalArgumentException(
             where + ": requires '" + key + "': a requirement must name one key, not a pattern");
       }
@@ -193,10 +194,10 @@ public final class DescriptorRules {
     }
   }
 
-  private static void checkKeys(String where, String what, List<String> keys) {
+  private static void checkKeys(String where, String what, List<String> keys, ProcessorDescriptor d) {
     Set<String> seen = new HashSet<>();
     for (String key : keys) {
-      String problem = keyProblem(key);
+      String problem = key != null && KeyTemplates.isTemplate(key) ? KeyTemplates.problem(key, d) : keyProblem(key);
       if (problem != null) {
         throw new IllegalArgumentException(where + ": " + what + " '" + key + "': " + problem);
       }

@@ -98,7 +98,9 @@ public final class PipelineCompiler {
                     ? e.getMessage() : e.toString())));
         continue;
       }
-      stages.add(new Stage(stages.size(), r.name, r.descriptor, processor, r.spec.failurePolicy(),
+      List<String> declared = new ArrayList<>(r.writes);
+      declared.addAll(r.redacts);
+      stages.add(new Stage(stages.size(), r.name, r.descriptor, declared, processor, r.spec.failurePolicy(),
           new CircuitBreaker(breakerSettings, nanoClock), meters, environment, timings,
           closer(r.factory, processor)));
     }
@@ -134,6 +136,10 @@ public final class PipelineCompiler {
     final ProcessorFactory factory;
     final ProcessorDescriptor descriptor;
     final ProcessorConfig config;
+    /** The descriptor's keys with keys chosen in configuration resolved for this stage. */
+    final List<String> reads;
+    final List<String> writes;
+    final List<String> redacts;
 
     Resolved(int index, StageSpec spec, ProcessorFactory factory, ProcessorConfig config) {
       this.index = index;
@@ -142,6 +148,9 @@ public final class PipelineCompiler {
       this.factory = factory;
       this.descriptor = factory.descriptor();
       this.config = config;
+      this.reads = KeyTemplates.resolve(descriptor.reads(), descriptor, config);
+      this.writes = KeyTemplates.resolve(descriptor.writes(), descriptor, config);
+      this.redacts = KeyTemplates.resolve(descriptor.redacts(), descriptor, config);
     }
   }
 
@@ -284,9 +293,9 @@ public final class PipelineCompiler {
         Resolved writer = stages.get(j);
         Set<String> read = new java.util.LinkedHashSet<>();
         Set<String> written = new java.util.LinkedHashSet<>();
-        for (String key : reader.descriptor.reads()) {
+        for (String key : reader.reads) {
           String w = overlappingWrite(writer, key);
-          if (w != null) {
+          if (w != null && !redacts(reader, w)) { // else the redaction's own warning names it
             read.add(key);
             written.add(w);
           }
@@ -298,7 +307,7 @@ public final class PipelineCompiler {
                   + "' first if it should)"));
         }
       }
-      for (String key : reader.descriptor.reads()) {
+      for (String key : reader.reads) {
         if (!key.endsWith("*") && !writtenBefore(stages, i, key)) {
           unprovided.add(key);
         }
@@ -311,7 +320,7 @@ public final class PipelineCompiler {
       for (int j = i + 1; j < n; j++) {
         Resolved later = stages.get(j);
         Set<String> clashes = new java.util.LinkedHashSet<>();
-        for (String key : reader.descriptor.writes()) {
+        for (String key : reader.writes) {
           String clash = overlappingWrite(later, key);
           if (clash != null && !reads(later, clash) && !reads(later, key)) {
             clashes.add(moreSpecific(key, clash));
@@ -321,6 +330,22 @@ public final class PipelineCompiler {
           out.add(new Diagnostic(Severity.WARNING, later.index, later.name, clashes.iterator().next(),
               "both '" + reader.name + "' and '" + later.name + "' write " + list(clashes) + ": '"
                   + later.name + "' runs later and overwrites"));
+        }
+      }
+      for (int j = i + 1; j < n; j++) {
+        Resolved later = stages.get(j);
+        Set<String> unredacted = new java.util.LinkedHashSet<>();
+        for (String key : reader.redacts) {
+          String w = overlappingWrite(later, key);
+          if (w != null) {
+            unredacted.add(moreSpecific(key, w));
+          }
+        }
+        if (!unredacted.isEmpty()) {
+          out.add(new Diagnostic(Severity.WARNING, later.index, later.name, unredacted.iterator().next(),
+              "writes " + list(unredacted) + " after '" + reader.name + "' redacts " + list(reader.redacts)
+                  + ": what '" + later.name + "' writes there is not redacted (move '" + later.name
+                  + "' before '" + reader.name + "' if it may carry personal data)"));
         }
       }
     }
@@ -386,8 +411,17 @@ public final class PipelineCompiler {
     return overlappingWrite(stage, key) != null;
   }
 
+  private static boolean redacts(Resolved stage, String key) {
+    for (String pattern : stage.redacts) {
+      if (DescriptorRules.covers(pattern, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean reads(Resolved stage, String key) {
-    for (String pattern : stage.descriptor.reads()) {
+    for (String pattern : stage.reads) {
       if (DescriptorRules.covers(pattern, key)) {
         return true;
       }
@@ -397,7 +431,7 @@ public final class PipelineCompiler {
 
   /** The first declared write of {@code stage} that overlaps {@code key}, or null. */
   private static String overlappingWrite(Resolved stage, String key) {
-    for (String pattern : stage.descriptor.writes()) {
+    for (String pattern : stage.writes) {
       if (DescriptorRules.covers(pattern, key) || DescriptorRules.covers(key, pattern)) {
         return pattern;
       }
@@ -407,7 +441,7 @@ public final class PipelineCompiler {
 
   private static boolean writtenBefore(List<Resolved> stages, int i, String key) {
     for (int j = 0; j < i; j++) {
-      for (String pattern : stages.get(j).descriptor.writes()) {
+      for (String pattern : stages.get(j).writes) {
         if (DescriptorRules.covers(pattern, key)) {
           return true;
         }

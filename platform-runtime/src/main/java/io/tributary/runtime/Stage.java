@@ -48,6 +48,7 @@ public final class Stage {
       int index,
       String name,
       ProcessorDescriptor descriptor,
+      List<String> writes,
       Processor processor,
       FailurePolicy policy,
       CircuitBreaker breaker,
@@ -62,7 +63,7 @@ public final class Stage {
     this.processor = processor;
     this.policy = policy;
     this.breaker = breaker;
-    this.writes = descriptor.writes();
+    this.writes = List.copyOf(writes);
     this.loop = StageLoop.forProcessor(processor.getClass());
     this.closer = closer == null ? processor::close : closer;
     Tags tags = Tags.of("env", environment, "stage", name, "processor", descriptor.id());

@@ -77,7 +77,7 @@ public final class EnvironmentProcessorFactory implements ProcessorFactory {
       new ResourceField(CLOUD_REGION, "cloud.region"));
 
   private static final ProcessorDescriptor DESCRIPTOR =
-      ProcessorDescriptor.builder("environment", "1.0.0")
+      ProcessorDescriptor.builder("environment", "1.0.1")
           .title("Environment and service identity")
           .description(
               """
@@ -100,9 +100,9 @@ public final class EnvironmentProcessorFactory implements ProcessorFactory {
 
               It never removes attributes, never touches values it was not configured to set, and \
               never renames the deprecated `deployment.environment` key: run `semconv-upgrade` \
-              before it if your telemetry still carries that key. Because tag keys are chosen in \
-              config, the descriptor declares writes to any resource or item attribute \
-              (`resource:*`, `*`); the keys it actually writes are exactly the configured ones.""")
+              before it if your telemetry still carries that key. Tag keys are chosen in config, \
+              and the descriptor declares them as such (`{tags}`, `resource:{tags}`): each stage \
+              declares exactly the keys it is configured to write.""")
           .reads(
               "resource:deployment.environment.name",
               "resource:service.name",
@@ -117,8 +117,8 @@ public final class EnvironmentProcessorFactory implements ProcessorFactory {
               "resource:service.namespace",
               "resource:host.name",
               "resource:cloud.region",
-              "resource:*",
-              "*")
+              "resource:{tags}",
+              "{tags}")
           .config(
               ENVIRONMENT,
               SERVICE_NAME,

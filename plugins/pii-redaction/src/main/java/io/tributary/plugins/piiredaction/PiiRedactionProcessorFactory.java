@@ -201,11 +201,12 @@ public final class PiiRedactionProcessorFactory implements ProcessorFactory {
           + "`pii.redacted.count` and `pii.redacted.<type>` (longs, added to what an earlier "
           + "stage wrote) to the item's attributes. It never logs or keeps a value.");
 
-  private static final ProcessorDescriptor DESCRIPTOR = ProcessorDescriptor.builder(ID, "1.1.0")
+  private static final ProcessorDescriptor DESCRIPTOR = ProcessorDescriptor.builder(ID, "1.1.1")
       .title("PII redaction")
       .description(DESCRIPTION)
       .reads("*", "resource:*", "field:body")
-      .writes("*", "resource:*", "field:body")
+      .redacts("*", "resource:*", "field:body")
+      .writes(PiiType.COUNT_PREFIX + "*", "pii.redaction.failed")
       .stable()
       .config(
           TYPES,

@@ -25,10 +25,12 @@ class PiiRedactionProcessorFactoryTest {
   void descriptor_documents_the_processor() {
     ProcessorDescriptor d = FACTORY.descriptor();
     assertThat(d.id()).isEqualTo("pii-redaction");
-    assertThat(d.version()).isEqualTo("1.1.0");
+    assertThat(d.version()).isEqualTo("1.1.1");
     assertThat(d.stability()).isEqualTo(ProcessorDescriptor.STABLE);
     assertThat(d.examples()).hasSizeGreaterThanOrEqualTo(4);
-    assertThat(d.writes()).contains("*", "resource:*", "field:body");
+    // Values anywhere may be redacted; the only keys it adds are its own counters.
+    assertThat(d.redacts()).containsExactly("*", "resource:*", "field:body");
+    assertThat(d.writes()).containsExactly("pii.redacted.*", "pii.redaction.failed");
     assertThat(d.reads()).contains("*", "resource:*", "field:body");
     for (ConfigField<?> f : d.config()) {
       assertThat(f.doc()).as(f.name()).isNotBlank();

@@ -74,9 +74,16 @@ public final class SemconvUpgradeProcessorFactory implements ProcessorFactory {
     }
     declared.add(SCHEMA_URL_FIELD);
     String[] all = declared.toArray(new String[0]);
+    // It reads the deprecated keys; it looks at a replacement key only to leave one already there,
+    // which is part of writing it, not a read another stage must come before.
+    Set<String> read = new LinkedHashSet<>(SemconvTable.deprecatedKeys());
+    for (String key : SemconvTable.deprecatedKeys()) {
+      read.add("resource:" + key);
+    }
+    read.add(SCHEMA_URL_FIELD);
     String newest = SemconvTable.newestVersion();
 
-    return ProcessorDescriptor.builder("semconv-upgrade", "1.0.0")
+    return ProcessorDescriptor.builder("semconv-upgrade", "1.0.1")
         .title("Semantic-conventions upgrade")
         .description(
             """
@@ -115,7 +122,7 @@ public final class SemconvUpgradeProcessorFactory implements ProcessorFactory {
             change a value's type or meaning (`code.function`, `enduser.role`) and template \
             attributes (`*.metadata.<key>`) are not applied."""
                 .formatted(newest))
-        .reads(all)
+        .reads(read.toArray(new String[0]))
         .writes(all)
         .config(TARGET_VERSION, SCOPES, DROP_DEPRECATED)
         .stable()
