@@ -4,6 +4,7 @@ import io.tributary.api.Attributes;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
 import io.tributary.api.ProcessorContext;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,10 +68,43 @@ final class LookupProcessor implements Processor {
 
   @Override
   public void process(Item item) {
+    String value = keyOf(item);
+    if (value != null) {
+      Table t = table;
+      write(item, t, t.find(value));
+    }
+  }
+
+  /**
+   * The batch reads the table once, so every item of a request is enriched from the same
+   * version even while a reload swaps it, and looks a key up once for a run of items that carry
+   * the same value (the spans of one request usually share their user or tenant).
+   */
+  @Override
+  public void process(List<Item> items) {
+    Table t = table;
+    String lastValue = null;
+    Table.Row lastRow = null;
+    for (int i = 0, n = items.size(); i < n; i++) {
+      Item item = items.get(i);
+      String value = keyOf(item);
+      if (value == null) {
+        continue;
+      }
+      if (!value.equals(lastValue)) {
+        lastRow = t.find(value);
+        lastValue = value;
+      }
+      write(item, t, lastRow);
+    }
+  }
+
+  /** The key attribute's value as text, or null if absent, empty or not a string or integer. */
+  private String keyOf(Item item) {
     Attributes from = keyInResource ? item.resource() : item.attributes();
     int i = from.indexOf(key);
     if (i < 0) {
-      return;
+      return null;
     }
     String value;
     switch (from.typeAt(i)) {
@@ -81,13 +115,12 @@ final class LookupProcessor implements Processor {
         value = Long.toString(from.longAt(i));
         break;
       default:
-        return; // not a key we can look up
+        return null; // not a key we can look up
     }
-    if (value.isEmpty()) {
-      return;
-    }
-    Table t = table;
-    Table.Row row = t.find(value);
+    return value.isEmpty() ? null : value;
+  }
+
+  private void write(Item item, Table t, Table.Row row) {
     Attributes to = item.attributes();
     String[] targets = t.targets;
     String[] values = row.values;

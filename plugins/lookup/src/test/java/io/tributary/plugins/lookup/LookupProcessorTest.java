@@ -107,6 +107,29 @@ class LookupProcessorTest {
   }
 
   @Test
+  void a_batch_is_enriched_as_its_items_are_one_by_one() throws Exception {
+    Map<String, Object> config = config(csv("t.csv", TENANTS), "prefix", "tenant.");
+    String[] tenants = {"acme", "acme", "globex", null, "acme", "nobody", "globex", "globex"};
+    List<Item> batch = new java.util.ArrayList<>();
+    List<Item> single = new java.util.ArrayList<>();
+    for (String t : tenants) {
+      batch.add(t == null ? Item.span() : span("tenant.id", t));
+      single.add(t == null ? Item.span() : span("tenant.id", t));
+    }
+    single.get(1).attributes().put("tenant.tier", "kept"); // a run of equal keys, one already set
+    batch.get(1).attributes().put("tenant.tier", "kept");
+
+    tester.run(config, batch); // the engine hands the stage the batch: process(List)
+    Processor p = tester.create(config);
+    single.forEach(p::process);
+    p.close();
+
+    assertThat(batch).isEqualTo(single);
+    assertThat(batch.get(1).attributes().getString("tenant.tier")).isEqualTo("kept");
+    assertThat(batch.get(4).attributes().getString("tenant.tier")).isEqualTo("gold");
+  }
+
+  @Test
   void writes_only_the_chosen_columns_and_skips_empty_cells() throws Exception {
     Item item = run(config(csv("t.csv", TENANTS), "columns", List.of("owner", "region")),
         span("tenant.id", "globex"));
