@@ -1,5 +1,6 @@
 import {h, fill, badge, table, pre, show, when, prose} from '../dom.js';
 import {api} from '../app.js';
+import {constraints} from './config-form.js';
 
 export async function render(view, {args}) {
   const id = args[0];
@@ -34,13 +35,11 @@ function versionSection(v, open, topDescription) {
       h('dt', {}, 'Reads'), h('dd', {}, keys(d.reads)),
       h('dt', {}, 'Writes'), h('dd', {}, keys(d.writes)),
       h('dt', {}, 'Requires'), h('dd', {}, keys((d.requires || []).concat(d.requiredServices || []))),
+      d.redacts && d.redacts.length ? [h('dt', {}, 'Redacts'), h('dd', {}, keys(d.redacts))] : null,
       d.replacement ? [h('dt', {}, 'Replacement'), h('dd', {}, d.replacement)] : null),
     d.description && d.description !== topDescription ? prose(d.description) : null,
     h('h3', {}, 'Configuration'),
-    table(['Name', 'Type', 'Default', 'Required', 'Allowed values', 'Description'], (d.config || []).map(c => h('tr', {},
-      h('td', {class: 'mono'}, c.name, c.secret ? [' ', badge('secret')] : null),
-      h('td', {}, c.type), h('td', {class: 'mono'}, show(c.default)), h('td', {}, c.required ? 'yes' : 'no'),
-      h('td', {}, c.allowedValues && c.allowedValues.length ? c.allowedValues.join(', ') : '—'), h('td', {}, c.doc || ''))),
+    table(['Name', 'Type', 'Default', 'Required', 'Allowed values', 'Description'], configRows(d.config || [], ''),
     'No configuration.'),
     h('h3', {}, 'Examples'),
     (d.examples || []).length ? d.examples.map(x => h('figure', {class: 'example'},
@@ -54,4 +53,23 @@ function versionSection(v, open, topDescription) {
 function keys(list) {
   if (!list || !list.length) return h('span', {class: 'muted'}, 'nothing');
   return list.map(k => h('code', {class: 'chip'}, k));
+}
+
+/** One row per config field; an object list's fields follow it, named list[].field. */
+function configRows(fields, prefix) {
+  return fields.flatMap(c => [h('tr', {},
+    h('td', {class: 'mono'}, prefix + c.name, c.secret ? [' ', badge('secret')] : null,
+      c.deprecation ? [' ', badge('deprecated')] : null),
+    h('td', {}, c.type), h('td', {class: 'mono'}, show(c.default)), h('td', {}, c.required ? 'yes' : 'no'),
+    h('td', {}, allowed(c)),
+    h('td', {}, c.doc || '', c.deprecation ? [c.doc ? ' ' : '', h('em', {}, 'Deprecated: ' + c.deprecation)] : null)),
+    ...(c.type === 'object_list' ? configRows(c.fields || [], prefix + c.name + '[].') : [])]);
+}
+
+function allowed(c) {
+  const parts = [];
+  if (c.allowedValues && c.allowedValues.length) parts.push(c.allowedValues.join(', '));
+  // The element keys of an object list are listed as rows of their own.
+  parts.push(...constraints({...c, fields: null}));
+  return parts.length ? parts.join('; ') : '—';
 }

@@ -2,14 +2,14 @@ package io.tributary.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tributary.api.ConfigFiles;
-import io.tributary.api.ProcessorDescriptor;
+import io.tributary.api.ConfigField;
 import io.tributary.api.ProcessorFactory;
 import io.tributary.catalog.Catalog;
 import io.tributary.catalog.CatalogException;
 import io.tributary.catalog.PipelineRevision;
 import io.tributary.catalog.StageRecord;
 import io.tributary.runtime.CompiledPipeline;
+import io.tributary.runtime.ConfigFiles;
 import io.tributary.runtime.Diagnostic;
 import io.tributary.runtime.FailurePolicy;
 import io.tributary.runtime.PipelineCompilationException;
@@ -168,10 +168,10 @@ public final class PipelineService implements AutoCloseable {
     this.env = Objects.requireNonNull(env, "env");
     Objects.requireNonNull(files, "files");
     this.compiler = PipelineCompiler.builder(registry).meterRegistry(meters)
-        .service(ConfigFiles.class, files).build();
+        .configFiles(files).build();
     // Checks and simulations must not show up in this node's stage metrics.
     this.checker = PipelineCompiler.builder(registry).meterRegistry(new SimpleMeterRegistry())
-        .service(ConfigFiles.class, files).build();
+        .configFiles(files).build();
   }
 
   /** The environment this node runs. */
@@ -544,7 +544,7 @@ public final class PipelineService implements AutoCloseable {
         : registry.find(stage.processor(), stage.version());
     java.util.Set<String> out = new java.util.HashSet<>();
     factory.ifPresent(f -> {
-      for (ProcessorDescriptor.ConfigField field : f.descriptor().config()) {
+      for (ConfigField<?> field : f.descriptor().config()) {
         if (field.isSecret()) {
           out.add(field.name());
         }

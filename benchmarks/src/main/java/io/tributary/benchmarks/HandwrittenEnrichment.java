@@ -9,11 +9,12 @@ import static io.tributary.benchmarks.EnrichmentWorkload.RESOURCE_STAMPS;
 import io.tributary.api.Attributes;
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorFactory;
 import io.tributary.api.trace.TraceParent;
 import io.tributary.api.trace.TraceState;
 import io.tributary.plugins.piiredaction.PiiRedactionProcessorFactory;
+import io.tributary.runtime.ConfigSchema;
+import io.tributary.runtime.StageContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,8 +55,8 @@ final class HandwrittenEnrichment {
 
   HandwrittenEnrichment() {
     ProcessorFactory factory = new PiiRedactionProcessorFactory();
-    this.pii = factory.create(ProcessorContext.of("bench", "pii-redaction",
-        factory.descriptor().validateConfig(EnrichmentWorkload.piiConfig()), Map.of()));
+    this.pii = factory.create(new StageContext("bench", "pii-redaction",
+        ConfigSchema.validate(factory.descriptor(), EnrichmentWorkload.piiConfig()), Map.of(), null));
   }
 
   void enrich(Item item) {

@@ -2,9 +2,10 @@ package io.tributary.benchmarks;
 
 import io.tributary.api.Item;
 import io.tributary.api.Processor;
-import io.tributary.api.ProcessorContext;
 import io.tributary.api.ProcessorFactory;
 import io.tributary.plugins.piiredaction.PiiRedactionProcessorFactory;
+import io.tributary.runtime.ConfigSchema;
+import io.tributary.runtime.StageContext;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,8 @@ public class PiiRedactionBenchmark {
 
   static Processor processor() {
     ProcessorFactory factory = new PiiRedactionProcessorFactory();
-    return factory.create(ProcessorContext.of(factory.descriptor().validateConfig(Map.of("maxScanLength", 100_000))));
+    return factory.create(new StageContext("bench", "pii-redaction",
+        ConfigSchema.validate(factory.descriptor(), Map.of("maxScanLength", 100_000)), Map.of(), null));
   }
 
   /** The benchmark's items; the same seed gives the same ring. */

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * What changed in a processor's contract between two versions, and whether the version bump
  * matches: a breaking change (a written key removed, a read or required key added, a config key
- * removed or retyped, a new required config key, stability lowered) needs a major bump; anything
+ * removed or retyped, a new required config key, a config key's allowed values, range or pattern
+ * narrowed, stability lowered) needs a major bump; anything
  * else a minor one (additions) or a patch.
  *
  * @param from the older version
@@ -34,10 +35,12 @@ public record ContractDiff(
 
   /**
    * Compares two descriptors in the shape of {@link DescriptorJson#toMap}. Change kinds: {@code
-   * writes|reads|requires|requiredServices.added|removed}, {@code config.added}, {@code
+   * writes|reads|requires|redacts|requiredServices.added|removed}, {@code config.added}, {@code
    * config.removed}, {@code config.retyped}, {@code config.required}, {@code config.optional},
-   * {@code config.default_changed}, {@code config.allowed_values}, {@code config.secret}, {@code
-   * stability.lowered|deprecated|raised}. For {@code 0.x} versions a minor bump may break; a
+   * {@code config.default_changed}, {@code config.allowed_values}, {@code config.range}, {@code
+   * config.pattern}, {@code config.secret}, {@code config.deprecated}, {@code
+   * stability.lowered|deprecated|raised}. The fields of an object list are compared the same way,
+   * their keys reported as {@code list[].field}. For {@code 0.x} versions a minor bump may break; a
    * processor whose older version is experimental promised nothing, so its breaking changes are
    * flagged but never a violation.
    *

@@ -1,10 +1,10 @@
 package io.tributary.catalog;
 
 import io.tributary.api.Attributes;
+import io.tributary.api.ConfigField;
+import io.tributary.api.Example;
 import io.tributary.api.Item;
 import io.tributary.api.ProcessorDescriptor;
-import io.tributary.api.ProcessorDescriptor.ConfigField;
-import io.tributary.api.ProcessorDescriptor.Example;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,25 +22,14 @@ public final class DescriptorJson {
     m.put("version", d.version());
     m.put("title", d.title());
     m.put("description", d.description());
-    m.put("stability", d.stability().name().toLowerCase(Locale.ROOT));
+    m.put("stability", d.stability());
     m.put("replacement", d.replacement());
     m.put("reads", d.reads());
     m.put("writes", d.writes());
     m.put("requires", d.requires());
+    m.put("redacts", d.redacts());
     m.put("requiredServices", d.requiredServices());
-    List<Map<String, Object>> config = new ArrayList<>();
-    for (ConfigField f : d.config()) {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("name", f.name());
-      c.put("type", f.type().name().toLowerCase(Locale.ROOT));
-      c.put("default", f.defaultValue());
-      c.put("required", f.isRequired());
-      c.put("secret", f.isSecret());
-      c.put("allowedValues", f.allowedValues());
-      c.put("doc", f.doc());
-      config.add(c);
-    }
-    m.put("config", config);
+    m.put("config", fields(d.config()));
     m.put("failureDefaults", d.failureDefaults());
     List<Map<String, Object>> examples = new ArrayList<>();
     for (Example e : d.examples()) {
@@ -53,6 +42,37 @@ public final class DescriptorJson {
     }
     m.put("examples", examples);
     return m;
+  }
+
+  /**
+   * Config fields as maps: name, type (e.g. {@code string_list}), default, required, secret,
+   * allowedValues, min and max (numbers, or null), pattern (a regular expression strings must wholly
+   * match, or null) and patternRule (the same in words, shown to operators), doc, deprecation
+   * (advice shown when a deprecated key is given, or null) and, for an {@code object_list} field
+   * only, {@code fields}: the keys of each element, in this same shape.
+   */
+  private static List<Map<String, Object>> fields(List<ConfigField<?>> fields) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ConfigField<?> f : fields) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("name", f.name());
+      c.put("type", f.type());
+      c.put("default", f.defaultValue());
+      c.put("required", f.isRequired());
+      c.put("secret", f.isSecret());
+      c.put("allowedValues", f.allowedValues());
+      c.put("min", f.min());
+      c.put("max", f.max());
+      c.put("pattern", f.pattern());
+      c.put("patternRule", f.patternRule());
+      c.put("doc", f.doc());
+      c.put("deprecation", f.deprecation());
+      if (ConfigField.OBJECT_LIST.equals(f.type())) {
+        c.put("fields", fields(f.fields()));
+      }
+      out.add(c);
+    }
+    return out;
   }
 
   /** An item as a map: kind, set fields, and the three attribute maps. */

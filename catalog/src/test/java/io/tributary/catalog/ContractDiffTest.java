@@ -5,6 +5,7 @@ import static io.tributary.catalog.Descriptors.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.api.ConfigField;
 import io.tributary.api.ProcessorDescriptor;
 import io.tributary.catalog.ContractDiff.Change;
 import java.util.ArrayList;
@@ -101,6 +102,20 @@ class ContractDiffTest {
   }
 
   @Test
+  void redactions_added_or_removed_are_reported_but_not_breaking() {
+    ContractDiff added = diff("1.3.0", x -> x.put("redacts", List.of("user.email")));
+    assertThat(added.changes()).containsExactly(
+        new Change("redacts.added", "user.email", "now may mask 'user.email'", false));
+    assertThat(added.requiredBump()).isEqualTo("minor");
+
+    Map<String, Object> from = edited("1.0.0", x -> x.put("redacts", List.of("user.email")));
+    ContractDiff removed = ContractDiff.compare(from, edited("1.1.0", x -> {}));
+    assertThat(removed.changes()).containsExactly(
+        new Change("redacts.removed", "user.email", "no longer masks 'user.email'", false));
+    assertThat(removed.semverViolation()).isFalse();
+  }
+
+  @Test
   void a_breaking_change_under_a_minor_or_patch_bump_is_a_semver_violation() {
     Consumer<Map<String, Object>> breakIt = x -> list(x, "writes").remove("user.id");
     assertThat(diff("1.3.0", breakIt)).satisfies(d -> {
@@ -186,6 +201,165 @@ class ContractDiffTest {
   }
 
   @Test
+  void a_narrowed_range_is_breaking_and_a_widened_one_is_not() {
+    Map<String, Object> from = edited("1.0.0", x -> {
+      config(x, "mode").put("type", "long");
+      config(x, "mode").put("min", 1);
+      config(x, "mode").put("max", 100);
+    });
+    Consumer<Map<String, Object>> asLong = x -> config(x, "mode").put("type", "long");
+
+    ContractDiff raisedMin = ContractDiff.compare(from, edited("1.1.0", asLong.andThen(x -> {
+      config(x, "mode").put("min", 5L);
+      config(x, "mode").put("max", 100L);
+    })));
+    assertThat(raisedMin.changes()).extracting(Change::kind, Change::key, Change::detail, Change::breaking)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("config.range", "mode", "[1, 100] → [5, 100]", true));
+    assertThat(raisedMin.semverViolation()).isTrue();
+
+    ContractDiff loweredMax = ContractDiff.compare(from, edited("2.0.0", asLong.andThen(x -> {
+      config(x, "mode").put("min", 1);
+      config(x, "mode").put("max", 99.5);
+    })));
+    assertThat(loweredMax.changes()).extracting(Change::kind, Change::breaking)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("config.range", true));
+    assertThat(loweredMax.semverViolation()).isFalse();
+
+    ContractDiff newBound = diff("1.3.0", x -> config(x, "mode").put("max", 10));
+    assertThat(newBound.changes()).extracting(Change::kind, Change::detail, Change::breaking)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("config.range", "any → […, 10]", true));
+
+    ContractDiff widened = ContractDiff.compare(from, edited("1.1.0", asLong.andThen(x -> {
+      config(x, "mode").put("min", 0);
+      config(x, "mode").put("max", null);
+    })));
+    assertThat(widened.changes()).extracting(Change::kind, Change::detail, Change::breaking)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("config.range", "[1, 100] → [0, …]", false));
+    assertThat(widened.requiredBump()).isEqualTo("minor");
+
+    // The same bounds written as another number type are no change.
+    ContractDiff same = ContractDiff.compare(from, edited("1.0.1", asLong.andThen(x -> {
+      config(x, "mode").put("min", 1.0);
+      config(x, "mode").put("max", 100L);
+    })));
+    assertThat(same.changes()).isEmpty();
+  }
+
+  @Test
+  void a_new_or_changed_pattern_is_breaking_and_a_removed_one_is_not() {
+    ContractDiff added = diff("1.3.0", x -> config(x, "mode").put("pattern", "[a-z]+"));
+    assertThat(added.changes()).extracting(Change::kind, Change::key, Change::detail, Change::breaking)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("config.pattern", "mode", "any → '[a-z]+'", true));
+    assertThat(added.semverViolation()).isTrue();
+
+    Map<String, Object> from = edited("1.0.0", x -> config(x, "mode").put("pattern", "[a-z]+"));
+    ContractDiff changed = ContractDiff.compare(from, edited("2.0.0", x -> config(x, "mode").put("pattern", "[a-z0-9]+")));
+    assertThat(changed.changes()).extracting(Change::kind, Change::breaking)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("config.pattern", true));
+    assertThat(changed.semverViolation()).isFalse();
+
+    ContractDiff removed = ContractDiff.compare(from, edited("1.1.0", x -> {}));
+    assertThat(removed.changes()).extracting(Change::kind, Change::breaking)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("config.pattern", false));
+    assertThat(removed.semverViolation()).isFalse();
+  }
+
+  @SafeVarargs
+  private static Map<String, Object> objectList(String name, Map<String, Object>... fields) {
+    Map<String, Object> f = field(name, "object_list", false);
+    List<Map<String, Object>> nested = new ArrayList<>();
+    for (Map<String, Object> n : fields) {
+      nested.add(new LinkedHashMap<>(n));
+    }
+    f.put("fields", nested);
+    return f;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> nested(Map<String, Object> d, String list, String name) {
+    return ((List<Map<String, Object>>) config(d, list).get("fields")).stream()
+        .filter(f -> f.get("name").equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void changes_to_the_fields_of_an_object_list_are_compared_like_top_level_ones() {
+    Map<String, Object> from = edited("1.0.0", x -> configList(x).add(
+        objectList("actions", field("key", "string", false), field("limit", "long", false))));
+    Consumer<Map<String, Object>> withActions = x -> configList(x).add(
+        objectList("actions", field("key", "string", false), field("limit", "long", false)));
+
+    assertThat(ContractDiff.compare(from, edited("1.0.1", withActions)).changes()).isEmpty();
+
+    ContractDiff narrowed = ContractDiff.compare(from, edited("1.1.0", withActions.andThen(x -> {
+      nested(x, "actions", "key").put("allowedValues", List.of("set", "delete"));
+      nested(x, "actions", "key").put("pattern", "[a-z]+");
+      nested(x, "actions", "limit").put("max", 10);
+    })));
+    assertThat(narrowed.changes()).extracting(Change::kind, Change::key, Change::breaking).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("config.allowed_values", "actions[].key", true),
+        org.assertj.core.groups.Tuple.tuple("config.pattern", "actions[].key", true),
+        org.assertj.core.groups.Tuple.tuple("config.range", "actions[].limit", true));
+    assertThat(narrowed.requiredBump()).isEqualTo("major");
+    assertThat(narrowed.semverViolation()).isTrue();
+
+    ContractDiff reshaped = ContractDiff.compare(from, edited("2.0.0", withActions.andThen(x -> {
+      List<Map<String, Object>> fields = (List<Map<String, Object>>) config(x, "actions").get("fields");
+      fields.removeIf(f -> f.get("name").equals("limit"));
+      nested(x, "actions", "key").put("type", "string_list");
+      Map<String, Object> value = field("value", "string", false);
+      value.put("required", true);
+      fields.add(value);
+      fields.add(field("note", "string", false));
+    })));
+    assertThat(reshaped.changes()).extracting(Change::kind, Change::key, Change::breaking).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("config.retyped", "actions[].key", true),
+        org.assertj.core.groups.Tuple.tuple("config.added", "actions[].value", true),
+        org.assertj.core.groups.Tuple.tuple("config.added", "actions[].note", false),
+        org.assertj.core.groups.Tuple.tuple("config.removed", "actions[].limit", true));
+    assertThat(reshaped.semverViolation()).isFalse();
+
+    ContractDiff optionalAdded = ContractDiff.compare(from, edited("1.1.0", withActions.andThen(x ->
+        ((List<Map<String, Object>>) config(x, "actions").get("fields")).add(field("note", "string", false)))));
+    assertThat(optionalAdded.changes()).extracting(Change::kind, Change::key, Change::breaking)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("config.added", "actions[].note", false));
+    assertThat(optionalAdded.semverViolation()).isFalse();
+  }
+
+  @Test
+  void real_descriptors_with_ranges_patterns_and_object_lists_compare_through_descriptor_json() {
+    ProcessorDescriptor v1 = ProcessorDescriptor.builder("rules", "1.0.0")
+        .title("Rules").writes("rule.*")
+        .config(
+            ConfigField.longValue("max").withDefault(10L).range(1, 100),
+            ConfigField.objects("actions",
+                ConfigField.string("key").required(),
+                ConfigField.string("op").allowedValues("set", "delete")))
+        .build();
+    ProcessorDescriptor v2 = ProcessorDescriptor.builder("rules", "1.1.0")
+        .title("Rules").writes("rule.*")
+        .config(
+            ConfigField.longValue("max").withDefault(10L).range(1, 50),
+            ConfigField.objects("actions",
+                ConfigField.string("key").required().pattern("[a-z.]+", "must be lowercase words joined by dots"),
+                ConfigField.string("op").allowedValues("set", "delete", "rename")))
+        .build();
+    Map<String, Object> json = DescriptorJson.toMap(v2);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> actions = ((List<Map<String, Object>>) json.get("config")).get(1);
+    assertThat(actions).containsEntry("type", "object_list");
+    assertThat(actions.get("fields")).asList().hasSize(2);
+
+    ContractDiff d = ContractDiff.compare(DescriptorJson.toMap(v1), json);
+    assertThat(d.changes()).extracting(Change::kind, Change::key, Change::breaking).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("config.range", "max", true),
+        org.assertj.core.groups.Tuple.tuple("config.pattern", "actions[].key", true),
+        org.assertj.core.groups.Tuple.tuple("config.allowed_values", "actions[].op", false));
+    assertThat(d.requiredBump()).isEqualTo("major");
+    assertThat(d.semverViolation()).isFalse(); // experimental: promised nothing
+  }
+
+  @Test
   void lowering_stability_is_breaking_and_deprecation_is_reported_but_not_breaking() {
     ContractDiff lowered = diff("1.3.0", x -> x.put("stability", "experimental"));
     assertThat(lowered.changes()).extracting(Change::kind, Change::breaking)
@@ -247,12 +421,12 @@ class ContractDiffTest {
   void real_descriptors_rendered_by_descriptor_json_compare_cleanly() {
     ProcessorDescriptor v1 = ProcessorDescriptor.builder("geo", "1.0.0")
         .title("Geo").description("adds geo").writes("geo.country")
-        .config(ProcessorDescriptor.ConfigField.string("db").required())
+        .config(ConfigField.string("db").required())
         .build();
     ProcessorDescriptor v2 = ProcessorDescriptor.builder("geo", "1.1.0")
         .title("Geo").description("adds geo").writes("geo.country", "geo.city")
-        .config(ProcessorDescriptor.ConfigField.string("db").required(),
-            ProcessorDescriptor.ConfigField.longValue("cacheSize").withDefault(1000L))
+        .config(ConfigField.string("db").required(),
+            ConfigField.longValue("cacheSize").withDefault(1000L))
         .build();
     ContractDiff d = ContractDiff.compare(DescriptorJson.toMap(v1), DescriptorJson.toMap(v2));
     assertThat(d.changes()).extracting(Change::kind).containsExactly("writes.added", "config.added");

@@ -194,7 +194,8 @@ class ServerDistributionIT {
    * Issue 10 item 1 against the real distribution, whose lookup processor is a PF4J plugin jar: a
    * candidate stage naming the process environment (which holds TRIBUTARY_ADMIN_TOKEN) or the
    * catalog key is refused without quoting them, while a CSV in the lookup dir is read through the
-   * host's ConfigFiles service across the plugin's class loader.
+   * host's ConfigFiles (the plugin calls {@code ProcessorContext.readFile}) across the plugin's
+   * class loader.
    */
   @Test
   void a_lookup_plugin_jar_reads_only_the_lookup_dir_and_never_leaks_the_admin_token() throws Exception {

@@ -30,7 +30,7 @@ class CheckPluginCommandTest {
   void a_catalog_that_knows_tag_1_0_0_writing_two_keys() {
     dataDir = temp.resolve("data");
     ProcessorDescriptor old = ProcessorDescriptor.builder("tag", "1.0.0").writes("tag", "team")
-        .stability(ProcessorDescriptor.Stability.STABLE).build();
+        .stable().build();
     try (Catalog catalog = Catalog.open(CatalogSettings.embedded(dataDir))) {
       catalog.processors().synchronize(List.of(new ProcessorCatalog.Discovered("tag", "1.0.0",
           DescriptorJson.toMap(old), "tags", "1.0.0", "0".repeat(64), "plugin")), Instant.now());

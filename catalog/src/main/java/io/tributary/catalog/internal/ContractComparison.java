@@ -2,6 +2,7 @@ package io.tributary.catalog.internal;
 
 import io.tributary.catalog.ContractDiff;
 import io.tributary.catalog.ContractDiff.Change;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,9 +18,12 @@ import java.util.Set;
  *
  * <p>Breaking: a written key removed; a read key, required field or required service added; a
  * config key removed or retyped; a new required config key without a default; an existing key made
- * required without a default; allowed values narrowed; stability lowered from stable to
+ * required without a default; allowed values narrowed; a numeric range narrowed (a minimum raised
+ * or added, a maximum lowered or added); a pattern added or changed; any of these inside the fields
+ * of an object list (reported as {@code list[].field}); stability lowered from stable to
  * experimental. Not breaking, but a contract change that needs a minor bump: everything else that
- * differs (additions, removals from what it reads or requires, new defaults, deprecation). No
+ * differs (additions, removals from what it reads or requires, keys it redacts added or removed,
+ * new defaults, deprecation, a widened range, a pattern dropped). No
  * contract change needs only a patch.
  *
  * <p>Versions {@code 0.x} follow the usual convention that the minor number is the breaking one,
@@ -43,6 +47,7 @@ public final class ContractComparison {
     keys(changes, "writes", from, to, false, true);
     keys(changes, "reads", from, to, true, false);
     keys(changes, "requires", from, to, true, false);
+    keys(changes, "redacts", from, to, false, false);
     keys(changes, "requiredServices", from, to, true, false);
     config(changes, from, to);
     stability(changes, from, to);
@@ -102,6 +107,7 @@ public final class ContractComparison {
       case "writes" -> "now also writes '" + key + "'";
       case "reads" -> "now reads '" + key + "': pipelines must provide it before this stage";
       case "requires" -> "now requires '" + key + "'";
+      case "redacts" -> "now may mask '" + key + "'";
       default -> "now needs the service '" + key + "'";
     };
   }
@@ -111,31 +117,44 @@ public final class ContractComparison {
       case "writes" -> "no longer writes '" + key + "': later stages reading it lose it";
       case "reads" -> "no longer reads '" + key + "'";
       case "requires" -> "no longer requires '" + key + "'";
+      case "redacts" -> "no longer masks '" + key + "'";
       default -> "no longer needs the service '" + key + "'";
     };
   }
 
   private static void config(List<Change> out, Map<String, Object> from, Map<String, Object> to) {
-    Map<String, Map<?, ?>> before = fields(from.get("config"));
-    Map<String, Map<?, ?>> after = fields(to.get("config"));
+    config(out, "", from.get("config"), to.get("config"));
+  }
+
+  /**
+   * Compares two lists of config fields. {@code prefix} is empty for a stage's own keys and
+   * {@code name[].} for the fields of each element of the object list {@code name}, so nested
+   * changes are reported under keys like {@code actions[].key}.
+   */
+  private static void config(List<Change> out, String prefix, Object fromFields, Object toFields) {
+    Map<String, Map<?, ?>> before = fields(fromFields);
+    Map<String, Map<?, ?>> after = fields(toFields);
     for (Map.Entry<String, Map<?, ?>> e : after.entrySet()) {
-      String name = e.getKey();
+      String name = prefix + e.getKey();
       Map<?, ?> now = e.getValue();
-      Map<?, ?> was = before.get(name);
+      Map<?, ?> was = before.get(e.getKey());
       if (was == null) {
         boolean mandatory = isTrue(now.get("required")) && now.get("default") == null;
         out.add(
             new Change(
                 "config.added", name,
                 mandatory
-                    ? "new required setting without a default: existing pipelines do not set it"
+                    ? (prefix.isEmpty()
+                        ? "new required setting without a default: existing pipelines do not set it"
+                        : "new required setting without a default: existing list elements do not set it")
                     : "new optional setting",
                 mandatory));
         continue;
       }
       String typeBefore = lower(was.get("type"));
       String typeAfter = lower(now.get("type"));
-      if (!Objects.equals(typeBefore, typeAfter)) {
+      boolean retyped = !Objects.equals(typeBefore, typeAfter);
+      if (retyped) {
         out.add(new Change("config.retyped", name, typeBefore + " → " + typeAfter, true));
       }
       if (!isTrue(was.get("required")) && isTrue(now.get("required")) && now.get("default") == null) {
@@ -164,17 +183,95 @@ public final class ContractComparison {
                     + describe(allowedAfter.isEmpty() ? "any" : allowedAfter),
                 narrowed));
       }
+      range(out, name, was, now);
+      pattern(out, name, was, now);
       if (isTrue(was.get("secret")) != isTrue(now.get("secret"))) {
         out.add(
             new Change(
                 "config.secret", name, isTrue(now.get("secret")) ? "now secret" : "no longer secret", false));
       }
+      if ((was.get("deprecation") == null) != (now.get("deprecation") == null)) {
+        out.add(
+            new Change(
+                "config.deprecated", name,
+                now.get("deprecation") == null
+                    ? "no longer deprecated"
+                    : "deprecated: " + now.get("deprecation"),
+                false));
+      }
+      if (!retyped && "object_list".equals(typeAfter)) {
+        config(out, name + "[].", was.get("fields"), now.get("fields"));
+      }
     }
     for (String name : before.keySet()) {
       if (!after.containsKey(name)) {
-        out.add(new Change("config.removed", name, "setting removed: pipelines that set it no longer compile", true));
+        out.add(
+            new Change(
+                "config.removed", prefix + name,
+                prefix.isEmpty()
+                    ? "setting removed: pipelines that set it no longer compile"
+                    : "setting removed: pipelines whose list elements set it no longer compile",
+                true));
       }
     }
+  }
+
+  /**
+   * A changed numeric range: breaking when it accepts less than before (a minimum raised or
+   * added, a maximum lowered or added), not when it only widens.
+   */
+  private static void range(List<Change> out, String name, Map<?, ?> was, Map<?, ?> now) {
+    BigDecimal minBefore = number(was.get("min"));
+    BigDecimal maxBefore = number(was.get("max"));
+    BigDecimal minAfter = number(now.get("min"));
+    BigDecimal maxAfter = number(now.get("max"));
+    if (same(minBefore, minAfter) && same(maxBefore, maxAfter)) {
+      return;
+    }
+    boolean narrowed = (minAfter != null && (minBefore == null || minAfter.compareTo(minBefore) > 0))
+        || (maxAfter != null && (maxBefore == null || maxAfter.compareTo(maxBefore) < 0));
+    out.add(
+        new Change(
+            "config.range", name,
+            describeRange(was.get("min"), was.get("max")) + " → " + describeRange(now.get("min"), now.get("max")),
+            narrowed));
+  }
+
+  /** A pattern added or changed is breaking (values that matched before may not); one removed is not. */
+  private static void pattern(List<Change> out, String name, Map<?, ?> was, Map<?, ?> now) {
+    String before = text(was.get("pattern"));
+    String after = text(now.get("pattern"));
+    if (Objects.equals(before, after)) {
+      return;
+    }
+    out.add(
+        new Change(
+            "config.pattern", name,
+            (before == null ? "any" : "'" + before + "'") + " → " + (after == null ? "any" : "'" + after + "'"),
+            after != null));
+  }
+
+  private static BigDecimal number(Object o) {
+    if (o == null) {
+      return null;
+    }
+    try {
+      return new BigDecimal(o.toString());
+    } catch (NumberFormatException e) {
+      // An infinite bound (JSON has no literal for it) bounds nothing.
+      return null;
+    }
+  }
+
+  private static boolean same(BigDecimal a, BigDecimal b) {
+    return a == null ? b == null : b != null && a.compareTo(b) == 0;
+  }
+
+  private static String describeRange(Object min, Object max) {
+    if (min == null && max == null) {
+      return "any";
+    }
+    return "[" + (min == null ? "…" : min) + ", " + (max == null ? "…" : max) + "]";
   }
 
   private static void stability(List<Change> out, Map<String, Object> from, Map<String, Object> to) {
