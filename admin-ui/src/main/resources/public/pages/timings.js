@@ -52,7 +52,7 @@ export async function render(view, {args}) {
     const seconds = previous ? now - previous.t : null;
     const slowest = stats.stages.reduce((a, s) => (s.batchNanos.p95 || 0) > ((a && a.batchNanos.p95) || 0) ? s : a, null);
     fill(status, 'Revision #' + stats.revision + ' · updated ' + new Date().toLocaleTimeString() + ' · every ' + POLL_MILLIS / 1000 + ' s');
-    fill(tableBox, table(['Stage', 'Processor', 'Items', 'Items/s', 'Modified', 'Failed', 'Error rate', 'p50', 'p95', 'p99', 'Breaker'],
+    fill(tableBox, table(['Stage', 'Processor', 'Items', 'Items/s', 'Modified', 'Failed', 'Error rate', 'Undeclared writes', 'p50', 'p95', 'p99', 'Breaker'],
       stats.stages.map(s => {
         const before = previous && previous.stages.find(x => x.stage === s.stage);
         const rate = before && seconds ? ((s.items - before.items) / seconds).toFixed(1) : '—';
@@ -61,6 +61,10 @@ export async function render(view, {args}) {
           h('td', {}, s.stage, isSlowest ? [' ', badge('slowest', 'warn')] : null), h('td', {class: 'mono'}, s.processor),
           h('td', {}, s.items), h('td', {}, rate), h('td', {}, s.modified), h('td', {}, s.failed),
           h('td', {}, s.items ? (100 * s.failed / s.items).toFixed(2) + ' %' : '—'),
+          h('td', {class: 'undeclared'}, s.undeclaredWrites
+            ? [badge(String(s.undeclaredWrites), 'warn'), h('div', {class: 'muted small'},
+                'writes to keys ' + s.processor + ' does not declare: tell its author; --strict-writes fails them')]
+            : '0'),
           h('td', {}, formatNanos(s.batchNanos.p50)), h('td', {}, formatNanos(s.batchNanos.p95)), h('td', {}, formatNanos(s.batchNanos.p99)),
           h('td', {}, badge(s.breaker, s.breaker === 'closed' ? 'ok' : 'error'), s.lastFailure ? h('div', {class: 'muted small'}, s.lastFailure) : null));
       }), 'The pipeline has no stages.'));

@@ -128,7 +128,8 @@ public final class Node implements AutoCloseable {
         DirectoryConfigFiles.DEFAULT_READ_TIMEOUT);
     LOG.info("Processor configuration may name files in {} only (at most {} bytes each)",
         configFiles.root(), configFiles.maxBytes());
-    this.pipelines = new PipelineService(catalog, registry, config.env(), meters, configFiles);
+    this.pipelines = new PipelineService(catalog, registry, config.env(), meters, configFiles,
+        config.strictWrites());
     pipelines.start();
     this.gateway = Gateway.start(config.env(), pipelines::holder, config.dataDir(), config.exporters(),
         options.gateway() != null ? options.gateway() : config.queue().apply(Gateway.Settings.defaults(config.lineage())),

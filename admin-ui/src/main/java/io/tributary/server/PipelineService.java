@@ -163,15 +163,24 @@ public final class PipelineService implements AutoCloseable {
    */
   public PipelineService(Catalog catalog, ProcessorRegistry registry, String env, MeterRegistry meters,
       ConfigFiles files) {
+    this(catalog, registry, env, meters, files, false);
+  }
+
+  /**
+   * @param strictWrites whether a write to an undeclared key fails the stage on that item (else
+   *     it is kept and counted in {@code tributary.stage.undeclared_writes})
+   */
+  public PipelineService(Catalog catalog, ProcessorRegistry registry, String env, MeterRegistry meters,
+      ConfigFiles files, boolean strictWrites) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.env = Objects.requireNonNull(env, "env");
     Objects.requireNonNull(files, "files");
     this.compiler = PipelineCompiler.builder(registry).meterRegistry(meters)
-        .configFiles(files).build();
+        .configFiles(files).enforceDeclaredWrites(strictWrites).build();
     // Checks and simulations must not show up in this node's stage metrics.
     this.checker = PipelineCompiler.builder(registry).meterRegistry(new SimpleMeterRegistry())
-        .configFiles(files).build();
+        .configFiles(files).enforceDeclaredWrites(strictWrites).build();
   }
 
   /** The environment this node runs. */

@@ -228,6 +228,17 @@ public final class TributaryCommand implements Runnable {
           + " otherwise it is Secure on HTTPS requests only. Env TRIBUTARY_SECURE_COOKIES. Default: false.")
   String secureCookies;
 
+  @Option(
+      names = "--strict-writes",
+      paramLabel = "<true|false>",
+      arity = "0..1",
+      fallbackValue = "true",
+      scope = ScopeType.INHERIT,
+      description = "Treat a processor's write to a key its descriptor does not declare as a failure"
+          + " of the stage on that item (its failure policy applies); otherwise such writes are kept"
+          + " and counted. Env TRIBUTARY_STRICT_WRITES. Default: false.")
+  String strictWrites;
+
   /** The options given on the command line; absent keys were not given. */
   Map<Setting, String> givenFlags() {
     Map<Setting, String> flags = new EnumMap<>(Setting.class);
@@ -245,6 +256,7 @@ public final class TributaryCommand implements Runnable {
     putIfGiven(flags, Setting.ADMIN_BIND, adminBind);
     putIfGiven(flags, Setting.OTLP_BIND, otlpBind);
     putIfGiven(flags, Setting.SECURE_COOKIES, secureCookies);
+    putIfGiven(flags, Setting.STRICT_WRITES, strictWrites);
     putIfGiven(flags, Setting.OTLP_GRPC_PORT, otlpGrpcPort);
     putIfGiven(flags, Setting.OTLP_MAX_BODY_SIZE, otlpMaxBodySize);
     putIfGiven(flags, Setting.OTLP_GRPC_MAX_MESSAGE_SIZE, otlpGrpcMaxMessageSize);

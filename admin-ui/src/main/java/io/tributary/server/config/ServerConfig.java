@@ -32,11 +32,14 @@ import java.util.regex.Pattern;
  *     that ends TLS, the server itself sees plain HTTP)
  * @param listeners the OTLP/gRPC port, OTLP size limits and TLS
  * @param queue where accepted telemetry waits for export
+ * @param strictWrites whether a write to a key a processor does not declare fails the stage on
+ *     that item (else it is kept and counted)
  */
 public record ServerConfig(
     int adminPort, int otlpPort, Path dataDir, Path pluginsDir, String env, String dbUrl,
     List<ExporterSpec> exporters, boolean lineage, Path lookupDir, long lookupMaxFileSize,
-    String adminBind, String otlpBind, boolean secureCookies, ListenerSettings listeners, QueueSettings queue) {
+    String adminBind, String otlpBind, boolean secureCookies, ListenerSettings listeners, QueueSettings queue,
+    boolean strictWrites) {
 
   /**
    * Every interface (the default bind address), no forced {@code Secure} cookie flag, no TLS; the
@@ -47,7 +50,7 @@ public record ServerConfig(
     this(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir, lookupMaxFileSize,
         DEFAULT_BIND, DEFAULT_BIND, false,
         ListenerSettings.plaintext(otlpPort == 0 ? 0 : ListenerSettings.DEFAULT_OTLP_GRPC_PORT),
-        QueueSettings.defaults());
+        QueueSettings.defaults(), false);
   }
 
   /** The default exporters (JSONL files) and lineage on. */
@@ -147,7 +150,8 @@ public record ServerConfig(
         resolver.bind(Setting.OTLP_BIND),
         resolver.bool(Setting.SECURE_COOKIES, false),
         resolver.listeners(),
-        resolver.queue());
+        resolver.queue(),
+        resolver.bool(Setting.STRICT_WRITES, false));
   }
 
   /**
@@ -217,25 +221,31 @@ public record ServerConfig(
   /** This configuration with other bind addresses for the admin listener and the OTLP receiver. */
   public ServerConfig withBind(String admin, String otlp) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, admin, otlp, secureCookies, listeners, queue);
+        lookupMaxFileSize, admin, otlp, secureCookies, listeners, queue, strictWrites);
   }
 
   /** This configuration with the {@code Secure} cookie flag forced on or not. */
   public ServerConfig withSecureCookies(boolean secure) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, adminBind, otlpBind, secure, listeners, queue);
+        lookupMaxFileSize, adminBind, otlpBind, secure, listeners, queue, strictWrites);
   }
 
   /** This configuration with another queue. */
   public ServerConfig withQueue(QueueSettings settings) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, adminBind, otlpBind, secureCookies, listeners, settings);
+        lookupMaxFileSize, adminBind, otlpBind, secureCookies, listeners, settings, strictWrites);
   }
 
   /** This configuration with other listener settings (gRPC port, limits, TLS). */
   public ServerConfig withListeners(ListenerSettings settings) {
     return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
-        lookupMaxFileSize, adminBind, otlpBind, secureCookies, settings, queue);
+        lookupMaxFileSize, adminBind, otlpBind, secureCookies, settings, queue, strictWrites);
+  }
+
+  /** This configuration with strict writes on or off. */
+  public ServerConfig withStrictWrites(boolean strict) {
+    return new ServerConfig(adminPort, otlpPort, dataDir, pluginsDir, env, dbUrl, exporters, lineage, lookupDir,
+        lookupMaxFileSize, adminBind, otlpBind, secureCookies, listeners, queue, strict);
   }
 
   /** Whether the catalog lives in the embedded H2 database under {@link #dataDir()}. */

@@ -20,6 +20,7 @@ public enum Setting {
   ADMIN_BIND("--admin-bind", "TRIBUTARY_ADMIN_BIND"),
   OTLP_BIND("--otlp-bind", "TRIBUTARY_OTLP_BIND"),
   SECURE_COOKIES("--secure-cookies", "TRIBUTARY_SECURE_COOKIES"),
+  STRICT_WRITES("--strict-writes", "TRIBUTARY_STRICT_WRITES"),
   OTLP_GRPC_PORT("--otlp-grpc-port", "TRIBUTARY_OTLP_GRPC_PORT"),
   OTLP_MAX_BODY_SIZE("--otlp-max-body-size", "TRIBUTARY_OTLP_MAX_BODY_SIZE"),
   OTLP_GRPC_MAX_MESSAGE_SIZE("--otlp-grpc-max-message-size", "TRIBUTARY_OTLP_GRPC_MAX_MESSAGE_SIZE"),

@@ -410,6 +410,9 @@ public final class EnvironmentsController implements Controller {
       s.put("failed", count("tributary.stage.failed", env, stage));
       s.put("skipped", count("tributary.stage.skipped", env, stage));
       s.put("deadLettered", count("tributary.stage.dead_lettered", env, stage));
+      // Writes to keys the processor's descriptor does not declare: kept and counted, or (with
+      // --strict-writes) failed like an exception.
+      s.put("undeclaredWrites", count("tributary.stage.undeclared_writes", env, stage));
       Timer timer = meters.find("tributary.stage.duration").tags("env", env, "stage", stage.name()).timer();
       Map<String, Object> percentiles = new LinkedHashMap<>();
       if (timer != null) {

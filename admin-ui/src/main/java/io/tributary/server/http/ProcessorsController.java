@@ -188,6 +188,34 @@ public final class ProcessorsController implements Controller {
     return m;
   }
 
+  /**
+   * For each processor a file offers, its contract against the catalog's next lower version of
+   * the same id: the ones whose breaking changes come under a minor or patch bump (a semver
+   * violation a pipeline pinned to the lower major would not expect).
+   */
+  private List<Map<String, Object>> contractBreaks(List<String> processors) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String coordinates : processors) {
+      int at = coordinates.lastIndexOf('@');
+      if (at < 1) {
+        continue;
+      }
+      String id = coordinates.substring(0, at);
+      String version = coordinates.substring(at + 1);
+      List<CatalogProcessor> versions = catalog.processors().versions(id);
+      for (int i = 1; i < versions.size(); i++) {
+        if (!versions.get(i).version().equals(version)) {
+          continue;
+        }
+        ContractDiff d = ContractDiff.compare(versions.get(i - 1).descriptor(), versions.get(i).descriptor());
+        if (d.semverViolation()) {
+          out.add(diff(d));
+        }
+      }
+    }
+    return out;
+  }
+
   private void plugins(Context ctx) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (PluginFile f : registry.files()) {
@@ -198,6 +226,7 @@ public final class ProcessorsController implements Controller {
       m.put("version", f.pluginVersion());
       m.put("sha256", f.sha256());
       m.put("processors", f.processors());
+      m.put("contractBreaks", contractBreaks(f.processors()));
       m.put("error", f.error());
       m.put("at", f.at().toString());
       out.add(m);

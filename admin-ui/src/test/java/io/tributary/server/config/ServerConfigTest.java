@@ -73,6 +73,17 @@ class ServerConfigTest {
   }
 
   @Test
+  void strict_writes_are_off_unless_asked_for() {
+    assertThat(ServerConfig.resolve(NO_FLAGS, Map.of(), Optional.empty()).strictWrites()).isFalse();
+    assertThat(ServerConfig.resolve(Map.of(Setting.STRICT_WRITES, "true"), Map.of(), Optional.empty())
+        .strictWrites()).isTrue();
+    assertThat(ServerConfig.resolve(NO_FLAGS, Map.of("TRIBUTARY_STRICT_WRITES", "true"), Optional.empty())
+        .strictWrites()).isTrue();
+    assertThatThrownBy(() -> ServerConfig.resolve(Map.of(Setting.STRICT_WRITES, "maybe"), Map.of(), Optional.empty()))
+        .hasMessageContaining("--strict-writes");
+  }
+
+  @Test
   void flags_beat_env_variables() {
     Map<String, String> env =
         Map.of(
