@@ -46,7 +46,6 @@ final class HandwrittenEnrichment {
 
   private static final int REQUEST_ID_MAX_LENGTH = 128;
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   /** As in the correlation plugin's generator: the last UUIDv7 prefix issued; only ever grows. */
   private static final AtomicLong lastRequestIdPrefix = new AtomicLong();
@@ -172,23 +171,7 @@ final class HandwrittenEnrichment {
     long leastSignificant =
         (ThreadLocalRandom.current().nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | Long.MIN_VALUE;
 
-    char[] chars = new char[36];
-    writeHex(mostSignificant >>> 32, chars, 0, 8);
-    chars[8] = '-';
-    writeHex(mostSignificant >>> 16, chars, 9, 4);
-    chars[13] = '-';
-    writeHex(mostSignificant, chars, 14, 4);
-    chars[18] = '-';
-    writeHex(leastSignificant >>> 48, chars, 19, 4);
-    chars[23] = '-';
-    writeHex(leastSignificant, chars, 24, 12);
-    return new String(chars);
-  }
-
-  private static void writeHex(long value, char[] out, int offset, int digits) {
-    for (int i = offset + digits - 1; i >= offset; i--) {
-      out[i] = HEX[(int) (value & 0xF)];
-      value >>>= 4;
-    }
+    // java.util.UUID writes the canonical lowercase 8-4-4-4-12 form.
+    return new java.util.UUID(mostSignificant, leastSignificant).toString();
   }
 }

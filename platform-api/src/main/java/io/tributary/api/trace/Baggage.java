@@ -353,8 +353,8 @@ public final class Baggage {
     for (int i = start; i < end; i++) {
       char c = s.charAt(i);
       if (c == '%' && i + 2 < end) {
-        int high = hexValue(s.charAt(i + 1));
-        int low = hexValue(s.charAt(i + 2));
+        int high = TraceParent.hexValue(s.charAt(i + 1));
+        int low = TraceParent.hexValue(s.charAt(i + 2));
         if (high >= 0 && low >= 0) {
           bytes[length++] = (byte) ((high << 4) | low);
           i += 2;
@@ -399,20 +399,6 @@ public final class Baggage {
       }
       appendPercent(0x80 | (codePoint & 0x3F), out);
     }
-  }
-
-  /** Returns the value of a hex digit of either case, or -1. */
-  private static int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
   }
 
   private static void appendPercent(int octet, StringBuilder out) {

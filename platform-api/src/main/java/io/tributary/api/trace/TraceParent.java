@@ -325,7 +325,7 @@ public record TraceParent(int version, String traceId, String spanId, int flags)
   }
 
   /** Returns the value of a hex digit of either case, or -1. */
-  private static int hexValue(char c) {
+  static int hexValue(char c) {
     if (c >= '0' && c <= '9') {
       return c - '0';
     }

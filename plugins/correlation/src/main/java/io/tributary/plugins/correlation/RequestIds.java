@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RequestIds {
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final int UUID_LENGTH = 36;
 
   /**
@@ -57,17 +56,8 @@ final class RequestIds {
     long leastSignificant =
         (ThreadLocalRandom.current().nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | Long.MIN_VALUE;
 
-    char[] chars = new char[UUID_LENGTH];
-    writeHex(mostSignificant >>> 32, chars, 0, 8);
-    chars[8] = '-';
-    writeHex(mostSignificant >>> 16, chars, 9, 4);
-    chars[13] = '-';
-    writeHex(mostSignificant, chars, 14, 4);
-    chars[18] = '-';
-    writeHex(leastSignificant >>> 48, chars, 19, 4);
-    chars[23] = '-';
-    writeHex(leastSignificant, chars, 24, 12);
-    return new String(chars);
+    // java.util.UUID writes the canonical lowercase 8-4-4-4-12 form.
+    return new java.util.UUID(mostSignificant, leastSignificant).toString();
   }
 
   /**
@@ -101,25 +91,8 @@ final class RequestIds {
     return uuid.charAt(14) == '7' && (variant & 0b1100) == 0b1000;
   }
 
-  /** Returns the value of a hex digit of either case, or -1. */
+  /** Returns the value of an ASCII hex digit of either case, or -1. */
   private static int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  }
-
-  /** Writes the low {@code digits * 4} bits of {@code value} as lowercase hex at {@code offset}. */
-  private static void writeHex(long value, char[] out, int offset, int digits) {
-    for (int i = offset + digits - 1; i >= offset; i--) {
-      out[i] = HEX[(int) (value & 0xF)];
-      value >>>= 4;
-    }
+    return c < 128 ? Character.digit(c, 16) : -1;
   }
 }
