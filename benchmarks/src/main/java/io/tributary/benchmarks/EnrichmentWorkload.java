@@ -82,9 +82,9 @@ final class EnrichmentWorkload {
             "serviceNamespace", "shop",
             "cloudRegion", "eu-west-1",
             "tags", Map.of("team", "checkout", "cost.center", "cc-42"))),
-        StageSpec.of("attributes", Map.of("actions", List.of(
-            "rename " + OLD_METHOD + " -> " + NEW_METHOD,
-            "delete " + DEBUG))),
+        StageSpec.of("attributes", Map.of("rules", List.of(
+            Map.of("action", "rename", "from", OLD_METHOD, "key", NEW_METHOD),
+            Map.of("action", "delete", "key", DEBUG)))),
         StageSpec.of("pii-redaction", piiConfig()).withFailurePolicy(FailurePolicy.DEAD_LETTER));
   }
 
