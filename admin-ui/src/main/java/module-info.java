@@ -7,6 +7,7 @@
  * Jackson serialises the response records.
  */
 module io.tributary.admin {
+  requires java.net.http;
   requires io.tributary.runtime;
   requires io.tributary.catalog;
   requires micrometer.registry.prometheus;

@@ -150,6 +150,22 @@ class ServerDistributionIT {
     assertThat(version.get("available").asBoolean()).isTrue();
     assertThat(version.get("sha256").asText()).hasSize(64);
     assertThat(version.get("descriptor").get("examples").size()).isPositive();
+
+    // check-plugin while the server holds its embedded database: one line saying what to do,
+    // then the same check through the server's API, the jar's code running in the CLI's process.
+    Path piiJar = builtIns.stream().filter(j -> j.getFileName().toString().contains("pii-redaction")).findFirst()
+        .orElseThrow();
+    Path checkLog = temp.resolve("check-plugin.log");
+    assertThat(runToEnd(checkLog, "check-plugin", "--data-dir", temp.resolve("data").toString(), piiJar.toString()))
+        .as("%s", readQuietly(checkLog)).isEqualTo(2);
+    assertThat(Files.readString(checkLog)).contains("in use by a running server").contains("--server")
+        .doesNotContain("\tat ").doesNotContain("Exception");
+    Path viaApi = temp.resolve("check-plugin-api.log");
+    Path tokenFile = Files.writeString(temp.resolve("token"), ADMIN_TOKEN + "\n");
+    assertThat(runToEnd(viaApi, "check-plugin", "--server", "http://localhost:" + port, "--token-file",
+        tokenFile.toString(), piiJar.toString()))
+        .as("%s", readQuietly(viaApi)).isZero();
+    assertThat(Files.readString(viaApi)).contains("loads: plugin").contains("worked example(s) pass");
   }
 
   @Test

@@ -1,9 +1,9 @@
 package io.tributary.server.cli;
 
 import io.tributary.catalog.Catalog;
-import io.tributary.catalog.CatalogProcessor;
 import io.tributary.catalog.ContractDiff;
 import io.tributary.catalog.DescriptorJson;
+import io.tributary.runtime.ExampleVerifier;
 import io.tributary.runtime.SemanticVersion;
 import io.tributary.runtime.plugins.PluginFile;
 import io.tributary.runtime.plugins.PluginRegistry;
@@ -30,12 +30,16 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tributary check-plugin NEW.jar}: loads a plugin jar the way the server would and
- * compares each processor it offers with the newest older version the catalog knows, so a plugin
- * author's CI can refuse a breaking change under a minor or patch version.
+ * {@code tributary check-plugin NEW.jar}: loads a plugin jar the way the server would, runs each
+ * processor's worked examples, and compares each processor it offers with the newest older
+ * version the catalog knows, so a plugin author's CI can refuse a breaking change under a minor
+ * or patch version. The catalog is read from a running server's API ({@code --server URL}, with a
+ * token from {@code TRIBUTARY_TOKEN} or {@code --token-file}), or from the database directly when
+ * no server holds it. The jar's code runs here, in this process, never on the server.
  *
- * <p>Exit status: 0 if the jar loads and no semver violation is found, 1 if there is a violation,
- * 3 if the jar cannot be loaded, 2 for a usage error.
+ * <p>Exit status: 0 if the jar loads, its examples pass and no semver violation is found, 1 if
+ * there is a violation or a failing example, 3 if the jar cannot be loaded, 2 for a usage error
+ * or a catalog that cannot be read (one line saying why).
  */
 @Command(
     name = "check-plugin",
@@ -50,6 +54,20 @@ public final class CheckPluginCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "NEW.jar", description = "The plugin jar to check.")
   Path jar;
+
+  @picocli.CommandLine.Option(names = "--server", paramLabel = "<url>",
+      description = "Read the catalog from this running server's API (e.g. http://localhost:8080)"
+          + " instead of its database; a token (any role) comes from TRIBUTARY_TOKEN or --token-file.")
+  java.net.URI server;
+
+  @picocli.CommandLine.Option(names = "--token-file", paramLabel = "<path>",
+      description = "A file holding the token for --server (e.g. <data-dir>/admin.token).")
+  Path tokenFile;
+
+  /** The catalog's versions of a processor id: each version with its descriptor, as the catalog stores it. */
+  interface Versions {
+    List<Map.Entry<String, Map<String, Object>>> of(String id);
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -77,9 +95,21 @@ public final class CheckPluginCommand implements Callable<Integer> {
         out.println("OK   " + jar.getFileName() + " loads: plugin " + file.pluginId() + "@"
             + file.pluginVersion() + " offers " + file.processors());
         boolean violation = false;
-        try (Catalog catalog = Catalog.open(Node.catalogSettings(config, Clock.systemUTC()))) {
+        for (ProcessorEntry entry : registry.entries()) {
+          violation |= examples(out, entry);
+        }
+        if (server != null) {
+          Versions versions = new ApiVersions(server, token());
           for (ProcessorEntry entry : registry.entries()) {
-            violation |= check(out, catalog, entry);
+            violation |= check(out, versions, entry);
+          }
+          return violation ? 1 : 0;
+        }
+        try (Catalog catalog = openCatalog(config)) {
+          Versions versions = id -> catalog.processors().versions(id).stream()
+              .map(p -> Map.entry(p.version(), p.descriptor())).toList();
+          for (ProcessorEntry entry : registry.entries()) {
+            violation |= check(out, versions, entry);
           }
         }
         return violation ? 1 : 0;
@@ -89,18 +119,124 @@ public final class CheckPluginCommand implements Callable<Integer> {
     }
   }
 
-  private static boolean check(PrintWriter out, Catalog catalog, ProcessorEntry entry) {
+  /** Runs the processor's worked examples; true if any fails. */
+  private static boolean examples(PrintWriter out, ProcessorEntry entry) {
+    int total = entry.descriptor().examples().size();
+    List<String> failures = ExampleVerifier.verify(entry.factory());
+    if (failures.isEmpty()) {
+      out.println("OK   " + entry.coordinates() + ": " + total + " worked example(s) pass");
+      return false;
+    }
+    out.println("FAIL " + entry.coordinates() + ": " + failures.size() + " of " + total + " worked example(s) fail");
+    for (String f : failures) {
+      out.println("       " + f.replace("\n", "\n       "));
+    }
+    return true;
+  }
+
+  private Catalog openCatalog(ServerConfig config) {
+    try {
+      return Catalog.open(Node.catalogSettings(config, Clock.systemUTC()));
+    } catch (RuntimeException e) {
+      String cause = rootMessage(e);
+      if (cause.contains("already in use") || cause.contains("locked")) {
+        throw new ParameterException(spec.commandLine(), "The catalog under " + config.dataDir()
+            + " is in use by a running server: check against it with --server http://HOST:"
+            + config.adminPort() + " and a token (TRIBUTARY_TOKEN or --token-file)");
+      }
+      throw new ParameterException(spec.commandLine(), "Cannot open the catalog: " + cause);
+    }
+  }
+
+  private String token() {
+    String token = System.getenv("TRIBUTARY_TOKEN");
+    if (tokenFile != null) {
+      try {
+        token = Files.readString(tokenFile).strip();
+      } catch (IOException e) {
+        throw new ParameterException(spec.commandLine(), "Cannot read --token-file " + tokenFile + ": "
+            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+      }
+    }
+    if (token == null || token.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "--server needs a token: set TRIBUTARY_TOKEN or pass --token-file");
+    }
+    return token;
+  }
+
+  /** The catalog as a running server's API shows it: {@code GET /api/v1/processors/{id}}. */
+  private final class ApiVersions implements Versions {
+    private final java.net.URI base;
+    private final String token;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+
+    ApiVersions(java.net.URI base, String token) {
+      this.base = base;
+      this.token = token;
+    }
+
+    @Override
+    public List<Map.Entry<String, Map<String, Object>>> of(String id) {
+      java.net.URI uri = base.resolve("/api/v1/processors/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+      java.net.http.HttpResponse<String> r;
+      try {
+        r = http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + token).GET().build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        throw new ParameterException(spec.commandLine(), "Cannot reach " + base + ": " + rootMessage(e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ParameterException(spec.commandLine(), "Interrupted while asking " + base);
+      }
+      if (r.statusCode() == 404) {
+        return List.of();
+      }
+      if (r.statusCode() == 401 || r.statusCode() == 403) {
+        throw new ParameterException(spec.commandLine(), base + " refused the token (HTTP " + r.statusCode() + ")");
+      }
+      if (r.statusCode() != 200) {
+        throw new ParameterException(spec.commandLine(), base + " answered HTTP " + r.statusCode() + " for " + uri.getPath());
+      }
+      try {
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        List<Map.Entry<String, Map<String, Object>>> out = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode v : body.path("versionDetails")) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> descriptor = new com.fasterxml.jackson.databind.ObjectMapper()
+              .convertValue(v.get("descriptor"), Map.class);
+          out.add(Map.entry(v.get("version").asText(), descriptor));
+        }
+        return out;
+      } catch (IOException | RuntimeException e) {
+        throw new ParameterException(spec.commandLine(), base + " is not a Tributary server (" + rootMessage(e) + ")");
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+
+  private static boolean check(PrintWriter out, Versions versions, ProcessorEntry entry) {
     String id = entry.descriptor().id();
     SemanticVersion newVersion = SemanticVersion.parse(entry.descriptor().version());
-    Optional<CatalogProcessor> previous = catalog.processors().versions(id).stream()
-        .filter(p -> SemanticVersion.parse(p.version()).compareTo(newVersion) < 0)
-        .max(Comparator.comparing(p -> SemanticVersion.parse(p.version())));
+    Optional<Map.Entry<String, Map<String, Object>>> previous = versions.of(id).stream()
+        .filter(p -> SemanticVersion.isValid(p.getKey())
+            && SemanticVersion.parse(p.getKey()).compareTo(newVersion) < 0)
+        .max(Comparator.comparing(p -> SemanticVersion.parse(p.getKey())));
     if (previous.isEmpty()) {
       out.println("NEW  " + entry.coordinates() + ": the catalog has no older version to compare with");
       return false;
     }
     Map<String, Object> to = DescriptorJson.toMap(entry.descriptor());
-    ContractDiff diff = ContractDiff.compare(previous.get().descriptor(), to);
+    ContractDiff diff = ContractDiff.compare(previous.get().getValue(), to);
     String verdict = diff.semverViolation() ? "FAIL" : "OK  ";
     out.println(verdict + " " + id + " " + diff.from() + " → " + diff.to() + ": " + diff.actualBump()
         + " bump, changes need " + diff.requiredBump());

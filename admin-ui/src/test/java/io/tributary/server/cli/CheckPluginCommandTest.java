@@ -68,4 +68,50 @@ class CheckPluginCommandTest {
     assertThat(run(broken)).isEqualTo(3);
     assertThat(out.toString()).contains("does not load").contains("not a valid jar");
   }
+
+  private int run(String... args) {
+    return Cli.commandLine(new PrintWriter(out, true), new PrintWriter(out, true)).execute(args);
+  }
+
+  @Test
+  void against_a_running_servers_api_the_contract_is_compared_with_its_catalog() throws Exception {
+    Path jar = jar("1.1.0");
+    try (io.tributary.server.api.TestNode node = io.tributary.server.api.TestNode.start(dataDir)) {
+      Path token = Files.writeString(temp.resolve("token"), io.tributary.server.api.TestNode.ADMIN_TOKEN + "\n");
+      String url = "http://localhost:" + node.port;
+      assertThat(run("check-plugin", "--server", url, "--token-file", token.toString(), jar.toString()))
+          .as("%s", out).isEqualTo(1);
+      assertThat(out.toString()).contains("FAIL tag 1.0.0 → 1.1.0").contains("BREAKING").contains("team");
+
+      out.getBuffer().setLength(0);
+      Path wrong = Files.writeString(temp.resolve("wrong"), "not-a-token");
+      assertThat(run("check-plugin", "--server", url, "--token-file", wrong.toString(), jar.toString()))
+          .isEqualTo(2);
+      assertThat(out.toString()).contains("refused the token (HTTP 401)").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void a_worked_example_that_does_not_hold_fails_the_check() throws Exception {
+    String source = "package fx.ex;\n"
+        + "import io.tributary.api.*;\n"
+        + "public final class ExFactory implements ProcessorFactory {\n"
+        + "  public ProcessorDescriptor descriptor() {\n"
+        + "    Item in = Item.span();\n"
+        + "    Item promised = Item.span();\n"
+        + "    promised.attributes().put(\"tag\", \"promised\");\n"
+        + "    return ProcessorDescriptor.builder(\"ex\", \"1.0.0\").writes(\"tag\")\n"
+        + "        .example(\"tags\", java.util.Map.of(), in, promised).build();\n"
+        + "  }\n"
+        + "  public Processor create(ProcessorContext context) {\n"
+        + "    return item -> item.attributes().put(\"tag\", \"delivered\");\n"
+        + "  }\n"
+        + "}\n";
+    Path classes = TestJars.compile(Files.createDirectories(temp.resolve("build-ex")), Map.of("fx.ex.ExFactory", source));
+    Path jar = TestJars.jar().plugin("ex", "1.0.0").classes(classes, "fx.ex").services("fx.ex.ExFactory")
+        .writeTo(temp.resolve("ex.jar"));
+    assertThat(run(jar)).as("%s", out).isEqualTo(1);
+    assertThat(out.toString()).contains("FAIL ex@1.0.0: 1 of 1 worked example(s) fail").contains("example 'tags'")
+        .contains("NEW  ex@1.0.0");
+  }
 }
