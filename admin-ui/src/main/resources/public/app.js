@@ -72,8 +72,12 @@ export function errorBox(e) {
     e.message, lines.length ? h('ul', {}, lines) : null);
 }
 
+/** When the last flash message was shown: a page change clears it unless it came right after. */
+let flashShownAt = -Infinity;
+
 export function flash(message, kind = 'info') {
   const box = document.getElementById('flash');
+  flashShownAt = performance.now();
   fill(box, h('div', {class: 'flash ' + kind}, message,
     h('button', {type: 'button', class: 'link', 'aria-label': 'Dismiss', onclick: () => fill(box)}, '×')));
 }
@@ -143,7 +147,10 @@ async function route() {
     try {
       loggedIn((await api('/me')).body);
     } catch (e) {
-      if (!location.hash.startsWith('#/login')) location.hash = '#/login';
+      // A logged-out deep link comes back here after the login.
+      if (!location.hash.startsWith('#/login')) {
+        location.hash = '#/login' + (name ? '?next=' + encodeURIComponent(location.hash || '#/catalog') : '');
+      }
       return;
     }
   }
@@ -159,7 +166,13 @@ async function route() {
     const view = h('div', {class: 'page page-' + name});
     const result = await module.render(view, {args, query});
     fill(main, view);
-    document.title = (view.querySelector('h1') ? view.querySelector('h1').textContent + ' · ' : '') + 'Tributary admin';
+    const heading = view.querySelector('h1');
+    document.title = (heading ? heading.textContent + ' · ' : '') + 'Tributary admin';
+    // Keyboard and screen-reader users land on the new page's heading, not the old link.
+    if (heading && name !== 'login') {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({preventScroll: true});
+    }
     cleanup = typeof result === 'function' ? result : null;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
@@ -167,5 +180,10 @@ async function route() {
   }
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => {
+  // A message belongs to the page it was shown on; one shown just before a navigation the page
+  // itself started (write, then show the result) is kept for the page it leads to.
+  if (performance.now() - flashShownAt > 500) fill(document.getElementById('flash'));
+  route();
+});
 route();

@@ -108,8 +108,35 @@ export function download(name, type, text) {
  * text nodes like everything else, so a plugin's description cannot inject markup.
  */
 export function prose(text, attrs) {
-  const paragraphs = String(text || '').split(/\n\s*\n/).filter(p => p.trim() !== '');
-  return h('div', Object.assign({class: 'prose'}, attrs || {}), paragraphs.map(p => h('p', {}, inline(p))));
+  const blocks = String(text || '').split(/\n\s*\n/).filter(p => p.trim() !== '');
+  const a = Object.assign({}, attrs || {});
+  a.class = 'prose' + (a.class ? ' ' + a.class : '');
+  return h('div', a, blocks.map(block));
+}
+
+/** One Markdown block: a table (| a | b | over |---|---|), a list (- or 1.), or a paragraph. */
+function block(text) {
+  const lines = text.split('\n').map(l => l.trim()).filter(l => l !== '');
+  if (lines.length >= 2 && lines.every(l => l.startsWith('|')) && /^\|[\s:|-]+\|?$/.test(lines[1])) {
+    const cells = l => l.replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/).map(c => c.trim().replace(/\\\|/g, '|'));
+    return h('div', {class: 'table-wrap'}, h('table', {class: 'md'},
+      h('thead', {}, h('tr', {}, cells(lines[0]).map(c => h('th', {}, inline(c))))),
+      h('tbody', {}, lines.slice(2).map(l => h('tr', {}, cells(l).map(c => h('td', {}, inline(c))))))));
+  }
+  const bullet = /^[-*] /;
+  const numbered = /^\d+\. /;
+  for (const [marker, tag] of [[bullet, 'ul'], [numbered, 'ol']]) {
+    if (marker.test(lines[0])) {
+      // Items start with the marker; other lines continue the item before them.
+      const items = [];
+      for (const l of lines) {
+        if (marker.test(l) || items.length === 0) items.push(l.replace(marker, ''));
+        else items[items.length - 1] += ' ' + l;
+      }
+      return h(tag, {}, items.map(i => h('li', {}, inline(i))));
+    }
+  }
+  return h('p', {}, inline(text));
 }
 
 function inline(text) {
