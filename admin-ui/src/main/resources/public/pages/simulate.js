@@ -8,6 +8,10 @@ const SAMPLES = {
   'HTTP server span (old semantic conventions)': {kind: 'span', name: 'GET /checkout',
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7',
     attributes: {'http.method': 'GET', 'http.status_code': 200, 'http.url': 'https://shop.example/checkout?session=abc'}},
+  'OTLP/JSON export request (as curl sends it)': {resourceSpans: [{resource: {attributes: [{key: 'service.name', value: {stringValue: 'checkout'}}]},
+    scopeSpans: [{scope: {name: 'shop.checkout', version: '1.4.0'}, spans: [{traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174',
+      name: 'POST /cart', kind: 2, startTimeUnixNano: '1718000000000000000', endTimeUnixNano: '1718000000250000000',
+      attributes: [{key: 'http.method', value: {stringValue: 'POST'}}, {key: 'user.email', value: {stringValue: 'ada@example.com'}}]}]}]}]},
   'Event with a bearer token': {kind: 'event', name: 'login',
     attributes: {'http.request.header.authorization': 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', 'client.address': '203.0.113.7'}},
 };
@@ -32,7 +36,11 @@ export async function render(view, {args}) {
     try { parsed = JSON.parse(item.value); } catch (e) {
       fill(out, h('div', {class: 'error', role: 'alert'}, 'The item is not valid JSON: ' + e.message)); return;
     }
-    const body = {items: Array.isArray(parsed) ? parsed : [parsed]};
+    // An OTLP/JSON export request (what an SDK or the README's curl sends) goes as it is; the
+    // server decodes it as its receiver would.
+    const isOtlp = parsed && !Array.isArray(parsed) && typeof parsed === 'object'
+      && ['resourceSpans', 'resourceLogs', 'resourceMetrics'].some(k => k in parsed);
+    const body = isOtlp ? {otlp: parsed} : {items: Array.isArray(parsed) ? parsed : [parsed]};
     if (view.querySelector('#sim-edited').checked && drafts[env]) body.stages = drafts[env].stages;
     fill(out, h('p', {class: 'muted'}, 'Running…'));
     try {
@@ -41,7 +49,7 @@ export async function render(view, {args}) {
         (r.notes || []).length ? h('ul', {class: 'notes'}, r.notes.map(n => h('li', {class: 'muted'}, n))) : null,
         r.diagnostics.length ? h('ul', {class: 'diagnostics'}, r.diagnostics.map(d => h('li', {class: d.severity}, badge(d.severity), ' ', d.stage || '', ' ', d.message))) : null,
         r.results.map((res, n) => h('article', {class: 'card sim-result'},
-          body.items.length > 1 ? h('h3', {}, 'Item ' + (n + 1)) : null,
+          r.results.length > 1 ? h('h3', {}, 'Item ' + (n + 1)) : null,
           res.deadLetter ? h('p', {class: 'error'}, 'Dead-lettered: ' + res.deadLetter) : null,
           table(['Stage', 'Processor', 'Outcome', 'Time', 'What changed'], res.stages.map(s => h('tr', {dataset: {stage: s.stage}},
             h('td', {}, s.stage), h('td', {class: 'mono'}, s.processor), h('td', {}, badge(s.outcome), s.failure ? h('div', {class: 'error small'}, s.failure) : null),
@@ -60,7 +68,7 @@ export async function render(view, {args}) {
     h('form', {class: 'card', onsubmit: run},
       h('label', {for: 'sim-sample'}, 'Sample '), sample,
       h('label', {for: 'sim-item'}, 'Item (JSON; a list runs several)'), item,
-      h('p', {class: 'help', id: 'sim-item-help'}, 'Fields: kind (span, log, metric, event), name, body, traceId, spanId, severityText, attributes, resource. Nothing is stored or sent on.'),
+      h('p', {class: 'help', id: 'sim-item-help'}, 'An item, a list of items (fields: kind (span, log, metric, event), name, body, traceId, spanId, severityText, attributes, resource), or an OTLP/JSON export request as an SDK or curl sends it to /v1/traces, /v1/logs or /v1/metrics. Nothing is stored or sent on.'),
       which,
       h('button', {type: 'submit', class: 'primary', id: 'sim-run'}, 'Run')),
     out);

@@ -97,7 +97,8 @@ public final class EnvironmentsController implements Controller {
     api.post(env + "/simulate", Access.VIEWER,
         "Run sample items through the current pipeline (viewer: stored secrets replaced by throwaway values)"
             + " or a candidate one (operator, audited); per stage: before, after, outcome, time",
-        "{\"items\": [item], \"stages\"?: [stage]}", limits.limit(this::simulate));
+        "{\"items\": [item] | \"otlp\": OTLP/JSON export request, \"stages\"?: [stage]}",
+        limits.limit(this::simulate));
     api.get(env + "/stats", Access.VIEWER,
         "Per stage: items, modified, failed, skipped, dead-lettered, p50/p95/p99 ns, breaker state;"
             + " the gateway's counts per signal", this::stats);
@@ -292,6 +293,44 @@ public final class EnvironmentsController implements Controller {
   }
 
   @SuppressWarnings("unchecked")
+  /**
+   * The items to simulate: {@code items} (a list of items in this API's JSON), or {@code otlp}
+   * (an OTLP/JSON export request, as an SDK or the README's curl sends it), decoded as the
+   * receiver decodes it.
+   */
+  private static final com.fasterxml.jackson.databind.ObjectMapper SAMPLE_MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  @SuppressWarnings("unchecked")
+  private static List<Item> sampleItems(Map<String, Object> body) {
+    Object otlp = body.get("otlp");
+    Object itemsJson = body.get("items");
+    if (otlp != null && itemsJson != null) {
+      throw ApiException.badRequest("Give 'items' or 'otlp', not both");
+    }
+    if (otlp != null) {
+      com.fasterxml.jackson.databind.JsonNode node = SAMPLE_MAPPER.valueToTree(otlp);
+      try {
+        return io.tributary.gateway.OtlpSamples.items(node, MAX_SIMULATED_ITEMS);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("'otlp': " + e.getMessage());
+      }
+    }
+    if (!(itemsJson instanceof List) || ((List<Object>) itemsJson).isEmpty()) {
+      throw ApiException.badRequest("'items' (a non-empty list of items) or 'otlp' (an OTLP/JSON export"
+          + " request) is required");
+    }
+    List<Object> raw = (List<Object>) itemsJson;
+    if (raw.size() > MAX_SIMULATED_ITEMS) {
+      throw ApiException.badRequest("At most " + MAX_SIMULATED_ITEMS + " items per simulation");
+    }
+    List<Item> items = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      items.add(ItemJson.fromMap(raw.get(i), "items[" + i + "]"));
+    }
+    return items;
+  }
+
   private void simulate(Context ctx) {
     String env = env(ctx);
     Map<String, Object> body = Json.body(ctx);
@@ -302,18 +341,7 @@ public final class EnvironmentsController implements Controller {
           + principal.role().label() + ") may simulate the current pipeline only: a candidate pipeline"
           + " ('stages') needs the operator role");
     }
-    Object itemsJson = body.get("items");
-    if (!(itemsJson instanceof List) || ((List<Object>) itemsJson).isEmpty()) {
-      throw ApiException.badRequest("'items' is required: a non-empty list of items");
-    }
-    List<Object> raw = (List<Object>) itemsJson;
-    if (raw.size() > MAX_SIMULATED_ITEMS) {
-      throw ApiException.badRequest("At most " + MAX_SIMULATED_ITEMS + " items per simulation");
-    }
-    List<Item> items = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      items.add(ItemJson.fromMap(raw.get(i), "items[" + i + "]"));
-    }
+    List<Item> items = sampleItems(body);
     PipelineRevision current = catalog.pipelines().current(env);
     List<StageRecord> stages;
     List<String> notes = List.of();

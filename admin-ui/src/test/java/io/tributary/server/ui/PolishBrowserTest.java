@@ -23,7 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * What makes the console pleasant to live in, checked in a real browser: a favicon, focus on the
  * new page's heading, a logged-out deep link that comes back after the login, messages that
  * belong to the page they were shown on, processor documentation with its Markdown tables and
- * lists, and no horizontal scrolling at 1280 or 390 pixels.
+ * lists, no horizontal scrolling at 1280 or 390 pixels, and a Simulate page that takes what a
+ * sender sends (an OTLP/JSON export request).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolishBrowserTest {
@@ -142,5 +143,19 @@ class PolishBrowserTest {
       }
       browser.screenshot("narrow-" + width);
     }
+  }
+
+  @Test
+  void simulate_runs_an_otlp_json_export_request_as_curl_sends_it() throws Exception {
+    browser.driver.get(browser.base + "/?fresh=" + System.nanoTime() + "#/login");
+    logIn();
+    browser.open("#/simulate/dev");
+    WebElement sample = browser.waitFor(By.id("sim-sample"));
+    new org.openqa.selenium.support.ui.Select(sample).selectByVisibleText("OTLP/JSON export request (as curl sends it)");
+    assertThat(browser.find(By.id("sim-item")).getAttribute("value")).contains("resourceSpans");
+    browser.click(By.cssSelector("#main form button[type=submit]"));
+    browser.waitForText(By.id("sim-results"), "[REDACTED:email]");
+    assertThat(browser.find(By.id("sim-results")).getText()).contains("pii-redaction").contains("POST /cart");
+    browser.screenshot("simulate-otlp", browser.find(By.id("sim-results")));
   }
 }
