@@ -93,11 +93,13 @@ const pages = {
   timings: () => import('./pages/timings.js'),
   simulate: () => import('./pages/simulate.js'),
   live: () => import('./pages/live.js'),
+  tokens: () => import('./pages/tokens.js'),
 };
 
 const NAV = [
   ['catalog', 'Catalog'], ['plugins', 'Plugins'], ['environments', 'Pipelines'], ['approvals', 'Approvals'],
   ['audit', 'Audit'], ['timings', 'Timings'], ['live', 'Live'], ['simulate', 'Simulate'],
+  ['tokens', 'Tokens', 'admin'],
 ];
 
 let cleanup = null;
@@ -105,7 +107,7 @@ let cleanup = null;
 function renderNav(current) {
   const nav = document.getElementById('nav');
   if (!session.me) return fill(nav);
-  fill(nav, h('ul', {}, NAV.map(([id, label]) =>
+  fill(nav, h('ul', {}, NAV.filter(([, , role]) => !role || can(role)).map(([id, label]) =>
     h('li', {}, h('a', {href: '#/' + id, 'aria-current': id === current ? 'page' : null}, label)))));
 }
 
