@@ -61,6 +61,11 @@ public final class Catalog implements AutoCloseable {
     return stores.audit;
   }
 
+  /** The nodes sharing this catalog. */
+  public Nodes nodes() {
+    return stores.nodes;
+  }
+
   /** True for the embedded H2 database. */
   public boolean isEmbedded() {
     return stores.isEmbedded();

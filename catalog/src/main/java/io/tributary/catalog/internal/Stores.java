@@ -37,6 +37,7 @@ public final class Stores implements AutoCloseable {
   public final PrincipalStore principals;
   public final ChangeRequestStore changeRequests;
   public final AuditStore audit;
+  public final NodeStore nodes;
 
   private Stores(HikariDataSource dataSource, boolean embedded, Db db, SecretBox box) {
     this.dataSource = dataSource;
@@ -47,6 +48,7 @@ public final class Stores implements AutoCloseable {
     this.principals = new PrincipalStore(db);
     this.changeRequests = new ChangeRequestStore(db, pipelines);
     this.audit = new AuditStore(db);
+    this.nodes = new NodeStore(db);
   }
 
   /** @param env reads environment variables (System::getenv, or a map in tests) */
