@@ -43,7 +43,7 @@ export async function api(path, {method = 'GET', body} = {}) {
     }
     throw new ApiError(response.status, json);
   }
-  return {status: response.status, body: json};
+  return {status: response.status, body: json, headers: response.headers};
 }
 
 /** Whether the logged-in principal has at least this role ('viewer' < 'operator' < 'admin'). */

@@ -221,7 +221,7 @@ class TamperedRevisionTest {
     JsonNode audit = node.get("/api/v1/audit?action=pipeline.tampered", TestNode.ADMIN_TOKEN).json();
     assertThat(audit).hasSize(1);
     assertThat(audit.get(0).get("target").asText()).isEqualTo("env:dev");
-    assertThat(audit.get(0).get("after").asText()).contains("\"revision\":1").contains("\"runningRevision\":2");
+    assertThat(audit.get(0).get("after").toString()).contains("\"revision\":1").contains("\"runningRevision\":2");
     assertThat(logLines("Environment dev: TAMPERED revision")).isEqualTo(1);
 
     // verify names it (and the head moved back under revision 2).

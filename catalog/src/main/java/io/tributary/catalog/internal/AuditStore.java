@@ -53,45 +53,79 @@ public final class AuditStore implements AuditLog {
   public List<AuditEvent> query(AuditQuery q) {
     Objects.requireNonNull(q, "query");
     List<String> where = new ArrayList<>();
+    Map<String, Object> binds = new LinkedHashMap<>();
     if (q.env() != null) {
-      where.add("target = :target");
+      where.add("target = :env");
+      binds.put("env", "env:" + q.env());
     }
-    if (q.actor() != null) {
-      where.add("actor = :actor");
-    }
-    if (q.action() != null) {
-      where.add("action = :action");
+    contains(where, binds, "actor", q.actor(), "actor");
+    contains(where, binds, "action", q.action(), "action");
+    contains(where, binds, "target", q.target(), "target");
+    if (q.text() != null) {
+      String pattern = pattern(q.text());
+      where.add("(LOWER(reason) LIKE :text ESCAPE '!' OR LOWER(before_json) LIKE :text ESCAPE '!'"
+          + " OR LOWER(after_json) LIKE :text ESCAPE '!')");
+      binds.put("text", pattern);
     }
     if (q.since() != null) {
       where.add("occurred_at >= :since");
+      binds.put("since", Db.timestamp(q.since()));
     }
     if (q.until() != null) {
       where.add("occurred_at < :until");
+      binds.put("until", Db.timestamp(q.until()));
     }
+    if (q.beforeId() != null) {
+      where.add("id < :beforeId");
+      binds.put("beforeId", q.beforeId());
+    }
+    if (q.afterId() != null) {
+      where.add("id > :afterId");
+      binds.put("afterId", q.afterId());
+    }
+    // Paging towards newer events takes the ones just above the cursor, then shows them newest first.
+    boolean upwards = q.afterId() != null && q.beforeId() == null;
     String sql =
         "SELECT " + COLUMNS + " FROM audit_events"
             + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-            + " ORDER BY id DESC LIMIT :limit OFFSET :offset";
-    return db.read(
-        h -> {
-          var query = h.createQuery(sql).bind("limit", q.limit()).bind("offset", q.offset());
-          if (q.env() != null) {
-            query.bind("target", "env:" + q.env());
-          }
-          if (q.actor() != null) {
-            query.bind("actor", q.actor());
-          }
-          if (q.action() != null) {
-            query.bind("action", q.action());
-          }
-          if (q.since() != null) {
-            query.bind("since", Db.timestamp(q.since()));
-          }
-          if (q.until() != null) {
-            query.bind("until", Db.timestamp(q.until()));
-          }
-          return query.map(ROW).list();
-        });
+            + " ORDER BY id " + (upwards ? "ASC" : "DESC") + " LIMIT :limit OFFSET :offset";
+    List<AuditEvent> events =
+        db.read(
+            h -> {
+              var query = h.createQuery(sql).bind("limit", q.limit()).bind("offset", q.offset());
+              binds.forEach(query::bind);
+              return query.map(ROW).list();
+            });
+    if (upwards) {
+      events = new ArrayList<>(events);
+      java.util.Collections.reverse(events);
+    }
+    return events;
+  }
+
+  private static void contains(
+      List<String> where, Map<String, Object> binds, String column, String value, String name) {
+    if (value != null) {
+      where.add("LOWER(" + column + ") LIKE :" + name + " ESCAPE '!'");
+      binds.put(name, pattern(value));
+    }
+  }
+
+  /**
+   * A LIKE pattern matching {@code text} literally anywhere, lower-cased (the column is compared
+   * lower-cased): the user's {@code %}, {@code _} and the escape character {@code !} are escaped.
+   */
+  static String pattern(String text) {
+    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    StringBuilder out = new StringBuilder(lower.length() + 8).append('%');
+    for (int i = 0; i < lower.length(); i++) {
+      char c = lower.charAt(i);
+      if (c == '%' || c == '_' || c == '!') {
+        out.append('!');
+      }
+      out.append(c);
+    }
+    return out.append('%').toString();
   }
 
   /**
