@@ -84,6 +84,7 @@ export function flash(message, kind = 'info') {
 
 const pages = {
   login: () => import('./pages/login.js'),
+  home: () => import('./pages/home.js'),
   catalog: () => import('./pages/catalog.js'),
   processors: () => import('./pages/processor.js'),
   plugins: () => import('./pages/plugins.js'),
@@ -97,7 +98,7 @@ const pages = {
 };
 
 const NAV = [
-  ['catalog', 'Catalog'], ['plugins', 'Plugins'], ['environments', 'Pipelines'], ['approvals', 'Approvals'],
+  ['home', 'Home'], ['catalog', 'Catalog'], ['plugins', 'Plugins'], ['environments', 'Pipelines'], ['approvals', 'Approvals'],
   ['audit', 'Audit'], ['timings', 'Timings'], ['live', 'Live'], ['simulate', 'Simulate'],
   ['tokens', 'Tokens', 'admin'],
 ];
@@ -108,8 +109,32 @@ function renderNav(current) {
   const nav = document.getElementById('nav');
   if (!session.me) return fill(nav);
   fill(nav, h('ul', {}, NAV.filter(([, , role]) => !role || can(role)).map(([id, label]) =>
-    h('li', {}, h('a', {href: '#/' + id, 'aria-current': id === current ? 'page' : null}, label)))));
+    h('li', {}, h('a', {href: '#/' + id, 'aria-current': id === current ? 'page' : null}, label,
+      BADGED[id] ? h('span', {class: 'nav-badge', id: 'badge-' + id, hidden: true}) : null)))));
+  refreshBadges();
 }
+
+/** Nav entries that carry a count: what needs someone's attention. */
+const BADGED = {plugins: 'failed plugin file(s)', approvals: 'pending approval(s)'};
+let badgesAt = 0;
+
+/** Failed plugins and pending approvals as counts in the nav, from the overview (at most every 15 s). */
+async function refreshBadges(force = false) {
+  if (!session.me || (!force && Date.now() - badgesAt < 15000)) return;
+  badgesAt = Date.now();
+  let o;
+  try { o = (await api('/overview')).body; } catch (e) { return; }
+  const counts = {plugins: (o.failedPlugins || []).length, approvals: (o.pendingApprovals || []).length};
+  for (const [id, n] of Object.entries(counts)) {
+    const b = document.getElementById('badge-' + id);
+    if (!b) continue;
+    b.textContent = String(n);
+    b.title = n + ' ' + BADGED[id];
+    b.setAttribute('aria-label', n + ' ' + BADGED[id]);
+    b.hidden = n === 0;
+  }
+}
+setInterval(() => refreshBadges(), 30000);
 
 function renderWho() {
   const who = document.getElementById('who');
@@ -138,7 +163,7 @@ function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
   const [path, query] = raw.split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  return {name: parts[0] || 'catalog', args: parts.slice(1), query: new URLSearchParams(query || '')};
+  return {name: parts[0] || 'home', args: parts.slice(1), query: new URLSearchParams(query || '')};
 }
 
 async function route() {

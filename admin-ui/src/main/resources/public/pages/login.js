@@ -22,7 +22,7 @@ export async function render(view, {query}) {
       token.value = '';
       loggedIn(me);
       const next = query.get('next');
-      location.hash = next && next.startsWith('#/') && !next.startsWith('#/login') ? next : '#/catalog';
+      location.hash = next && next.startsWith('#/') && !next.startsWith('#/login') ? next : '#/home';
     } catch (e) {
       fill(status, errorBox(e));
       token.focus();

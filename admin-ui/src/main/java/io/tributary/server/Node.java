@@ -151,6 +151,8 @@ public final class Node implements AutoCloseable {
         new SessionController(catalog, sessions, tokens, config.secureCookies(), options.clock()),
         new MetricsController(meters),
         new GatewayController(catalog, gateway),
+        new io.tributary.server.http.OverviewController(catalog, self(config, buildInfo), gateway::stats,
+            registry, pipelines, options.clock()),
         new OpenApiController(buildInfo.version(), () -> self.get().routes())));
     this.server = new TributaryServer(config, buildInfo, options.clock(), TributaryServer.DEFAULT_DRAIN_TIMEOUT,
         controllers, new SessionAuthenticator(tokens, sessions, catalog, options.clock()));
@@ -171,6 +173,57 @@ public final class Node implements AutoCloseable {
     server.lifecycle().register("gateway", gateway);
     registry.watch(options.pluginScanInterval());
     pipelines.watch(options.pipelinePollInterval());
+  }
+
+  /** How often a node reports itself to the catalog (the home page lists nodes by these reports). */
+  static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
+
+  private io.tributary.server.http.OverviewController.Self self;
+
+  private io.tributary.server.http.OverviewController.Self self(ServerConfig config, BuildInfo buildInfo) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown";
+    }
+    self = new io.tributary.server.http.OverviewController.Self(java.util.UUID.randomUUID().toString(),
+        config.env(), buildInfo.version(), host, clock.instant());
+    return self;
+  }
+
+  /** Reports this node to the catalog now and every few seconds, and withdraws it on close. */
+  private void startReporting() {
+    java.util.concurrent.ScheduledExecutorService reporter =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "tributary-node-report");
+          t.setDaemon(true);
+          return t;
+        });
+    server.lifecycle().register("node report", () -> {
+      reporter.shutdownNow();
+      try {
+        catalog.nodes().withdraw(self.id());
+      } catch (RuntimeException e) {
+        LOG.warn("Withdrawing this node from the catalog's node list failed: {}", e.toString());
+      }
+    });
+    reporter.scheduleWithFixedDelay(this::report, 0, REPORT_INTERVAL.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private void report() {
+    try {
+      List<Map<String, Object>> listeners = new ArrayList<>();
+      listeners.add(server.adminListener());
+      listeners.addAll(otlpListeners());
+      catalog.nodes().report(new io.tributary.catalog.Nodes.Node(self.id(), self.env(), self.version(),
+          self.host(), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(listeners),
+          self.startedAt(), null));
+    } catch (Exception e) {
+      LOG.warn("Reporting this node to the catalog failed (retried in {} s): {}", REPORT_INTERVAL.toSeconds(),
+          e.toString());
+    }
   }
 
   /** Creates the lookup dir if missing, so an operator sees where lookup files go. */
@@ -208,6 +261,7 @@ public final class Node implements AutoCloseable {
       node.grpcReceiver = node.server.lifecycle().register("OTLP/gRPC listener",
           OtlpGrpcReceiver.start(node.gateway, host, listeners.otlpGrpcPort(), new OtlpGrpcReceiver.Options(
               listeners.otlpGrpcMaxMessageBytes(), TributaryServer.DEFAULT_DRAIN_TIMEOUT, node.tls)));
+      node.startReporting();
     } catch (RuntimeException e) {
       node.close();
       throw e;

@@ -101,7 +101,7 @@ public final class TributaryServer {
   }
 
   /** The admin listener as {@code /api/v1/health} reports it. */
-  private Map<String, Object> adminListener() {
+  Map<String, Object> adminListener() {
     return listener("admin", config.adminBind(), adminPort(), tls == null ? "none" : "tls");
   }
 

@@ -60,7 +60,7 @@ public final class TestNode implements AutoCloseable {
    * A node whose plugins folder is {@code plugins} (jars built by the test), exporting to {@code
    * exporters}, each call into plugin code limited to {@code pluginCallLimit}.
    */
-  static TestNode start(Path dataDir, String env, List<ExporterSpec> exporters, Path plugins,
+  public static TestNode start(Path dataDir, String env, List<ExporterSpec> exporters, Path plugins,
       Duration pluginCallLimit) throws IOException {
     return new TestNode(dataDir, env, exporters, null, plugins, pluginCallLimit);
   }
