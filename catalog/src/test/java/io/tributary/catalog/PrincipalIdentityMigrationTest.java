@@ -19,7 +19,7 @@ class PrincipalIdentityMigrationTest extends StoreTest {
     catalog.pipelines().write("prod", 1, List.of(stage("correlation")), "admin", "hotfix");
     ChangeRequest current = catalog.changeRequests().submit("prod", 2, List.of(), alice, "current base");
     catalog.close();
-    // Back to the state before V3 (and so before V4, which came after it): no ids, no seals, the
+    // Back to the state before V3 (and so before V4 and V5, which came after it): no ids, no seals, no nodes, the
     // stale request still pending as it was then, and a node that has not seen this trail yet.
     sql("UPDATE change_requests SET status = 'PENDING', decided_at = NULL WHERE id = ?", old.id());
     for (String drop : List.of("change_requests DROP COLUMN requester_id", "change_requests DROP COLUMN decided_by_id",
@@ -28,7 +28,8 @@ class PrincipalIdentityMigrationTest extends StoreTest {
         "pipeline_revisions DROP COLUMN seal")) {
       sql("ALTER TABLE " + drop);
     }
-    assertThat(sql("DELETE FROM flyway_schema_history WHERE version IN ('3', '4')")).isEqualTo(2);
+    sql("DROP TABLE nodes");
+    assertThat(sql("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5')")).isEqualTo(3);
     java.nio.file.Files.deleteIfExists(dataDir.resolve("audit-high-water"));
 
     Catalog upgraded = open();

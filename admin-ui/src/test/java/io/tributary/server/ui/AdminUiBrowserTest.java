@@ -9,12 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -25,46 +20,11 @@ import org.openqa.selenium.support.ui.Select;
  * operator, an approver and a plugin author do, each step saved as a screenshot under
  * {@code target/screenshots/}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdminUiBrowserTest {
+class AdminUiBrowserTest extends BrowserTest {
 
-  @TempDir static Path dataDir;
-  private TestNode node;
-  private Browser browser;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestNode.start(dataDir, "staging");
-    browser = new Browser("http://localhost:" + node.port);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
-    }
-  }
-
-  @BeforeEach
-  void freshBrowser() {
-    browser.size(1280, 800);
-    browser.driver.manage().deleteAllCookies();
-  }
-
-  /** Logs in through the form (a fresh page load, so no state of an earlier test remains). */
-  private void logIn(String token, String expectedName) throws Exception {
-    browser.driver.manage().deleteAllCookies();
-    browser.driver.get(browser.base + "/?fresh=" + System.nanoTime() + "#/login");
-    WebElement field = browser.waitFor(By.id("token"));
-    field.sendKeys(token);
-    browser.click(By.id("login"));
-    browser.waitForText(By.id("principal"), expectedName);
+  @Override
+  TestNode startNode(Path dir) throws Exception {
+    return TestNode.start(dir, "staging");
   }
 
   @Test

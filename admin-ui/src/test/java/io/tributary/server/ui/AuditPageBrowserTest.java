@@ -12,12 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -26,19 +22,13 @@ import org.openqa.selenium.WebElement;
  * same events show), Newer/Older paging, a pipeline change as a stage/config diff, the JSON
  * export with objects. Screenshots under {@code target/screenshots/}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuditPageBrowserTest {
+class AuditPageBrowserTest extends BrowserTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
-  private TestNode node;
-  private Browser browser;
-
-  @BeforeAll
-  void start() throws Exception {
-    node = TestNode.start(dataDir, "staging");
-    browser = new Browser("http://localhost:" + node.port);
+  @Override
+  TestNode startNode(Path dir) throws Exception {
+    TestNode node = TestNode.start(dir, "staging");
     // 60 events by ada (more than one page of 50), a few by others.
     for (int i = 1; i <= 60; i++) {
       node.node.catalog().audit().append("ada", "drill.step", "drill:" + i, null, "{\"step\":" + i + "}", "drill step " + i);
@@ -46,29 +36,13 @@ class AuditPageBrowserTest {
         node.node.catalog().audit().append("bob", "drill.step", "drill:bob" + i, null, null, "bob was here " + i);
       }
     }
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
-    }
+    return node;
   }
 
   @BeforeEach
-  void freshBrowser() throws Exception {
+  void asAdmin() {
     browser.size(1280, 900);
-    browser.driver.manage().deleteAllCookies();
-    browser.driver.get(browser.base + "/?fresh=" + System.nanoTime() + "#/login");
-    browser.waitFor(By.id("token")).sendKeys(TestNode.ADMIN_TOKEN);
-    browser.click(By.id("login"));
-    browser.waitForText(By.id("principal"), "admin");
+    logIn(TestNode.ADMIN_TOKEN, "admin");
   }
 
   private String table() {

@@ -11,11 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -24,32 +20,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * figures moving as spans arrive, and what needs attention (a failed plugin file), with the count
  * as a badge in the navigation.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HomePageBrowserTest {
+class HomePageBrowserTest extends BrowserTest {
 
-  @TempDir static Path dir;
-  private TestNode node;
-  private Browser browser;
 
-  @BeforeAll
-  void start() throws Exception {
+  @Override
+  TestNode startNode(Path dir) throws Exception {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     Files.writeString(plugins.resolve("broken.jar"), "not a jar");
-    node = TestNode.start(dir.resolve("data"), "dev", ExporterSpec.DEFAULT, plugins, Duration.ofSeconds(5));
-    browser = new Browser("http://localhost:" + node.port);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
-    }
+    return TestNode.start(dir.resolve("data"), "dev", ExporterSpec.DEFAULT, plugins, Duration.ofSeconds(5));
   }
 
   @Test

@@ -9,12 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -26,36 +21,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * lists, no horizontal scrolling at 1280 or 390 pixels, and a Simulate page that takes what a
  * sender sends (an OTLP/JSON export request).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PolishBrowserTest {
+class PolishBrowserTest extends BrowserTest {
 
-  @TempDir static Path dataDir;
-  private TestNode node;
-  private Browser browser;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = TestNode.start(dataDir, "dev");
-    browser = new Browser("http://localhost:" + node.port);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
-    }
-  }
-
-  @BeforeEach
-  void freshBrowser() {
-    browser.size(1280, 800);
-    browser.driver.manage().deleteAllCookies();
+  @Override
+  TestNode startNode(Path dir) throws Exception {
+    return TestNode.start(dir.resolve("data"), "dev");
   }
 
   private void logIn() {

@@ -12,12 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -27,47 +22,15 @@ import org.openqa.selenium.support.ui.Select;
  * a bad name is refused with the server's words, revoking asks first and is refused for the last
  * admin, and other roles are told the page is for admins. Screenshots under {@code target/screenshots/}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TokensPageBrowserTest {
+class TokensPageBrowserTest extends BrowserTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
-  private TestNode node;
-  private Browser browser;
 
-  @BeforeAll
-  void start() throws Exception {
-    node = TestNode.start(dataDir, "staging");
-    browser = new Browser("http://localhost:" + node.port);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (node != null) {
-        node.close();
-      }
-    }
-  }
-
-  @BeforeEach
-  void freshBrowser() {
-    browser.size(1280, 800);
-    browser.driver.manage().deleteAllCookies();
-  }
-
-  private void logIn(String token, String expectedName) {
-    browser.driver.manage().deleteAllCookies();
-    browser.driver.get(browser.base + "/?fresh=" + System.nanoTime() + "#/login");
-    browser.waitFor(By.id("token")).sendKeys(token);
-    browser.click(By.id("login"));
-    browser.waitForText(By.id("principal"), expectedName);
+  @Override
+  TestNode startNode(Path dir) throws Exception {
+    return TestNode.start(dir, "staging");
   }
 
   /** GET /api/v1/me with a bearer token, through java.net.http: the status and the body. */
