@@ -115,16 +115,17 @@ function renderNav(current) {
 }
 
 /** Nav entries that carry a count: what needs someone's attention. */
-const BADGED = {plugins: 'failed plugin file(s)', approvals: 'pending approval(s)'};
+const BADGED = {plugins: 'failed plugin file(s)', timings: 'open breaker(s)', approvals: 'pending approval(s)'};
 let badgesAt = 0;
 
-/** Failed plugins and pending approvals as counts in the nav, from the overview (at most every 15 s). */
+/** Failed plugins, open breakers and pending approvals as counts in the nav, from the overview (at most every 15 s). */
 async function refreshBadges(force = false) {
   if (!session.me || (!force && Date.now() - badgesAt < 15000)) return;
   badgesAt = Date.now();
   let o;
   try { o = (await api('/overview')).body; } catch (e) { return; }
-  const counts = {plugins: (o.failedPlugins || []).length, approvals: (o.pendingApprovals || []).length};
+  const counts = {plugins: (o.failedPlugins || []).length, timings: (o.openBreakers || []).length,
+    approvals: (o.pendingApprovals || []).length};
   for (const [id, n] of Object.entries(counts)) {
     const b = document.getElementById('badge-' + id);
     if (!b) continue;
