@@ -18,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * compiles on the new version) is flagged in {@code GET /api/v1/plugins}, with the breaking
  * changes; a jar that keeps its contract is not.
  */
-class ContractBreakTest {
+public class ContractBreakTest {
 
   @TempDir Path dir;
 
-  private static String source(String pkg, String version, String modeField) {
+  public static String source(String pkg, String version, String modeField) {
     return "package " + pkg + ";\n"
         + "import io.tributary.api.*;\n"
         + "public final class ShaperFactory implements ProcessorFactory {\n"
@@ -38,7 +38,7 @@ class ContractBreakTest {
         + "}\n";
   }
 
-  private static void jar(Path build, Path plugins, String pkg, String version, String modeField) throws Exception {
+  public static void jar(Path build, Path plugins, String pkg, String version, String modeField) throws Exception {
     Path classes = TestJars.compile(Files.createDirectories(build.resolve(pkg)),
         Map.of(pkg + ".ShaperFactory", source(pkg, version, modeField)));
     TestJars.jar().plugin("shaper", version).classes(classes, pkg).services(pkg + ".ShaperFactory")

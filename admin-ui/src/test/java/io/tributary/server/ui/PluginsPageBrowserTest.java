@@ -1,0 +1,54 @@
+package io.tributary.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.gateway.ExporterSpec;
+import io.tributary.server.api.ContractBreakTest;
+import io.tributary.server.api.TestNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The Plugins page flags a jar whose processor breaks its previous version's contract under a
+ * patch bump (an optional key made required), with the breaking change named, and marks the
+ * others as keeping their contract.
+ */
+class PluginsPageBrowserTest extends BrowserTest {
+
+  @Override
+  TestNode startNode(Path dir) throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    ContractBreakTest.jar(dir.resolve("build"), plugins, "fx.shaper.a", "1.0.0", "ConfigField.string(\"mode\")");
+    ContractBreakTest.jar(dir.resolve("build"), plugins, "fx.shaper.b", "1.0.1",
+        "ConfigField.string(\"mode\").required()");
+    return TestNode.start(dir.resolve("data"), "dev", ExporterSpec.DEFAULT, plugins, Duration.ofSeconds(5));
+  }
+
+  @Test
+  void a_jar_that_breaks_its_contract_under_a_patch_bump_is_flagged_with_the_change() throws Exception {
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    WebElement broken = null;
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      browser.open("#/plugins?t=" + System.nanoTime());
+      browser.waitFor(By.id("loaded-plugins"));
+      var rows = browser.driver.findElements(By.cssSelector("#loaded-plugins tr.contract-break"));
+      if (!rows.isEmpty() && browser.find(By.id("loaded-plugins")).getText().contains("shaper-1.0.0.jar")) {
+        broken = rows.get(0);
+        break;
+      }
+      Thread.sleep(300);
+    }
+    assertThat(broken).as("a flagged row").isNotNull();
+    assertThat(broken.getText()).contains("shaper-1.0.1.jar").contains("breaks semver")
+        .contains("shaper 1.0.0 → 1.0.1").contains("config.required").contains("mode");
+    assertThat(browser.driver.findElements(By.cssSelector("#loaded-plugins tr.contract-break"))).hasSize(1);
+    assertThat(browser.find(By.id("loaded-plugins")).getText()).contains("ok");
+    browser.screenshot("plugins-contract-break", broken);
+  }
+}
