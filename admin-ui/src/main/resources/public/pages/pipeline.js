@@ -36,7 +36,8 @@ export async function render(view, {args}) {
   const stageList = h('ol', {class: 'stages', id: 'stages'});
   const planBox = h('section', {id: 'plan', 'aria-live': 'polite'});
   const resultBox = h('div', {id: 'apply-result', 'aria-live': 'polite'});
-  const reason = h('input', {id: 'reason', type: 'text', placeholder: 'why this change (kept in the audit trail)'});
+  const reason = h('input', {id: 'reason', type: 'text', placeholder: 'why this change (kept in the audit trail)',
+    'aria-required': envInfo && envInfo.protected ? 'true' : null});
   const dirtyNote = h('span', {id: 'dirty', class: 'muted'});
 
   function changed() {
@@ -214,7 +215,7 @@ export async function render(view, {args}) {
     stageList,
     h('div', {class: 'add card'}, h('label', {for: 'add-processor'}, 'Add a processor '), addSelect, ' ', addButton),
     h('div', {class: 'actions card'},
-      h('label', {for: 'reason'}, 'Reason'), reason,
+      h('label', {for: 'reason'}, envInfo.protected ? 'Reason (required: ' + env + ' is protected, the approvers read it)' : 'Reason'), reason,
       h('div', {class: 'buttons'}, planButton, ' ', applyButton, ' ',
         h('button', {type: 'button', id: 'discard', onclick: () => { state.stages = structuredClone(current.stages); changed(); renderStages(); }}, 'Discard changes'),
         ' ', dirtyNote)),

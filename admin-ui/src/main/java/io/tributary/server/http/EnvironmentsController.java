@@ -196,6 +196,11 @@ public final class EnvironmentsController implements Controller {
     List<Diagnostic> warnings = pipelines.check(env, stages, current);
     String actor = Api.principal(ctx).name();
     boolean isProtected = catalog.environments().get(env).orElseThrow().protectedEnv();
+    if (isProtected && (reason == null || reason.isBlank())) {
+      // The approver decides on it and the audit trail keeps it: a protected change says why.
+      throw new ApiException(400, "reason_required", "A change to protected environment '" + env
+          + "' needs a reason: give 'reason' (the approvers read it, and the audit trail keeps it)");
+    }
     if (isProtected) {
       ChangeRequest request = catalog.changeRequests().submit(env, base, stages, Api.principal(ctx), reason);
       Map<String, Object> out = new LinkedHashMap<>();
@@ -235,6 +240,11 @@ public final class EnvironmentsController implements Controller {
     long base = body.containsKey("baseRevision") ? Json.number(body, "baseRevision") : current.revision();
     PipelineRevision old = catalog.pipelines().revision(env, target);
     boolean isProtected = catalog.environments().get(env).orElseThrow().protectedEnv();
+    if (isProtected && (reason == null || reason.isBlank())) {
+      // The approver decides on it and the audit trail keeps it: a protected change says why.
+      throw new ApiException(400, "reason_required", "A change to protected environment '" + env
+          + "' needs a reason: give 'reason' (the approvers read it, and the audit trail keeps it)");
+    }
     if (isProtected) {
       propose(ctx, env, base, old.stages(), reason == null ? "rollback to revision " + target : reason);
       return;

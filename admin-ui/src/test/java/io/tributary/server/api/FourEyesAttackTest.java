@@ -197,6 +197,7 @@ class FourEyesAttackTest {
       ObjectNode pii = (ObjectNode) stages.get(3);
       pii.putObject("config").put("hashKey", HASH_KEY).putObject("actions").put("email", "hash");
       first.set("stages", stages);
+      first.put("reason", "hash e-mail addresses");
       long setup = node.call("PUT", "/api/v1/environments/prod/pipeline", alice, first).json()
           .get("changeRequest").get("id").asLong();
       assertThat(approve(node, bob, setup).status()).isEqualTo(200);

@@ -42,6 +42,14 @@ class OverviewApiTest {
               java.util.List.class), "reason", "same again"));
       assertThat(submitted.status()).as(submitted.toString()).isEqualTo(202);
 
+      // Protected: a change without a reason is refused, naming what to give.
+      TestNode.Response unexplained = node.call("PUT", "/api/v1/environments/prod/pipeline", TestNode.ADMIN_TOKEN,
+          Map.of("baseRevision", prod.get("revision").asLong(), "stages", TestNode.JSON.convertValue(prod.get("stages"),
+              java.util.List.class)));
+      assertThat(unexplained.status()).isEqualTo(400);
+      assertThat(unexplained.json().get("error").asText()).isEqualTo("reason_required");
+      assertThat(unexplained.json().get("message").asText()).contains("protected environment 'prod'").contains("'reason'");
+
       JsonNode o = await(node, "/api/v1/overview", x -> x.get("failedPlugins").size() == 1);
       assertThat(o.get("node").get("id").asText()).isEqualTo(id);
       assertThat(o.get("node").get("env").asText()).isEqualTo("staging");
