@@ -177,6 +177,8 @@ public final class Node implements AutoCloseable {
 
   /** How often a node reports itself to the catalog (the home page lists nodes by these reports). */
   static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
+  private static final com.fasterxml.jackson.databind.ObjectMapper REPORT_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private io.tributary.server.http.OverviewController.Self self;
 
@@ -218,7 +220,7 @@ public final class Node implements AutoCloseable {
       listeners.add(server.adminListener());
       listeners.addAll(otlpListeners());
       catalog.nodes().report(new io.tributary.catalog.Nodes.Node(self.id(), self.env(), self.version(),
-          self.host(), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(listeners),
+          self.host(), REPORT_JSON.writeValueAsString(listeners),
           self.startedAt(), null));
     } catch (Exception e) {
       LOG.warn("Reporting this node to the catalog failed (retried in {} s): {}", REPORT_INTERVAL.toSeconds(),

@@ -222,14 +222,15 @@ public final class CompiledPipeline implements AutoCloseable {
         continue; // dead-lettered before this stage
       }
       j++;
+      boolean wrote = changed.contains(item);
       StageOutcome outcome;
       if (item.deadLetterReason() != null) {
         outcome = StageOutcome.ROUTED;
         deadLettered++;
       } else {
-        outcome = changed.contains(item) ? StageOutcome.MODIFIED : StageOutcome.UNCHANGED;
+        outcome = wrote ? StageOutcome.MODIFIED : StageOutcome.UNCHANGED;
       }
-      if (outcome != StageOutcome.UNCHANGED && changed.contains(item)) {
+      if (wrote) {
         modified++;
       }
       if (recordLineage) {

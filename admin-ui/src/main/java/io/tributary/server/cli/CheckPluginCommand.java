@@ -168,6 +168,7 @@ public final class CheckPluginCommand implements Callable<Integer> {
   private final class ApiVersions implements Versions {
     private final java.net.URI base;
     private final String token;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
         .connectTimeout(java.time.Duration.ofSeconds(10)).build();
 
@@ -200,12 +201,11 @@ public final class CheckPluginCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), base + " answered HTTP " + r.statusCode() + " for " + uri.getPath());
       }
       try {
-        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        com.fasterxml.jackson.databind.JsonNode body = json.readTree(r.body());
         List<Map.Entry<String, Map<String, Object>>> out = new java.util.ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode v : body.path("versionDetails")) {
           @SuppressWarnings("unchecked")
-          Map<String, Object> descriptor = new com.fasterxml.jackson.databind.ObjectMapper()
-              .convertValue(v.get("descriptor"), Map.class);
+          Map<String, Object> descriptor = json.convertValue(v.get("descriptor"), Map.class);
           out.add(Map.entry(v.get("version").asText(), descriptor));
         }
         return out;

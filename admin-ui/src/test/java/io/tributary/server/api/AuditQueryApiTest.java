@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * literally, pages with a cursor that say whether there is more, and before/after as JSON objects
  * (with a pipeline change's stage diff) in the list and the JSON export.
  */
-class AuditQueryApiTest {
+public class AuditQueryApiTest {
 
   @TempDir Path dataDir;
 
@@ -152,28 +152,37 @@ class AuditQueryApiTest {
     }
   }
 
+  /**
+   * A write of the default pipeline with semconv-upgrade removed, a tag added to environment and a
+   * hash key (a secret) for pii-redaction: a change with a stage and config diff and a secret.
+   */
+  public static ObjectNode slimmerStaging(JsonNode current, String hashKey) {
+    ObjectNode body = TestNode.JSON.createObjectNode();
+    body.put("baseRevision", current.get("revision").asLong());
+    com.fasterxml.jackson.databind.node.ArrayNode stages = current.get("stages").deepCopy();
+    for (int i = stages.size() - 1; i >= 0; i--) {
+      String name = stages.get(i).get("name").asText();
+      if (name.equals("semconv-upgrade")) {
+        stages.remove(i);
+      } else if (name.equals("environment")) {
+        ((ObjectNode) stages.get(i)).putObject("config").put("environment", "staging")
+            .putObject("tags").put("team", "checkout");
+      } else if (name.equals("pii-redaction")) {
+        ((ObjectNode) stages.get(i)).putObject("config").put("hashKey", hashKey)
+            .putObject("actions").put("email", "hash");
+      }
+    }
+    body.set("stages", stages);
+    return body;
+  }
+
   @Test
   void before_and_after_are_json_objects_with_a_stage_diff_and_secrets_stay_masked() throws Exception {
     try (TestNode node = TestNode.start(dataDir, "staging")) {
       String t = TestNode.ADMIN_TOKEN;
       JsonNode staging = node.get("/api/v1/environments/staging/pipeline", t).json();
-      ObjectNode body = TestNode.JSON.createObjectNode();
-      body.put("baseRevision", staging.get("revision").asLong());
-      body.set("stages", staging.get("stages").deepCopy());
+      ObjectNode body = slimmerStaging(staging, "s3cret-audit-diff-key");
       body.put("reason", "drop semconv, tag the team");
-      var stages = (com.fasterxml.jackson.databind.node.ArrayNode) body.get("stages");
-      for (int i = stages.size() - 1; i >= 0; i--) {
-        String name = stages.get(i).get("name").asText();
-        if (name.equals("semconv-upgrade")) {
-          stages.remove(i);
-        } else if (name.equals("environment")) {
-          ((ObjectNode) stages.get(i)).putObject("config").put("environment", "staging")
-              .putObject("tags").put("team", "checkout");
-        } else if (name.equals("pii-redaction")) {
-          ((ObjectNode) stages.get(i)).putObject("config").put("hashKey", "s3cret-audit-diff-key")
-              .putObject("actions").put("email", "hash");
-        }
-      }
       assertThat(node.call("PUT", "/api/v1/environments/staging/pipeline", t, body).status()).isEqualTo(200);
 
       for (String path : List.of("/api/v1/audit?action=pipeline.revised", "/api/v1/audit/export.json?action=pipeline.revised")) {
