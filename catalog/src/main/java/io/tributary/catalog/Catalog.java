@@ -66,6 +66,11 @@ public final class Catalog implements AutoCloseable {
     return stores.nodes;
   }
 
+  /** What each node's stages did, 10 s at a time: the timings history. */
+  public StageSamples stageSamples() {
+    return stores.stageSamples;
+  }
+
   /** True for the embedded H2 database. */
   public boolean isEmbedded() {
     return stores.isEmbedded();

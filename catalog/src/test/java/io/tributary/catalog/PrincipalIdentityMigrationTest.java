@@ -19,7 +19,7 @@ class PrincipalIdentityMigrationTest extends StoreTest {
     catalog.pipelines().write("prod", 1, List.of(stage("correlation")), "admin", "hotfix");
     ChangeRequest current = catalog.changeRequests().submit("prod", 2, List.of(), alice, "current base");
     catalog.close();
-    // Back to the state before V3 (and so before V4 and V5, which came after it): no ids, no seals, no nodes, the
+    // Back to the state before V3 (and so before V4 to V6, which came after it): no ids, no seals, no nodes, the
     // stale request still pending as it was then, and a node that has not seen this trail yet.
     sql("UPDATE change_requests SET status = 'PENDING', decided_at = NULL WHERE id = ?", old.id());
     for (String drop : List.of("change_requests DROP COLUMN requester_id", "change_requests DROP COLUMN decided_by_id",
@@ -29,7 +29,8 @@ class PrincipalIdentityMigrationTest extends StoreTest {
       sql("ALTER TABLE " + drop);
     }
     sql("DROP TABLE nodes");
-    assertThat(sql("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5')")).isEqualTo(3);
+    sql("DROP TABLE stage_samples");
+    assertThat(sql("DELETE FROM flyway_schema_history WHERE version IN ('3', '4', '5', '6')")).isEqualTo(4);
     java.nio.file.Files.deleteIfExists(dataDir.resolve("audit-high-water"));
 
     Catalog upgraded = open();

@@ -26,7 +26,8 @@ public final class Migrations {
 
   static final String LOCATION = "db/migration";
   static final List<String> FILES = List.of("V1__catalog.sql", "V2__environment_fail_open.sql",
-      "V3__principal_identity.sql", "V4__audit_head_and_revision_seals.sql", "V5__nodes.sql");
+      "V3__principal_identity.sql", "V4__audit_head_and_revision_seals.sql", "V5__nodes.sql",
+      "V6__stage_samples.sql");
 
   private Migrations() {}
 

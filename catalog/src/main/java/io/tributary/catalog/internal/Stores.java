@@ -38,6 +38,7 @@ public final class Stores implements AutoCloseable {
   public final ChangeRequestStore changeRequests;
   public final AuditStore audit;
   public final NodeStore nodes;
+  public final StageSampleStore stageSamples;
 
   private Stores(HikariDataSource dataSource, boolean embedded, Db db, SecretBox box) {
     this.dataSource = dataSource;
@@ -49,6 +50,7 @@ public final class Stores implements AutoCloseable {
     this.changeRequests = new ChangeRequestStore(db, pipelines);
     this.audit = new AuditStore(db);
     this.nodes = new NodeStore(db);
+    this.stageSamples = new StageSampleStore(db);
   }
 
   /** @param env reads environment variables (System::getenv, or a map in tests) */
