@@ -151,6 +151,7 @@ public final class Node implements AutoCloseable {
         new SessionController(catalog, sessions, tokens, config.secureCookies(), options.clock()),
         new MetricsController(meters),
         new GatewayController(catalog, gateway),
+        new io.tributary.server.http.TimingsController(catalog, options.clock()),
         new io.tributary.server.http.OverviewController(catalog, self(config, buildInfo), gateway::stats,
             registry, pipelines, options.clock()),
         new OpenApiController(buildInfo.version(), () -> self.get().routes())));
@@ -181,6 +182,7 @@ public final class Node implements AutoCloseable {
       new com.fasterxml.jackson.databind.ObjectMapper();
 
   private io.tributary.server.http.OverviewController.Self self;
+  private TimingsSampler timings;
 
   private io.tributary.server.http.OverviewController.Self self(ServerConfig config, BuildInfo buildInfo) {
     String host;
@@ -212,6 +214,45 @@ public final class Node implements AutoCloseable {
     });
     reporter.scheduleWithFixedDelay(this::report, 0, REPORT_INTERVAL.toMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Writes this node's timings history every {@link io.tributary.catalog.StageSamples#STEP}, just
+   * after each step ends; a last sample on close keeps the figures of the final seconds.
+   */
+  private void startTimings() {
+    timings = new TimingsSampler(catalog, meters, config.env(), self.id(), clock, () -> {
+      io.tributary.runtime.PipelineHolder holder = pipelines.holder();
+      return holder == null ? null : holder.current();
+    });
+    java.util.concurrent.ScheduledExecutorService sampler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "tributary-timings");
+          t.setDaemon(true);
+          return t;
+        });
+    server.lifecycle().register("timings history", () -> {
+      sampler.shutdownNow();
+      timings.sample();
+    });
+    Runnable[] tick = new Runnable[1];
+    tick[0] = () -> {
+      try {
+        timings.sample();
+      } finally {
+        if (!sampler.isShutdown()) {
+          sampler.schedule(tick[0], TimingsSampler.millisToNextStep(clock.instant()),
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+      }
+    };
+    sampler.schedule(tick[0], TimingsSampler.millisToNextStep(clock.instant()),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** This node's timings sampler (tests sample on demand instead of waiting for the next step). */
+  public TimingsSampler timings() {
+    return timings;
   }
 
   private void report() {
@@ -264,6 +305,7 @@ public final class Node implements AutoCloseable {
           OtlpGrpcReceiver.start(node.gateway, host, listeners.otlpGrpcPort(), new OtlpGrpcReceiver.Options(
               listeners.otlpGrpcMaxMessageBytes(), TributaryServer.DEFAULT_DRAIN_TIMEOUT, node.tls)));
       node.startReporting();
+      node.startTimings();
     } catch (RuntimeException e) {
       node.close();
       throw e;

@@ -455,7 +455,12 @@ public final class EnvironmentsController implements Controller {
       Map<String, Object> percentiles = new LinkedHashMap<>();
       if (timer != null) {
         for (ValueAtPercentile v : timer.takeSnapshot().percentileValues()) {
-          percentiles.put("p" + Math.round(v.percentile() * 100), Math.round(v.value(TimeUnit.NANOSECONDS)));
+          // The percentiles cover the last two minutes; with no batch in them they read 0, which
+          // is no traffic, not a fast stage: left out.
+          long nanos = Math.round(v.value(TimeUnit.NANOSECONDS));
+          if (nanos > 0) {
+            percentiles.put("p" + Math.round(v.percentile() * 100), nanos);
+          }
         }
         s.put("batches", timer.count());
         s.put("totalNanos", Math.round(timer.totalTime(TimeUnit.NANOSECONDS)));

@@ -287,9 +287,10 @@ class AdminUiBrowserTest extends BrowserTest {
     assertThat(browser.find(By.id("queue")).getText()).contains("of 1024 MiB").contains("oldest waiting")
         .contains("replayed after a restart").contains("20 received");
     browser.screenshot("live");
+    node.node.timings().sample(); // the history's next 10 s sample, now
     browser.open("#/timings/staging");
-    browser.waitFor(By.cssSelector("#timings-table tr.slowest"));
-    assertThat(browser.find(By.id("timings-table")).getText()).contains("slowest").contains("20");
+    browser.waitFor(By.cssSelector("#timings-history tr.slowest"));
+    assertThat(browser.find(By.id("timings-history")).getText()).contains("slowest").contains("20");
     browser.screenshot("timings-with-traffic");
   }
 
