@@ -37,7 +37,9 @@ public record ChangeRequest(
     APPLIED,
     REJECTED,
     /** Its base revision is no longer the environment's head: it can never apply. */
-    SUPERSEDED
+    SUPERSEDED,
+    /** Its requester took it back before anyone decided it: it can never apply. */
+    WITHDRAWN
   }
 
   public ChangeRequest {

@@ -40,4 +40,14 @@ public interface ChangeRequests {
 
   /** @throws CatalogException FORBIDDEN (as for approve), CONFLICT (not pending), NOT_FOUND */
   ChangeRequest reject(long id, Principal approver, String reason);
+
+  /**
+   * Takes back a pending request: only its requester may (compared by principal id), and it
+   * becomes {@link ChangeRequest.Status#WITHDRAWN}, audited as {@code change.withdrawn}.
+   *
+   * @throws CatalogException FORBIDDEN if {@code requester} did not request it (the message names
+   *     who did), CONFLICT if it is not pending (the message names its status), NOT_FOUND, INVALID
+   *     for a reason {@link Texts#reason} refuses
+   */
+  ChangeRequest withdraw(long id, Principal requester, String reason);
 }

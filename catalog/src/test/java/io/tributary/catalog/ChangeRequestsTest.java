@@ -92,6 +92,52 @@ class ChangeRequestsTest extends StoreTest {
   }
 
   @Test
+  void the_requester_withdraws_a_pending_request_audited_and_it_can_no_longer_be_decided() {
+    ChangeRequest cr = submit();
+    clock.advance(Duration.ofMinutes(2));
+    ChangeRequest withdrawn = catalog.changeRequests().withdraw(cr.id(), alice, "wrong stage");
+    assertThat(withdrawn.status()).isEqualTo(Status.WITHDRAWN);
+    assertThat(withdrawn.decidedBy()).isEqualTo("alice");
+    assertThat(withdrawn.decisionReason()).isEqualTo("wrong stage");
+    assertThat(withdrawn.decidedAt()).isAfter(withdrawn.createdAt());
+    assertThat(catalog.changeRequests().list(Status.WITHDRAWN)).extracting(ChangeRequest::id).containsExactly(cr.id());
+    assertThat(catalog.changeRequests().list(Status.PENDING)).isEmpty();
+    AuditEvent e = catalog.audit().query(new AuditQuery(null, null, "change.withdrawn", null, null, 10, 0)).get(0);
+    assertThat(e.actor()).isEqualTo("alice");
+    assertThat(e.target()).isEqualTo("env:prod");
+    assertThat(e.after()).contains("\"changeRequest\":" + cr.id());
+    assertThat(e.reason()).isEqualTo("wrong stage");
+    assertThatThrownBy(() -> catalog.changeRequests().approve(cr.id(), bob, null))
+        .isInstanceOfSatisfying(CatalogException.class, x -> {
+          assertThat(x.kind()).isEqualTo(Kind.CONFLICT);
+          assertThat(x.getMessage()).contains("withdrawn");
+        });
+    assertThatThrownBy(() -> catalog.changeRequests().withdraw(cr.id(), alice, null))
+        .isInstanceOfSatisfying(CatalogException.class, x -> assertThat(x.kind()).isEqualTo(Kind.CONFLICT));
+    assertThat(catalog.pipelines().heads()).containsEntry("prod", 1L);
+  }
+
+  @Test
+  void only_the_requester_may_withdraw_and_only_while_pending() {
+    ChangeRequest cr = submit();
+    assertThatThrownBy(() -> catalog.changeRequests().withdraw(cr.id(), bob, null))
+        .isInstanceOfSatisfying(CatalogException.class, x -> {
+          assertThat(x.kind()).isEqualTo(Kind.FORBIDDEN);
+          assertThat(x.getMessage()).contains("only 'alice' can withdraw it");
+        });
+    assertThat(catalog.changeRequests().get(cr.id()).status()).isEqualTo(Status.PENDING);
+    catalog.changeRequests().approve(cr.id(), bob, null);
+    assertThatThrownBy(() -> catalog.changeRequests().withdraw(cr.id(), alice, null))
+        .isInstanceOfSatisfying(CatalogException.class, x -> {
+          assertThat(x.kind()).isEqualTo(Kind.CONFLICT);
+          assertThat(x.getMessage()).contains("is already applied");
+        });
+    assertThat(catalog.changeRequests().get(cr.id()).status()).isEqualTo(Status.APPLIED);
+    assertThatThrownBy(() -> catalog.changeRequests().withdraw(4242, alice, null))
+        .isInstanceOfSatisfying(CatalogException.class, x -> assertThat(x.kind()).isEqualTo(Kind.NOT_FOUND));
+  }
+
+  @Test
   void a_request_whose_base_moved_on_is_superseded_and_cannot_be_approved() {
     ChangeRequest first = submit();
     ChangeRequest second = catalog.changeRequests().submit("prod", 1, List.of(), carol, null);

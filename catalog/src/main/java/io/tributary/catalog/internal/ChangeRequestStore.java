@@ -198,6 +198,48 @@ public final class ChangeRequestStore implements ChangeRequests {
         });
   }
 
+  @Override
+  public ChangeRequest withdraw(long id, Principal caller, String rawReason) {
+    Objects.requireNonNull(caller, "caller");
+    String reason = Texts.reason(rawReason);
+    return db.write(
+        tx -> {
+          Handle h = tx.handle();
+          ChangeRequest request = find(h, id, true);
+          boolean requester = request.requesterId() == null
+              ? Texts.nameKey(request.requester()).equals(Texts.nameKey(caller.name()))
+              : request.requesterId() == caller.id();
+          if (!requester) {
+            throw new CatalogException(
+                Kind.FORBIDDEN, "change request " + id + " was requested by '" + request.requester() + "': only '"
+                    + request.requester() + "' can withdraw it (an approver can reject it)");
+          }
+          if (request.status() != Status.PENDING) {
+            throw new CatalogException(
+                Kind.CONFLICT, "change request " + id + " is already "
+                    + request.status().name().toLowerCase(Locale.ROOT) + ": only a pending request can be withdrawn");
+          }
+          h.createUpdate(
+                  "UPDATE change_requests SET status = 'WITHDRAWN', decided_by = :by, decided_by_id = :byId,"
+                      + " decision_reason = :reason, decided_at = :at WHERE id = :id")
+              .bind("by", caller.name())
+              .bind("byId", caller.id())
+              .bind("reason", reason)
+              .bind("at", Db.timestamp(tx.now()))
+              .bind("id", id)
+              .execute();
+          tx.audit(
+              caller.name(),
+              "change.withdrawn",
+              "env:" + request.env(),
+              null,
+              Json.write(Map.of("changeRequest", id, "baseRevision", request.baseRevision(), "requesterId",
+                  caller.id())),
+              reason);
+          return masked(h, find(h, id, false));
+        });
+  }
+
   /**
    * Locks the request and checks that {@code approver} is a second person who may decide it:
    * compared by principal id, read again from the database (not the caller's copy).
