@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** Change requests for protected environments: list, approve, reject. */
+/** Change requests for protected environments: list, approve, reject, withdraw. */
 public final class ChangeRequestsController implements Controller {
 
   private final Catalog catalog;
@@ -32,7 +32,7 @@ public final class ChangeRequestsController implements Controller {
   @Override
   public void register(Api api) {
     api.get("/api/v1/change-requests", Access.VIEWER,
-        "Change requests, newest first (?status=pending|applied|rejected|superseded)", limits.limit(this::list));
+        "Change requests, newest first (?status=pending|applied|rejected|superseded|withdrawn)", limits.limit(this::list));
     api.get("/api/v1/change-requests/{id}", Access.VIEWER,
         "One change request with its diff and review (every stage in full, secrets masked)", limits.limit(this::one));
     api.post("/api/v1/change-requests/{id}/approve", Access.APPROVER,
@@ -41,6 +41,10 @@ public final class ChangeRequestsController implements Controller {
         "{\"reason\": string}", limits.limit(this::approve));
     api.post("/api/v1/change-requests/{id}/reject", Access.APPROVER, "Reject (not your own request)",
         "{\"reason\": string}", this::reject);
+    api.post("/api/v1/change-requests/{id}/withdraw", Access.OPERATOR,
+        "Withdraw your own pending request (only its requester may: 403 naming who can; 409 once decided),"
+            + " audited as change.withdrawn",
+        "{\"reason\"?: string}", this::withdraw);
   }
 
   private void list(Context ctx) {
@@ -50,7 +54,7 @@ public final class ChangeRequestsController implements Controller {
       try {
         filter = ChangeRequest.Status.valueOf(status.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("status '" + status + "' is not pending, applied, rejected or superseded");
+        throw ApiException.badRequest("status '" + status + "' is not pending, applied, rejected, superseded or withdrawn");
       }
     }
     ctx.json(catalog.changeRequests().list(filter).stream().map(c -> view(catalog, c)).toList());
@@ -101,6 +105,12 @@ public final class ChangeRequestsController implements Controller {
       }
     }
     ctx.json(view(catalog, catalog.changeRequests().approve(id, actor, reason)));
+  }
+
+  private void withdraw(Context ctx) {
+    long id = id(ctx);
+    String reason = reason(ctx);
+    ctx.json(view(catalog, catalog.changeRequests().withdraw(id, Api.principal(ctx), reason)));
   }
 
   private void reject(Context ctx) {
