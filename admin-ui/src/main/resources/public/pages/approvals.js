@@ -1,5 +1,6 @@
-import {h, fill, badge, when, table, show, pre} from '../dom.js';
-import {api, isApprover, session, errorBox, flash} from '../app.js';
+import {h, fill, badge, when, table, show, pre, pipelineDiff} from '../dom.js';
+import {api, isApprover, can, session, errorBox, flash} from '../app.js';
+import {confirmDialog} from '../dialog.js';
 
 export async function render(view) {
   const [pending, recent] = await Promise.all([api('/change-requests?status=pending'), api('/change-requests')]);
@@ -10,9 +11,10 @@ export async function render(view) {
     h('h2', {}, 'Pending (' + pending.body.length + ')'),
     pending.body.length ? pending.body.map(request) : h('p', {class: 'empty'}, 'No change request waits for a decision.'),
     h('h2', {}, 'Recently decided'),
-    table(['#', 'Environment', 'Status', 'Requested by', 'Decided by', 'Reason', 'Revision'], decided.map(c => h('tr', {},
+    table(['#', 'Environment', 'Status', 'Requested by', 'Decided by', 'Reason', 'Revision'], decided.map(c => h('tr', {id: 'decided-' + c.id},
       h('td', {}, '#' + c.id), h('td', {}, c.env), h('td', {}, badge(c.status)), h('td', {}, c.requester),
-      h('td', {}, c.decidedBy || '—', ' ', h('span', {class: 'muted'}, when(c.decidedAt))), h('td', {}, c.decisionReason || '—'),
+      h('td', {}, c.status === 'withdrawn' ? 'withdrawn by its requester' : c.status === 'superseded' ? 'superseded by a newer revision'
+        : c.decidedBy || '—', ' ', h('span', {class: 'muted'}, when(c.decidedAt))), h('td', {}, c.decisionReason || '—'),
       h('td', {}, c.appliedRevision ? '#' + c.appliedRevision : '—'))), 'Nothing decided yet.'));
 }
 
@@ -56,11 +58,23 @@ function request(c) {
   const reason = h('input', {id: reasonId, type: 'text', placeholder: 'why (kept in the audit trail)', disabled: !allowed});
   const status = h('div', {'aria-live': 'polite'});
   async function decide(action) {
+    if (action === 'approve') {
+      const ok = await confirmDialog({title: 'Approve change request #' + c.id + ' for ' + c.env + '?', confirmLabel: 'Approve and apply', body: [
+        h('p', {}, 'Approving applies it now: ' + c.env + ' gets a new revision on top of #' + c.baseRevision + ', authored by '
+          + c.requester + ', and nodes pick it up within seconds.'),
+        h('h3', {}, 'What changes'), pipelineDiff(c.diff),
+        (c.changedSecrets || []).length ? h('p', {class: 'note'}, 'Secret values replaced (never shown): ' + c.changedSecrets.join(', ')) : null]});
+      if (!ok) return;
+    } else if (action === 'withdraw') {
+      const ok = await confirmDialog({title: 'Withdraw change request #' + c.id + '?', confirmLabel: 'Withdraw it', danger: true, body: [
+        h('p', {}, 'Nobody can approve it afterwards; ' + c.env + ' stays as it is. The withdrawal is audited.'), pipelineDiff(c.diff)]});
+      if (!ok) return;
+    }
     try {
       const r = await api('/change-requests/' + c.id + '/' + action, {method: 'POST', body: {reason: reason.value || null}});
       flash(h('span', {id: 'flash-message'}, action === 'approve'
         ? 'Change request #' + c.id + ' approved: ' + c.env + ' is now at revision ' + r.body.appliedRevision + '.'
-        : 'Change request #' + c.id + ' rejected.'), 'ok');
+        : 'Change request #' + c.id + ' ' + (action === 'withdraw' ? 'withdrawn' : 'rejected') + '.'), 'ok');
       window.dispatchEvent(new HashChangeEvent('hashchange'));
     } catch (e) { fill(status, errorBox(e)); }
   }
@@ -73,6 +87,8 @@ function request(c) {
       h('label', {for: reasonId}, 'Reason '), reason, ' ',
       h('button', {type: 'button', class: 'primary approve', disabled: !allowed, title: why, onclick: () => decide('approve')}, 'Approve'), ' ',
       h('button', {type: 'button', class: 'danger reject', disabled: !allowed, title: why, onclick: () => decide('reject')}, 'Reject'),
+      own && can('operator') ? [' ', h('button', {type: 'button', class: 'danger withdraw', id: 'withdraw-' + c.id,
+        title: 'Take your request back', onclick: () => decide('withdraw')}, 'Withdraw')] : null,
       why ? h('span', {class: 'muted'}, ' ' + why) : null),
     status);
 }

@@ -155,6 +155,9 @@ class AdminUiBrowserTest extends BrowserTest {
     browser.find(By.id("decision-reason-" + id)).sendKeys("looks right");
     browser.screenshot("approvals-pending", browser.find(By.id("cr-" + id)));
     browser.click(By.cssSelector("#cr-" + id + " button.approve"));
+    // Approving asks first, showing the diff being approved.
+    browser.waitForText(By.id("confirm-dialog"), "semconv-upgrade");
+    browser.click(By.id("confirm-ok"));
     browser.waitForText(By.id("flash"), "approved: prod is now at revision 2");
     browser.screenshot("approvals-approved");
     JsonNode prod = node.get("/api/v1/environments/prod/pipeline", TestNode.ADMIN_TOKEN).json();
