@@ -365,6 +365,28 @@ class EditsBrowserTest extends BrowserTest {
     assertThat(stageNames()).containsExactly("correlation", "semconv-upgrade", "environment", "pii-redaction");
   }
 
+  @Test
+  void a_secret_typed_into_a_draft_never_reaches_the_browser_storage_and_the_page_says_to_type_it_again()
+      throws Exception {
+    environment("secrets", false);
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/environments/secrets");
+    browser.waitForText(By.id("current-revision"), "#2");
+    browser.click(By.id("configure-pii-redaction"));
+    browser.waitFor(By.id("cfg-pii-redaction-hashKey")).sendKeys("typed-secret-value-123");
+    select("policy-environment", "dead-letter");
+    browser.waitForText(By.id("dirty"), "Unsaved changes");
+    String stored = (String) browser.driver.executeScript(
+        "return Object.keys(sessionStorage).map(k => sessionStorage.getItem(k)).join('\\n');");
+    assertThat(stored).contains("dead-letter").doesNotContain("typed-secret-value-123");
+
+    browser.driver.navigate().refresh();
+    browser.waitForText(By.id("retype-secrets"), "pii-redaction.hashKey");
+    assertThat(new Select(browser.find(By.id("policy-environment"))).getFirstSelectedOption().getText())
+        .isEqualTo("dead-letter");
+    browser.click(By.id("discard"));
+  }
+
   private List<String> stageNames() {
     return browser.driver.findElements(By.cssSelector("#stages li.stage")).stream()
         .map(e -> e.getAttribute("data-stage")).toList();
