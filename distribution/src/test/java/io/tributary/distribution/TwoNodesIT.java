@@ -222,6 +222,35 @@ class TwoNodesIT {
     // The restarted node still shares the catalog: it runs prod's and dev's latest revisions.
     assertThat(a.json("GET", "/api/v1/environments/dev/stats", ADMIN_TOKEN, null, 200).path("revision").asLong())
         .isEqualTo(revision);
+    // The timings history is in the shared catalog: node a shows node b's figures, and the sum of
+    // the nodes' figures is the combined one.
+    String bId = b.json("GET", "/api/v1/overview", ADMIN_TOKEN, null, 200).path("node").path("id").asText();
+    String aId = a.json("GET", "/api/v1/overview", ADMIN_TOKEN, null, 200).path("node").path("id").asText();
+    long fromB = acknowledged.stream().filter(x -> x.startsWith("b")).count();
+    JsonNode timings = null;
+    long timingsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+    while (System.nanoTime() < timingsDeadline) {
+      timings = a.json("GET", "/api/v1/environments/dev/timings?range=15m", ADMIN_TOKEN, null, 200);
+      // Every node writes a row per stage every 10 s, busy or not: the restarted a shows up too.
+      if (timings.get("nodes").findValuesAsText("id").containsAll(List.of(aId, bId))
+          && a.json("GET", "/api/v1/environments/dev/timings?range=15m&node=" + bId, ADMIN_TOKEN, null, 200)
+              .get("stages").get(0).get("items").asLong() >= fromB) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    assertThat(timings.get("nodes").findValuesAsText("id")).as("%s", timings).contains(aId, bId);
+    long sum = 0;
+    for (String nodeId : timings.get("nodes").findValuesAsText("id")) {
+      long items = a.json("GET", "/api/v1/environments/dev/timings?range=15m&node=" + nodeId, ADMIN_TOKEN, null, 200)
+          .get("stages").get(0).get("items").asLong();
+      if (nodeId.equals(bId)) {
+        assertThat(items).as("node b's first stage saw every span b acknowledged").isGreaterThanOrEqualTo(fromB);
+      }
+      sum += items;
+    }
+    JsonNode combined = a.json("GET", "/api/v1/environments/dev/timings?range=15m", ADMIN_TOKEN, null, 200);
+    assertThat(combined.get("stages").get(0).get("items").asLong()).isGreaterThanOrEqualTo(sum);
     for (Node n : List.of(a, b)) {
       n.process.destroy();
       assertThat(n.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
