@@ -102,17 +102,19 @@ class ContractDiffTest {
   }
 
   @Test
-  void redactions_added_or_removed_are_reported_but_not_breaking() {
+  void a_redaction_added_is_a_minor_change_and_one_removed_breaks_the_contract() {
     ContractDiff added = diff("1.3.0", x -> x.put("redacts", List.of("user.email")));
     assertThat(added.changes()).containsExactly(
         new Change("redacts.added", "user.email", "now may mask 'user.email'", false));
     assertThat(added.requiredBump()).isEqualTo("minor");
 
+    // A pipeline that relied on the masking would send the value on in the clear after a patch.
     Map<String, Object> from = edited("1.0.0", x -> x.put("redacts", List.of("user.email")));
     ContractDiff removed = ContractDiff.compare(from, edited("1.1.0", x -> {}));
-    assertThat(removed.changes()).containsExactly(
-        new Change("redacts.removed", "user.email", "no longer masks 'user.email'", false));
-    assertThat(removed.semverViolation()).isFalse();
+    assertThat(removed.changes()).containsExactly(new Change("redacts.removed", "user.email",
+        "no longer masks 'user.email': values it masked now leave the pipeline in the clear", true));
+    assertThat(removed.requiredBump()).isEqualTo("major");
+    assertThat(removed.semverViolation()).isTrue();
   }
 
   @Test

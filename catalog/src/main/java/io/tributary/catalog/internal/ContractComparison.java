@@ -18,11 +18,12 @@ import java.util.Set;
  *
  * <p>Breaking: a written key removed; a read key, required field or required service added; a
  * config key removed or retyped; a new required config key without a default; an existing key made
- * required without a default; allowed values narrowed; a numeric range narrowed (a minimum raised
- * or added, a maximum lowered or added); a pattern added or changed; any of these inside the fields
+ * required without a default; a key it redacted no longer redacted (its values would leave in the
+ * clear); allowed values narrowed; a numeric range narrowed (a minimum raised or added, a maximum
+ * lowered or added); a pattern added or changed; any of these inside the fields
  * of an object list (reported as {@code list[].field}); stability lowered from stable to
  * experimental. Not breaking, but a contract change that needs a minor bump: everything else that
- * differs (additions, removals from what it reads or requires, keys it redacts added or removed,
+ * differs (additions, removals from what it reads or requires, keys it redacts added,
  * new defaults, deprecation, a widened range, a pattern dropped). No
  * contract change needs only a patch.
  *
@@ -47,7 +48,7 @@ public final class ContractComparison {
     keys(changes, "writes", from, to, false, true);
     keys(changes, "reads", from, to, true, false);
     keys(changes, "requires", from, to, true, false);
-    keys(changes, "redacts", from, to, false, false);
+    keys(changes, "redacts", from, to, false, true);
     keys(changes, "requiredServices", from, to, true, false);
     config(changes, from, to);
     stability(changes, from, to);
@@ -117,7 +118,7 @@ public final class ContractComparison {
       case "writes" -> "no longer writes '" + key + "': later stages reading it lose it";
       case "reads" -> "no longer reads '" + key + "'";
       case "requires" -> "no longer requires '" + key + "'";
-      case "redacts" -> "no longer masks '" + key + "'";
+      case "redacts" -> "no longer masks '" + key + "': values it masked now leave the pipeline in the clear";
       default -> "no longer needs the service '" + key + "'";
     };
   }
