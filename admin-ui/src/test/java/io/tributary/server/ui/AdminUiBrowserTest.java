@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -92,13 +91,13 @@ class AdminUiBrowserTest extends BrowserTest {
     browser.click(By.id("plan-button"));
     browser.waitForText(By.id("plan"), "does not compile");
     assertThat(browser.find(By.id("plan")).getText()).contains("config 'rules'");
-    // The rules are a list of objects: the form checks each against its fields before planning.
-    WebElement rules = browser.find(By.id("cfg-attributes-rules"));
-    rules.sendKeys("[{\"action\": \"add\", \"key\": \"team\", \"value\": \"checkout\"}]");
+    // The rules are a list of objects, a card per rule: the form checks each against its fields before planning.
+    browser.click(By.id("cfg-attributes-rules-add"));
     browser.click(By.id("plan-button"));
-    browser.waitForText(By.id("plan"), "attributes.rules [0].action must be one of insert");
-    rules.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
-    rules.sendKeys("[{\"action\": \"insert\", \"key\": \"team\", \"value\": \"checkout\"}]");
+    browser.waitForText(By.id("plan"), "attributes.rules[0].action required");
+    new Select(browser.find(By.id("cfg-attributes-rules-0-action"))).selectByValue("insert");
+    browser.find(By.id("cfg-attributes-rules-0-key")).sendKeys("team");
+    browser.find(By.id("cfg-attributes-rules-0-value")).sendKeys("checkout");
     browser.find(By.id("reason")).sendKeys("tag the checkout team");
     browser.click(By.id("plan-button"));
     browser.waitForText(By.id("plan-verdict"), "compiles");
