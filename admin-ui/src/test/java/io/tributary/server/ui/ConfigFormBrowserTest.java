@@ -1,0 +1,207 @@
+package io.tributary.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.server.api.TestNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The structured config form on the pipeline page: the attributes processor's {@code rules} (a
+ * list of objects) edited as cards, typed inputs with their range and pattern checked on the
+ * field, and a server diagnostic naming a nested key shown on that field.
+ */
+class ConfigFormBrowserTest extends BrowserTest {
+
+  private static final String RULES = "cfg-attributes-rules";
+
+  @Override
+  TestNode startNode(Path dir) throws Exception {
+    return TestNode.start(dir, "staging");
+  }
+
+  private WebElement field(String id) {
+    return browser.find(By.id(id));
+  }
+
+  private void type(String id, String text) {
+    WebElement e = field(id);
+    e.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+    if (!text.isEmpty()) {
+      e.sendKeys(text);
+    }
+  }
+
+  private void choose(String id, String value) {
+    new Select(field(id)).selectByValue(value);
+  }
+
+  private String error(String id) {
+    return field(id + "-error").getText();
+  }
+
+  @Test
+  void rules_are_edited_as_rows_checked_on_their_fields_and_stored_as_typed_objects() throws Exception {
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    long before = revision();
+    browser.open("#/environments/staging");
+    browser.waitForText(By.id("current-revision"), "#" + before);
+    new Select(field("add-processor")).selectByValue("attributes");
+    browser.click(By.id("add-stage"));
+    browser.click(By.id("configure-attributes"));
+
+    // Three rules through the row UI.
+    browser.click(By.id(RULES + "-add"));
+    assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo(RULES + "-0-action");
+    choose(RULES + "-0-action", "upsert");
+    type(RULES + "-0-key", "retry.limit");
+    type(RULES + "-0-value", "3");
+    type(RULES + "-0-ifKey", "http.retry");
+    choose(RULES + "-0-ifOp", "equals");
+    type(RULES + "-0-ifValue", "true");
+    assertThat(field(RULES + "-0-value-kind").getText()).isEqualTo("read as a whole number");
+    assertThat(field(RULES + "-0-ifValue-kind").getText()).isEqualTo("read as a boolean");
+    browser.click(By.id(RULES + "-add"));
+    choose(RULES + "-1-action", "rename");
+    type(RULES + "-1-key", "http.request.method");
+    type(RULES + "-1-from", "http.method");
+    browser.click(By.id(RULES + "-add"));
+    choose(RULES + "-2-action", "delete");
+    type(RULES + "-2-key", "password");
+    // Each row is a group named by its content; its buttons say which row they act on.
+    assertThat(browser.find(By.cssSelector("#" + RULES + "-2 > legend")).getText()).contains("rules #3").contains("delete password");
+    assertThat(field(RULES + "-2-remove").getAttribute("aria-label")).isEqualTo("Remove rules #3 (delete password)");
+    assertThat(field(RULES + "-0-key").getAttribute("aria-required")).isEqualTo("true");
+    assertThat(browser.find(By.cssSelector("label[for='" + RULES + "-0-key']")).getText()).contains("key").contains("*");
+    browser.screenshot("config-form-three-rules", field(RULES));
+
+    // Reorder: the rename first; focus stays on the moved row.
+    browser.click(By.id(RULES + "-1-up"));
+    assertThat(new Select(field(RULES + "-0-action")).getFirstSelectedOption().getText()).isEqualTo("rename");
+    assertThat(field(RULES + "-0-from").getAttribute("value")).isEqualTo("http.method");
+    assertThat(new Select(field(RULES + "-1-action")).getFirstSelectedOption().getText()).isEqualTo("upsert");
+    assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo(RULES + "-0-down");
+    // Remove the delete rule.
+    browser.click(By.id(RULES + "-2-remove"));
+    assertThat(browser.driver.findElements(By.id(RULES + "-2"))).isEmpty();
+    assertThat(browser.driver.findElements(By.id(RULES + "-1"))).hasSize(1);
+
+    // A pattern violation in a nested field shows on that field.
+    type(RULES + "-0-from", "resource:");
+    WebElement from = field(RULES + "-0-from");
+    assertThat(from.getAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(from.getAttribute("aria-describedby")).contains(RULES + "-0-from-error");
+    assertThat(error(RULES + "-0-from")).isEqualTo("must name a key, not only a resource: or attributes: prefix");
+    // A range violation on a number input (pii-redaction's hashLength: 8 to 64).
+    browser.click(By.id("configure-pii-redaction"));
+    WebElement hashLength = field("cfg-pii-redaction-hashLength");
+    assertThat(hashLength.getAttribute("type")).isEqualTo("number");
+    assertThat(hashLength.getAttribute("min")).isEqualTo("8");
+    assertThat(hashLength.getAttribute("max")).isEqualTo("64");
+    assertThat(hashLength.getAttribute("placeholder")).isEqualTo("default 16");
+    type("cfg-pii-redaction-hashLength", "100");
+    assertThat(hashLength.getAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(error("cfg-pii-redaction-hashLength")).isEqualTo("must be at most 64");
+    browser.screenshot("config-form-field-errors", field(RULES));
+    // Both block Apply; nothing is written.
+    field("reason").sendKeys("structured rules");
+    browser.click(By.id("apply-button"));
+    browser.waitForText(By.id("apply-result"), "Fix the form first");
+    assertThat(field("apply-result").getText()).contains("pii-redaction.hashLength must be at most 64")
+        .contains("attributes.rules[0].from must name a key");
+    assertThat(revision()).isEqualTo(before);
+    type("cfg-pii-redaction-hashLength", "");
+    assertThat(hashLength.getAttribute("aria-invalid")).isNull();
+
+    // A rename without 'from' passes the form's own checks; the compiler refuses it, naming
+    // rules[0].from, and the form shows that diagnostic on the field.
+    type(RULES + "-0-from", "");
+    assertThat(from.getAttribute("aria-invalid")).isNull();
+    browser.click(By.id("plan-button"));
+    browser.waitForText(By.id("plan-verdict"), "does not compile");
+    assertThat(field("plan").getText()).contains("rules[0].from");
+    Object placed = browser.driver.executeAsyncScript(String.join("\n",
+        "const done = arguments[arguments.length - 1];",
+        "Promise.all([import('/app.js'), import('/pages/config-form.js')]).then(async ([app, form]) => {",
+        "  const r = await app.api('/environments/staging/pipeline/check', {method: 'POST', body: {stages: app.drafts.staging.stages}});",
+        "  done(form.showDiagnostics(document.getElementById('stages'), r.body.diagnostics));",
+        "}).catch(e => done('failed: ' + e));"));
+    assertThat(placed).isInstanceOf(Long.class);
+    assertThat((Long) placed).isGreaterThanOrEqualTo(1L);
+    assertThat(from.getAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(error(RULES + "-0-from")).contains("rename needs 'from'");
+    assertThat(field(RULES + "-0-from-error").getAttribute("class")).contains("server");
+    browser.screenshot("config-form-server-diagnostic", field(RULES));
+    // Editing the field retires the server's message.
+    type(RULES + "-0-from", "http.method");
+    assertThat(error(RULES + "-0-from")).isEmpty();
+    assertThat(from.getAttribute("aria-invalid")).isNull();
+
+    browser.click(By.id("plan-button"));
+    browser.waitForText(By.id("plan-verdict"), "The pipeline compiles");
+    browser.click(By.id("apply-button"));
+    browser.waitForText(By.id("flash"), "Revision " + (before + 1) + " of staging written");
+    JsonNode attributes = stage("attributes");
+    JsonNode rules = attributes.get("config").get("rules");
+    assertThat(rules).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+        [{"action": "rename", "key": "http.request.method", "from": "http.method"},
+         {"action": "upsert", "key": "retry.limit", "value": 3, "ifKey": "http.retry", "ifOp": "equals", "ifValue": true}]"""));
+    assertThat(rules.get(1).get("value").isIntegralNumber()).isTrue();
+    assertThat(rules.get(1).get("ifValue").isBoolean()).isTrue();
+    assertThat(attributes.get("config").has("hashLength")).isFalse();
+
+    // The stored rules come back as cards.
+    browser.waitForText(By.id("current-revision"), "#" + (before + 1));
+    browser.click(By.id("configure-attributes"));
+    assertThat(field(RULES + "-1-value").getAttribute("value")).isEqualTo("3");
+    assertThat(browser.find(By.cssSelector("#" + RULES + "-1 > legend")).getText()).contains("upsert retry.limit");
+    browser.screenshot("config-form-stored-rules", field(RULES));
+  }
+
+  @Test
+  void a_stored_secret_stays_write_only_and_is_kept_when_left_blank() throws Exception {
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/environments/staging");
+    long before = revision();
+    browser.waitForText(By.id("current-revision"), "#" + before);
+    browser.click(By.id("configure-pii-redaction"));
+    WebElement key = field("cfg-pii-redaction-hashKey");
+    assertThat(key.getAttribute("type")).isEqualTo("password");
+    type("cfg-pii-redaction-hashKey", "a-browser-secret-0123456789");
+    browser.click(By.id("apply-button"));
+    browser.waitForText(By.id("flash"), "Revision " + (before + 1) + " of staging written");
+    JsonNode pii = stage("pii-redaction");
+    assertThat(pii.get("config").get("hashKey").toString()).isEqualTo("{\"set\":true}");
+
+    // Reopened: blank, said to be stored; another edit keeps it.
+    browser.waitForText(By.id("current-revision"), "#" + (before + 1));
+    browser.click(By.id("configure-pii-redaction"));
+    assertThat(field("cfg-pii-redaction-hashKey").getAttribute("value")).isEmpty();
+    assertThat(field("cfg-pii-redaction-hashKey").getAttribute("placeholder")).contains("stored");
+    field("cfg-pii-redaction-scanResource").click();
+    browser.click(By.id("apply-button"));
+    browser.waitForText(By.id("flash"), "Revision " + (before + 2) + " of staging written");
+    pii = stage("pii-redaction");
+    assertThat(pii.get("config").get("hashKey").toString()).isEqualTo("{\"set\":true}");
+    assertThat(pii.get("config").get("scanResource").isBoolean()).isTrue();
+    assertThat(pii.get("config").get("scanResource").asBoolean()).isTrue();
+  }
+
+  private long revision() {
+    return node.get("/api/v1/environments/staging/pipeline", TestNode.ADMIN_TOKEN).json().get("revision").asLong();
+  }
+
+  private JsonNode stage(String name) {
+    for (JsonNode s : node.get("/api/v1/environments/staging/pipeline", TestNode.ADMIN_TOKEN).json().get("stages")) {
+      if (s.get("name").asText().equals(name)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no stage " + name);
+  }
+}
