@@ -81,7 +81,7 @@ function badString(field, t) {
 /**
  * Problems of a config value against its field, as [{key, message, blank}]: key is the path the
  * server names too (rules[2].from), blank marks "nothing given yet" (shown once the operator has
- * been to the field, or on planning). Follows ConfigSchema: numbers may come as numeric strings,
+ * edited the field, or on planning: not on leaving it, which would move the page under the pointer). Follows ConfigSchema: numbers may come as numeric strings,
  * a string list as one string, a string map's values as scalars.
  */
 export function problems(field, v, key) {
@@ -201,11 +201,6 @@ export function configForm(stage, descriptor, slug, readOnly, onChange) {
     const set = v => { if (v === undefined) delete stage.config[f.name]; else stage.config[f.name] = v; };
     top.el = editor(f, f.name, stage.config[f.name], set, ctx);
     top.mark = revealAll => mark(top.el, problems(f, stage.config[f.name], f.name), revealAll);
-    // Having been to a field (and left it) shows what it still lacks.
-    top.el.addEventListener('focusout', e => {
-      const holder = e.target.classList.contains('control') ? e.target.closest('[data-key]') : null;
-      if (holder) { holder.dataset.touched = 'true'; top.mark(false); }
-    });
     top.mark(false);
     return top;
   });
@@ -243,7 +238,8 @@ export function showDiagnostics(container, diagnostics) {
     const form = forms.find(f => f.dataset.stage === d.stage);
     const c = form && formsByElement.get(form);
     if (!c) continue;
-    const text = String(d.message).replace(/^(\(disabled\) )?config '[^']*': /, '');
+    // "attributes@1.1.0 failed to start: config 'rules[0].from': rename needs …": the field says the rest.
+    const text = String(d.message).replace(/^.*?config '[^']*': /, '');
     let holder = null;
     for (let key = d.key; key && !holder; key = parentKey(key)) {
       holder = form.querySelector('[data-key="' + CSS.escape(key) + '"]');
@@ -267,7 +263,7 @@ export function showDiagnostics(container, diagnostics) {
 /**
  * Shows problems on the elements that hold their keys (data-key): the message in the holder's
  * error line, aria-invalid on its controls. A "required" or empty row shows once the holder was
- * visited or when revealAll; a server diagnostic shows while the form finds nothing itself.
+ * edited or when revealAll; a server diagnostic shows while the form finds nothing itself.
  */
 function mark(root, list, revealAll) {
   const byKey = new Map();
@@ -303,6 +299,12 @@ function defaultText(f) {
   return has(f.default) ? 'default ' + show(f.default) : 'no default';
 }
 
+/** The default and constraints of a field, in brackets, or ''. */
+function facts(f) {
+  const parts = [has(f.default) ? defaultText(f) : null, ...constraints(f)].filter(Boolean);
+  return parts.length ? '(' + parts.join('; ') + ')' : '';
+}
+
 /** The parts of a field's heading: name, required mark, type, badges. */
 function heading(f) {
   return [h('code', {}, f.name), f.required ? h('span', {class: 'req', title: 'required', 'aria-label': 'required'}, ' *') : null,
@@ -311,13 +313,18 @@ function heading(f) {
     f.deprecation ? [' ', h('span', {class: 'badge deprecated'}, 'deprecated')] : null];
 }
 
-/** The help, deprecation advice and error line of a field, with the ids aria-describedby names. */
+/**
+ * The doc, facts (default, constraints), deprecation advice and error line of a field, with the ids
+ * aria-describedby names.
+ */
 function notes(f, id) {
+  const doc = f.doc ? h('span', {class: 'help doc', id: id + '-doc'}, f.doc) : null;
+  const help = facts(f) ? h('span', {class: 'help', id: id + '-help'}, facts(f)) : null;
   return {
-    help: h('span', {class: 'help', id: id + '-help'}, (f.doc || '') + (f.doc ? ' ' : '') + '(' + [defaultText(f), ...constraints(f)].join('; ') + ')'),
+    help: [doc, help],
     deprecated: f.deprecation ? h('span', {class: 'help warning', id: id + '-deprecated'}, 'Deprecated: ' + f.deprecation) : null,
     error: h('span', {class: 'field-error', id: id + '-error', 'aria-live': 'polite'}),
-    describedBy: id + '-help' + (f.deprecation ? ' ' + id + '-deprecated' : '') + ' ' + id + '-error',
+    describedBy: [doc && id + '-doc', help && id + '-help', f.deprecation && id + '-deprecated', id + '-error'].filter(Boolean).join(' '),
   };
 }
 

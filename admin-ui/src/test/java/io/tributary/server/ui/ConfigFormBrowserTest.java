@@ -58,6 +58,11 @@ class ConfigFormBrowserTest extends BrowserTest {
     // Three rules through the row UI.
     browser.click(By.id(RULES + "-add"));
     assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo(RULES + "-0-action");
+    // An empty rule: planning is refused and the required fields say so.
+    browser.click(By.id("plan-button"));
+    browser.waitForText(By.id("plan"), "Fix the form first");
+    assertThat(field(RULES + "-0-action").getAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(error(RULES + "-0-key")).isEqualTo("required");
     choose(RULES + "-0-action", "upsert");
     type(RULES + "-0-key", "retry.limit");
     type(RULES + "-0-value", "3");
@@ -134,7 +139,7 @@ class ConfigFormBrowserTest extends BrowserTest {
     assertThat(placed).isInstanceOf(Long.class);
     assertThat((Long) placed).isGreaterThanOrEqualTo(1L);
     assertThat(from.getAttribute("aria-invalid")).isEqualTo("true");
-    assertThat(error(RULES + "-0-from")).contains("rename needs 'from'");
+    assertThat(error(RULES + "-0-from")).startsWith("rename needs 'from'");
     assertThat(field(RULES + "-0-from-error").getAttribute("class")).contains("server");
     browser.screenshot("config-form-server-diagnostic", field(RULES));
     // Editing the field retires the server's message.
