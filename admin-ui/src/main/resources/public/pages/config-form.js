@@ -356,7 +356,6 @@ function single(f, key, current, set, ctx) {
     const initial = current;
     read = () => blank(initial) && control.checked === (f.default === true) ? undefined
       : !blank(initial) && control.checked === effective(initial) ? initial : control.checked;
-    extra = h('span', {class: 'muted small'}, has(f.default) ? ' (default ' + f.default + ')' : '');
   } else if (f.type === 'boolean') {
     control = h('select', common, h('option', {value: ''}, '(not set)'),
       h('option', {value: 'true', selected: effectiveBool(current) === true}, 'true'),
@@ -488,7 +487,7 @@ function stringList(f, key, current, set, ctx) {
         h('span', {class: 'field-error', id: rid + '-error', 'aria-live': 'polite'}));
     }));
     if (!values.length) {
-      rows.append(h('li', {class: 'muted small'}, 'No values: ', has(f.default) ? 'the default applies (' + show(f.default) + ').' : 'none set.', ' ', startFromDefault));
+      rows.append(h('li', {class: 'muted small'}, 'No values: ', has(f.default) ? 'the default applies.' : 'none set.', ' ', startFromDefault));
     }
   }
   const ops = rowList(key, ctx, values, render, commit, status, describe);
@@ -498,7 +497,10 @@ function stringList(f, key, current, set, ctx) {
   return rowsShell(f, key, ctx, rows, add, status);
 }
 
-/** A string map: key = value rows. Rows with an empty or repeated key are kept as [[key, value], …] until fixed. */
+/**
+ * A string map: key = value rows, the whole width. Rows with an empty or repeated key are kept as
+ * [[key, value], …] until fixed; their problems mark the key input.
+ */
 function stringMap(f, key, current, set, ctx) {
   const id = idOf(ctx.slug, key);
   const pairs = Array.isArray(current) ? current.filter(Array.isArray).map(p => [String(p[0] ?? ''), String(p[1] ?? '')])
@@ -517,7 +519,7 @@ function stringMap(f, key, current, set, ctx) {
       const rid = idOf(ctx.slug, key + '[' + i + ']');
       const k = h('input', {type: 'text', id: rid + '-key', class: 'control', autocomplete: 'off', disabled: ctx.readOnly,
         'aria-label': f.name + ' key ' + (i + 1), 'aria-describedby': rid + '-error', placeholder: 'key', value: p[0]});
-      const v = h('input', {type: 'text', id: rid + '-value', class: 'control', autocomplete: 'off', disabled: ctx.readOnly,
+      const v = h('input', {type: 'text', id: rid + '-value', class: 'control-value', autocomplete: 'off', disabled: ctx.readOnly,
         'aria-label': f.name + ' value ' + (i + 1), 'aria-describedby': rid + '-error', placeholder: 'value', value: p[1]});
       k.addEventListener('input', () => { edited(k); p[0] = k.value.trim(); commit(); });
       v.addEventListener('input', () => { edited(v); p[1] = v.value; commit(); });
@@ -525,13 +527,15 @@ function stringMap(f, key, current, set, ctx) {
         rowButtons(rid, describe(i), i, pairs.length, ctx, {remove: ops.remove}),
         h('span', {class: 'field-error', id: rid + '-error', 'aria-live': 'polite'}));
     }));
-    if (!pairs.length) rows.append(h('li', {class: 'muted small'}, 'No entries: ' + (has(f.default) ? 'the default applies (' + show(f.default) + ').' : 'none set.')));
+    if (!pairs.length) rows.append(h('li', {class: 'muted small'}, 'No entries: ' + (has(f.default) ? 'the default applies.' : 'none set.')));
   }
   const ops = rowList(key, ctx, pairs, render, commit, status, describe);
   const add = h('button', {type: 'button', id: id + '-add', disabled: ctx.readOnly, 'aria-label': 'Add an entry to ' + f.name,
     onclick: () => { pairs.push(['', '']); ops.added(); }}, '+ Add entry');
   render();
-  return rowsShell(f, key, ctx, rows, add, status);
+  const shell = rowsShell(f, key, ctx, rows, add, status);
+  shell.classList.add('wide');
+  return shell;
 }
 
 /** A list of objects: one card per element, its nested fields edited like any others. */

@@ -55,6 +55,8 @@ class ConfigFormBrowserTest extends BrowserTest {
     browser.click(By.id("add-stage"));
     browser.click(By.id("configure-attributes"));
 
+    // The deprecated text form is flagged with the processor's advice.
+    assertThat(field("cfg-attributes-actions-deprecated").getText()).contains("write the actions as 'rules' objects");
     // Three rules through the row UI.
     browser.click(By.id(RULES + "-add"));
     assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo(RULES + "-0-action");
@@ -195,6 +197,61 @@ class ConfigFormBrowserTest extends BrowserTest {
     assertThat(pii.get("config").get("hashKey").toString()).isEqualTo("{\"set\":true}");
     assertThat(pii.get("config").get("scanResource").isBoolean()).isTrue();
     assertThat(pii.get("config").get("scanResource").asBoolean()).isTrue();
+  }
+
+  @Test
+  void maps_lists_and_booleans_have_rows_and_checkboxes_and_are_stored_as_json_types() throws Exception {
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/environments/staging");
+    long before = revision();
+    browser.waitForText(By.id("current-revision"), "#" + before);
+
+    // A string map: key/value rows; a repeated key is an error on its row.
+    browser.click(By.id("configure-environment"));
+    browser.click(By.id("cfg-environment-tags-add"));
+    assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("cfg-environment-tags-0-key");
+    type("cfg-environment-tags-0-key", "team");
+    type("cfg-environment-tags-0-value", "checkout");
+    browser.click(By.id("cfg-environment-tags-add"));
+    type("cfg-environment-tags-1-key", "team");
+    assertThat(field("cfg-environment-tags-1-key").getAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(error("cfg-environment-tags-1")).isEqualTo("the key \"team\" is given twice");
+    assertThat(field("cfg-environment-tags-1-key").getAttribute("aria-label")).isEqualTo("tags key 2");
+    browser.screenshot("config-form-map-rows", field("cfg-environment-tags"));
+    browser.click(By.id("cfg-environment-tags-1-remove"));
+    assertThat(browser.driver.findElements(By.id("cfg-environment-tags-1"))).isEmpty();
+    // A boolean with a default is a checkbox showing the value in effect.
+    WebElement overwrite = field("cfg-environment-overwrite");
+    assertThat(overwrite.getAttribute("type")).isEqualTo("checkbox");
+    assertThat(overwrite.isSelected()).isFalse();
+    overwrite.click();
+
+    // A string list: a row per value, each checked against the pattern; rows reorder.
+    browser.click(By.id("configure-pii-redaction"));
+    browser.click(By.id("cfg-pii-redaction-apiKeyPrefixes-add"));
+    type("cfg-pii-redaction-apiKeyPrefixes-0-value", "x!");
+    assertThat(error("cfg-pii-redaction-apiKeyPrefixes-0")).startsWith("must be at least 3 letters");
+    type("cfg-pii-redaction-apiKeyPrefixes-0-value", "acme_");
+    assertThat(error("cfg-pii-redaction-apiKeyPrefixes-0")).isEmpty();
+    browser.click(By.id("cfg-pii-redaction-apiKeyPrefixes-add"));
+    type("cfg-pii-redaction-apiKeyPrefixes-1-value", "zzz");
+    browser.click(By.id("cfg-pii-redaction-apiKeyPrefixes-1-up"));
+    assertThat(field("cfg-pii-redaction-apiKeyPrefixes-0-value").getAttribute("value")).isEqualTo("zzz");
+    assertThat(field("cfg-pii-redaction-apiKeyPrefixes-0-down").getAttribute("aria-label")).isEqualTo("Move apiKeyPrefixes value 1 down");
+
+    // Nothing of the open forms pushes the page sideways on a phone.
+    browser.size(390, 844);
+    assertThat((Boolean) browser.driver.executeScript(
+        "return document.documentElement.scrollWidth <= window.innerWidth")).isTrue();
+    browser.screenshot("config-form-narrow", field("cfg-pii-redaction-apiKeyPrefixes"));
+    browser.size(1280, 800);
+
+    browser.click(By.id("apply-button"));
+    browser.waitForText(By.id("flash"), "Revision " + (before + 1) + " of staging written");
+    JsonNode environment = stage("environment").get("config");
+    assertThat(environment.get("tags").toString()).isEqualTo("{\"team\":\"checkout\"}");
+    assertThat(environment.get("overwrite").isBoolean()).isTrue();
+    assertThat(stage("pii-redaction").get("config").get("apiKeyPrefixes").toString()).isEqualTo("[\"zzz\",\"acme_\"]");
   }
 
   private long revision() {
