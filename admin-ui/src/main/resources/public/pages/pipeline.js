@@ -1,6 +1,6 @@
 import {h, fill, badge, table, pipelineDiff, diagnostics, show, when, pre} from '../dom.js';
 import {api, can, needs, errorBox, flash, drafts, session, ApiError} from '../app.js';
-import {configForm, stageProblems} from './config-form.js';
+import {configForm, stageProblems, showDiagnostics} from './config-form.js';
 import {confirmDialog} from '../dialog.js';
 import {rebase, same, storeDraft, loadDraft, clearDraft} from '../edits.js';
 
@@ -231,6 +231,7 @@ export async function render(view, {args, query}) {
     try {
       const base = '/environments/' + encodeURIComponent(env);
       const check = (await api(base + '/pipeline/check', {method: 'POST', body: {stages: state.stages}})).body;
+      showDiagnostics(stageList, check.diagnostics); // each on its field, besides the list below
       let dry = null;
       if (check.compiles) {
         try { dry = (await api(base + '/simulate', {method: 'POST', body: {items: [SAMPLE], stages: state.stages}})).body; }
@@ -276,6 +277,7 @@ export async function render(view, {args, query}) {
           window.dispatchEvent(new HashChangeEvent('hashchange'));
           return;
         }
+        if (e.body && Array.isArray(e.body.diagnostics)) showDiagnostics(stageList, e.body.diagnostics);
         fill(resultBox, errorBox(e));
       }
     }}, envInfo.protected ? 'Submit for approval' : 'Apply');
