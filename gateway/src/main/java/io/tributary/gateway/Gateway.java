@@ -191,7 +191,17 @@ public final class Gateway implements AutoCloseable {
   /** Set when stopping left a group in the disk queue: from then on nothing is acknowledged. */
   private boolean keepForNextStart;
   private final Thread exportThread;
-  private final ArrayDeque<Line> recent = new ArrayDeque<>();
+  /**
+   * The last items enriched, oldest first: a {@link Line} for each exported item, a {@link
+   * DeadLetter} (the one the dead-letter sink writes) for each dead-lettered one. Guarded by itself.
+   */
+  private final ArrayDeque<Object> recent = new ArrayDeque<>();
+  /**
+   * The sequence number of the newest item in {@link #recent} (0 before any): one more for each
+   * item enriched, so the ring's items are numbered newest down without a number of their own —
+   * only a request too large to keep whole skips numbers, and it fills the ring alone.
+   */
+  private long recentSeq;
   private final Map<Signal, Counts> counts = new EnumMap<>(Signal.class);
   /** One per exporter (by name), and one for the dead-letter sink. */
   private final Map<String, Output> outputs = new LinkedHashMap<>();
@@ -479,6 +489,7 @@ public final class Gateway implements AutoCloseable {
       } else {
         envelope.byteKiB = kib;
         List<Line> lines = envelope.lines;
+        List<DeadLetter> deadLetters = envelope.deadLetters;
         if (encodeFromWire) {
           // No exporter writes lines; the recent items have theirs, and an export dead letter is
           // written from the encoded request.
@@ -497,7 +508,7 @@ public final class Gateway implements AutoCloseable {
         queueOutput.writes();
         c.received.increment(size + envelope.rejected);
         c.rejected.increment(envelope.rejected);
-        remember(lines);
+        remember(lines, deadLetters);
         return Admission.ACCEPTED;
       }
     }
@@ -781,20 +792,26 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private void remember(List<Line> lines) {
-    if (settings.recentSize() <= 0 || lines.isEmpty()) {
+  /** Keeps the request's last items (exported, then dead-lettered) for {@link #recent}, up to its size. */
+  private void remember(List<Line> lines, List<DeadLetter> deadLetters) {
+    int size = settings.recentSize();
+    int dead = deadLetters == null ? 0 : deadLetters.size();
+    int total = lines.size() + dead;
+    if (size <= 0 || total == 0) {
       return;
     }
-    int from = Math.max(0, lines.size() - settings.recentSize());
-    for (Line line : lines.subList(from, lines.size())) {
-      line.detach(); // kept for a while: its own bytes, not the whole request's
+    int from = Math.max(0, total - size);
+    for (int i = from; i < lines.size(); i++) {
+      lines.get(i).detach(); // kept for a while: its own bytes, not the whole request's
     }
     synchronized (recent) {
-      for (Line line : lines.subList(from, lines.size())) {
-        if (recent.size() == settings.recentSize()) {
+      recentSeq += from; // the ones not kept, so the numbers still count every item
+      for (int i = from; i < total; i++) {
+        if (recent.size() == size) {
           recent.removeFirst();
         }
-        recent.addLast(line);
+        recent.addLast(i < lines.size() ? lines.get(i) : deadLetters.get(i - lines.size()));
+        recentSeq++;
       }
     }
   }
@@ -814,22 +831,59 @@ public final class Gateway implements AutoCloseable {
 
   /** The last {@code limit} enriched items, newest first, each with its lineage. */
   public List<ObjectNode> recent(int limit) {
-    List<Line> lines = new ArrayList<>();
+    return recent(RecentFilter.ALL, limit).items();
+  }
+
+  /**
+   * What {@link #recent(RecentFilter, int)} found.
+   *
+   * @param items the newest matching items first, each with {@code seq} (its sequence number),
+   *     {@code lineage}, {@code deadLetter} (why, for a dead-lettered item) and its line: {@code
+   *     signal}, {@code resource}, {@code scope} and {@code span}, {@code logRecord} or {@code metric}
+   * @param searched how many items the gateway holds and looked through
+   * @param capacity how many it holds at most
+   * @param newestSeq the sequence number of the newest item enriched (0 before any), matching or not
+   */
+  public record Recent(List<ObjectNode> items, int searched, int capacity, long newestSeq) {}
+
+  /**
+   * The last {@code limit} enriched items that match {@code filter}, newest first: exported ones
+   * as exported, dead-lettered ones as the dead-letter sink got them. JSON is built here, on
+   * request, not for every item exported.
+   */
+  public Recent recent(RecentFilter filter, int limit) {
+    Objects.requireNonNull(filter, "filter");
+    Object[] held;
+    long newest;
     synchronized (recent) {
-      var it = recent.descendingIterator();
-      while (it.hasNext() && lines.size() < limit) {
-        lines.add(it.next());
-      }
+      held = recent.toArray();
+      newest = recentSeq;
     }
-    // JSON is built here, on request, not for every item exported.
-    List<ObjectNode> out = new ArrayList<>(lines.size());
-    for (Line line : lines) {
+    List<ObjectNode> out = new ArrayList<>(Math.min(limit, held.length));
+    for (int i = held.length - 1; i >= 0 && out.size() < limit; i--) {
+      long seq = newest - (held.length - 1 - i);
+      boolean dead = held[i] instanceof DeadLetter;
+      ObjectNode line = dead ? ((DeadLetter) held[i]).json() : null;
+      String lineage = dead ? line.path("lineage").asText(null) : ((Line) held[i]).lineage();
+      if (!filter.matches(seq, dead, lineage)) {
+        continue;
+      }
+      if (!dead) {
+        line = ((Line) held[i]).json();
+      }
+      if (!filter.lineageOnly() && !filter.matches(line)) {
+        continue;
+      }
       ObjectNode json = OtlpJson.MAPPER.createObjectNode();
-      json.put("lineage", line.lineage());
-      json.setAll(line.json());
+      json.put("seq", seq);
+      json.put("lineage", lineage);
+      if (dead) {
+        json.put("deadLetter", ((DeadLetter) held[i]).reason());
+      }
+      json.setAll(line); // a dead letter's JSON is shared with the sink: its fields are read, never changed
       out.add(json);
     }
-    return out;
+    return new Recent(out, held.length, Math.max(0, settings.recentSize()), newest);
   }
 
   /** Counts per signal and the queue's fill, for the stats endpoint. */

@@ -1,17 +1,31 @@
 package io.tributary.server.http;
 
-import io.tributary.gateway.Gateway;
 import io.javalin.http.Context;
 import io.tributary.catalog.Catalog;
+import io.tributary.gateway.Gateway;
+import io.tributary.gateway.RecentFilter;
+import io.tributary.runtime.StageOutcome;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** What the gateway did lately: the last enriched items of this node's environment. */
 public final class GatewayController implements Controller {
 
   private static final int DEFAULT_LIMIT = 20;
+  /** More than the gateway keeps by default (100): a larger limit is clamped and the answer says so. */
+  static final int MAX_LIMIT = 500;
+  /** The longest value a filter may have. */
+  static final int MAX_FILTER_LENGTH = 200;
+  private static final List<String> PARAMETERS =
+      List.of("limit", "attribute", "traceId", "stage", "outcome", "deadLettered", "after");
+  private static final Set<String> OUTCOMES =
+      Arrays.stream(StageOutcome.values()).map(StageOutcome::label).collect(Collectors.toCollection(java.util.TreeSet::new));
 
   private final Catalog catalog;
   private final Gateway gateway;
@@ -24,7 +38,12 @@ public final class GatewayController implements Controller {
   @Override
   public void register(Api api) {
     api.get("/api/v1/environments/{env}/recent", Api.Access.VIEWER,
-        "The last enriched items (?limit=, default 20) as exported, newest first, each with its lineage",
+        "The last enriched items that match, newest first (as exported, or as dead-lettered with deadLetter),"
+            + " each with seq and lineage. Filters (AND): attribute=key or key=value (item, resource or scope),"
+            + " traceId (hex, its start), stage (processor id or id@version as lineage names it), outcome ("
+            + String.join(", ", OUTCOMES) + "; of that stage or any), deadLettered (true or false), after (a seq);"
+            + " each at most " + MAX_FILTER_LENGTH + " characters. limit: default " + DEFAULT_LIMIT + ", at most "
+            + MAX_LIMIT + " (X-Limit-Clamped says when it was clamped)",
         this::recent);
   }
 
@@ -33,23 +52,120 @@ public final class GatewayController implements Controller {
     if (catalog.environments().get(env).isEmpty()) {
       throw new ApiException(404, "not_found", "No environment '" + env + "'");
     }
+    Map<String, List<String>> given = ctx.queryParamMap();
+    for (Map.Entry<String, List<String>> e : given.entrySet()) {
+      if (!PARAMETERS.contains(e.getKey())) {
+        throw bad(e.getKey(), "Unknown parameter '" + abbreviate(e.getKey()) + "': filter with "
+            + String.join(", ", PARAMETERS));
+      }
+      if (e.getValue().size() > 1) {
+        throw bad(e.getKey(), "Give '" + e.getKey() + "' once, not " + e.getValue().size() + " times");
+      }
+      if (e.getValue().get(0).length() > MAX_FILTER_LENGTH) {
+        throw bad(e.getKey(), "'" + e.getKey() + "' is " + e.getValue().get(0).length() + " characters long; at most "
+            + MAX_FILTER_LENGTH);
+      }
+    }
     int limit = DEFAULT_LIMIT;
-    String given = ctx.queryParam("limit");
-    if (given != null) {
+    String text = ctx.queryParam("limit");
+    if (text != null) {
       try {
-        limit = Integer.parseInt(given);
+        limit = Integer.parseInt(text.trim());
       } catch (NumberFormatException e) {
         limit = -1;
       }
       if (limit < 1) {
-        throw ApiException.badRequest("'limit' must be a positive integer, not '" + given + "'");
+        throw bad("limit", "'limit' must be a positive integer, not '" + text + "'");
+      }
+      if (limit > MAX_LIMIT) {
+        ctx.header("X-Limit-Clamped", "limit " + limit + " is over the maximum of " + MAX_LIMIT + "; " + MAX_LIMIT
+            + " items at most");
+        limit = MAX_LIMIT;
       }
     }
+    RecentFilter filter = filter(ctx);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("env", env);
     boolean served = env.equals(gateway.env());
     out.put("servedByThisNode", served);
-    out.put("items", served ? gateway.recent(limit) : List.of());
+    out.put("limit", limit);
+    if (served) {
+      Gateway.Recent found = gateway.recent(filter, limit);
+      out.put("items", found.items());
+      out.put("searched", found.searched());
+      out.put("capacity", found.capacity());
+      out.put("newestSeq", found.newestSeq());
+    } else {
+      out.put("items", List.of());
+    }
     ctx.json(out);
+  }
+
+  private static RecentFilter filter(Context ctx) {
+    String attributeKey = null;
+    String attributeValue = null;
+    String attribute = ctx.queryParam("attribute");
+    if (attribute != null) {
+      int eq = attribute.indexOf('=');
+      attributeKey = (eq < 0 ? attribute : attribute.substring(0, eq)).trim();
+      attributeValue = eq < 0 ? null : attribute.substring(eq + 1);
+      if (attributeKey.isEmpty()) {
+        throw bad("attribute", "'attribute' must be key or key=value (e.g. http.method=GET), not '" + attribute + "'");
+      }
+    }
+    String traceId = ctx.queryParam("traceId");
+    if (traceId != null) {
+      traceId = traceId.trim().toLowerCase(Locale.ROOT);
+      if (traceId.isEmpty() || traceId.length() > 32 || !traceId.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        throw bad("traceId", "'traceId' must be 1 to 32 hex digits (the id or its start), not '"
+            + ctx.queryParam("traceId") + "'");
+      }
+    }
+    String stage = ctx.queryParam("stage");
+    if (stage != null) {
+      stage = stage.trim();
+      if (stage.isEmpty() || !stage.chars().allMatch(c -> c > ' ' && c != '=' && c < 127)) {
+        throw bad("stage", "'stage' must be a processor id or id@version as lineage names it (e.g. pii-redaction),"
+            + " not '" + ctx.queryParam("stage") + "'");
+      }
+    }
+    String outcome = ctx.queryParam("outcome");
+    if (outcome != null) {
+      outcome = outcome.trim().toLowerCase(Locale.ROOT);
+      if (!OUTCOMES.contains(outcome)) {
+        throw bad("outcome", "'outcome' must be one of " + String.join(", ", OUTCOMES) + ", not '"
+            + ctx.queryParam("outcome") + "'");
+      }
+    }
+    Boolean deadLettered = null;
+    String dead = ctx.queryParam("deadLettered");
+    if (dead != null) {
+      if (!dead.equals("true") && !dead.equals("false")) {
+        throw bad("deadLettered", "'deadLettered' must be true (dead-lettered items only) or false (exported"
+            + " items only), not '" + dead + "'");
+      }
+      deadLettered = Boolean.valueOf(dead);
+    }
+    long after = -1;
+    String afterText = ctx.queryParam("after");
+    if (afterText != null) {
+      try {
+        after = Long.parseLong(afterText.trim());
+      } catch (NumberFormatException e) {
+        after = -1;
+      }
+      if (after < 0) {
+        throw bad("after", "'after' must be an item's seq (a whole number, 0 or more), not '" + afterText + "'");
+      }
+    }
+    return new RecentFilter(attributeKey, attributeValue, traceId, stage, outcome, deadLettered, after);
+  }
+
+  private static ApiException bad(String parameter, String message) {
+    return new ApiException(400, "bad_request", message, Map.of("parameter", abbreviate(parameter)));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 }
