@@ -1,5 +1,6 @@
 import {h, fill, badge, table, show, pre} from '../dom.js';
 import {api, errorBox, drafts} from '../app.js';
+import {liveSamples, toOtlpRequest, whyNotOtlp, takeHandOff, AS_EXPORTED} from '../samples.js';
 
 const SAMPLES = {
   'Log line with an e-mail address and a card number': {kind: 'log', severityText: 'ERROR',
@@ -22,8 +23,54 @@ export async function render(view, {args}) {
   const draft = drafts[env];
   const item = h('textarea', {id: 'sim-item', rows: 12, spellcheck: 'false', 'aria-describedby': 'sim-item-help'});
   item.value = JSON.stringify(Object.values(SAMPLES)[0], null, 2);
-  const sample = h('select', {id: 'sim-sample', onchange: () => { item.value = JSON.stringify(SAMPLES[sample.value], null, 2); }},
-    Object.keys(SAMPLES).map(k => h('option', {value: k}, k)));
+  const note = h('div', {id: 'sim-sample-note', 'aria-live': 'polite'});
+  const sample = h('select', {id: 'sim-sample', onchange: () => {
+    if (!SAMPLES[sample.value]) return;
+    item.value = JSON.stringify(SAMPLES[sample.value], null, 2);
+    fill(note);
+  }}, Object.keys(SAMPLES).map(k => h('option', {value: k}, k)));
+  /** Shows a sample from Live in the editor, and says what it is. */
+  function loadLive(text, what) {
+    item.value = text;
+    if (!sample.querySelector('option[value=live]')) sample.prepend(h('option', {value: 'live'}, 'From Live'));
+    sample.value = 'live';
+    fill(note, h('p', {class: 'warning sample-note', id: 'sim-from-live'}, what));
+  }
+  const handed = takeHandOff(env);
+  if (handed) loadLive(handed.text, handed.note || AS_EXPORTED);
+
+  // Pick from Live: the node's recent items for this environment, several of one signal at once.
+  const pickBox = h('div', {id: 'sim-live-box'});
+  async function pickFromLive() {
+    fill(pickBox, h('p', {class: 'muted'}, 'Loading the recent items…'));
+    let found;
+    try { found = await liveSamples(env, {limit: 50}); } catch (e) { fill(pickBox, errorBox(e)); return; }
+    if (!found.servedByThisNode) {
+      fill(pickBox, h('p', {class: 'empty'}, 'This node does not serve ' + env + ': pick from Live on a node started with --env ' + env + ', or paste an item.'));
+      return;
+    }
+    if (!found.samples.length) {
+      fill(pickBox, h('p', {class: 'empty'}, 'No recent items on this node for ' + env + ' yet: send telemetry to its OTLP ports, then pick again.'));
+      return;
+    }
+    const boxes = found.samples.map(s => h('input', {type: 'checkbox', value: String(s.seq), disabled: !s.otlp,
+      title: s.otlp ? null : whyNotOtlp([s.item])}));
+    const problem = h('div', {});
+    fill(pickBox,
+      h('fieldset', {class: 'choice'}, h('legend', {}, 'Recent items on this node (newest first; tick one or several of one signal)'),
+        h('div', {class: 'live-pick', id: 'sim-live-list'}, found.samples.map((s, n) => h('label', {dataset: {seq: s.seq}}, boxes[n], ' ', s.label)))),
+      problem,
+      h('button', {type: 'button', id: 'sim-live-load', onclick: () => {
+        const picked = found.samples.filter((s, n) => boxes[n].checked);
+        if (!picked.length) { fill(problem, h('p', {class: 'error', role: 'alert'}, 'Tick at least one item to load.')); return; }
+        const otlp = toOtlpRequest(picked.map(s => s.item));
+        if (!otlp) { fill(problem, h('p', {class: 'error', role: 'alert'}, whyNotOtlp(picked.map(s => s.item)))); return; }
+        loadLive(JSON.stringify(otlp, null, 2), picked.length + ' item(s) from Live (' + picked.map(s => '#' + s.seq).join(', ') + '). ' + AS_EXPORTED
+          + (picked.length === 1 && picked[0].item.lineage ? ' On the data plane its stages did: ' + picked[0].item.lineage + '.' : ''));
+        fill(pickBox);
+      }}, 'Load selected'), ' ',
+      h('button', {type: 'button', onclick: () => fill(pickBox)}, 'Cancel'));
+  }
   const which = h('fieldset', {class: 'choice'}, h('legend', {}, 'Pipeline'),
     h('label', {}, h('input', {type: 'radio', name: 'which', value: 'current', id: 'sim-current', checked: true}), ' current revision'),
     h('label', {}, h('input', {type: 'radio', name: 'which', value: 'edited', id: 'sim-edited', disabled: !draft}),
@@ -66,7 +113,9 @@ export async function render(view, {args}) {
     h('nav', {class: 'tabs', 'aria-label': 'Environments'}, envs.map(e => h('a', {href: '#/simulate/' + encodeURIComponent(e.name),
       'aria-current': e.name === env ? 'page' : null}, e.name))),
     h('form', {class: 'card', onsubmit: run},
-      h('label', {for: 'sim-sample'}, 'Sample '), sample,
+      h('label', {for: 'sim-sample'}, 'Sample '), sample, ' ',
+      h('button', {type: 'button', id: 'sim-pick-live', onclick: pickFromLive}, 'Pick from Live'),
+      pickBox, note,
       h('label', {for: 'sim-item'}, 'Item (JSON; a list runs several)'), item,
       h('p', {class: 'help', id: 'sim-item-help'}, 'An item, a list of items (fields: kind (span, log, metric, event), name, body, traceId, spanId, severityText, attributes, resource), or an OTLP/JSON export request as an SDK or curl sends it to /v1/traces, /v1/logs or /v1/metrics. Nothing is stored or sent on.'),
       which,
