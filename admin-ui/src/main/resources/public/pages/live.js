@@ -10,14 +10,13 @@ const FILTERS = ['attribute', 'traceId', 'stage', 'outcome', 'deadLettered'];
 const MAX_FILTER = 200;
 const OUTCOMES = ['modified', 'unchanged', 'failed', 'skipped', 'defaulted', 'routed', 'dead-lettered'];
 
-/** A lineage ("dev#3 pii-redaction@1.0.0=modified …") as the revision and a badge per stage. */
+/** A lineage ("dev#3 pii-redaction@1.0.0=modified …") as it reads, each stage's outcome as a badge. */
 function lineageCell(lineage) {
   if (!lineage) return '—';
   const [revision, ...stages] = lineage.split(' ');
   return [h('span', {class: 'mono small'}, revision), ' ', stages.map(s => {
     const at = s.lastIndexOf('=');
-    return h('span', {class: 'lineage-stage', title: s}, h('span', {class: 'mono small'}, s.slice(0, at).replace(/@.*/, '')),
-      badge(s.slice(at + 1)));
+    return [h('span', {class: 'lineage-stage'}, h('span', {class: 'mono small'}, s.slice(0, at)), '=', badge(s.slice(at + 1))), ' '];
   })];
 }
 
@@ -239,7 +238,7 @@ export async function render(view, {args, query}) {
       h('button', {type: 'button', id: 'live-clear', onclick: () => go(new URLSearchParams())}, 'Clear')),
     h('p', {class: 'help'}, 'Attribute matches the item\'s, its resource\'s or its scope\'s attributes (key alone: present). Stage and outcome read the lineage: e.g. stage pii-redaction, outcome modified. The URL keeps the filters.'),
     h('p', {class: 'buttons'}, pauseButton),
-    status, problem, tableBox, empty);
+    status, problem, h('div', {id: 'live-items'}, tableBox, empty));
 
   const first = setTimeout(poll, 0);
   const timer = setInterval(poll, POLL_MILLIS);

@@ -171,4 +171,15 @@ class LivePageBrowserTest extends BrowserTest {
     browser.waitForText(By.id("sim-results"), "Item 2");
     assertThat(browser.find(By.id("sim-results")).getText()).contains("GET /gold").contains("GET /silver");
   }
+
+  @Test
+  void an_environment_this_node_does_not_serve_says_where_to_look() throws Exception {
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/live/prod");
+    browser.waitForText(By.id("live-empty"), "this node does not serve prod");
+    assertThat(browser.find(By.id("live-status")).getText()).contains("runs another environment");
+    browser.open("#/simulate/prod");
+    browser.click(By.id("sim-pick-live"));
+    browser.waitForText(By.id("sim-live-box"), "This node does not serve prod");
+  }
 }
