@@ -2,12 +2,8 @@ package io.tributary.server.cli;
 
 import io.tributary.catalog.Catalog;
 import io.tributary.catalog.ContractDiff;
-import io.tributary.catalog.DescriptorJson;
 import io.tributary.runtime.ExampleVerifier;
-import io.tributary.runtime.SemanticVersion;
-import io.tributary.runtime.plugins.PluginFile;
-import io.tributary.runtime.plugins.PluginRegistry;
-import io.tributary.runtime.plugins.ProcessorEntry;
+import io.tributary.runtime.PluginGuard;
 import io.tributary.server.Node;
 import io.tributary.server.config.InvalidConfigException;
 import io.tributary.server.config.ServerConfig;
@@ -15,12 +11,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +29,8 @@ import picocli.CommandLine.Spec;
  * version the catalog knows, so a plugin author's CI can refuse a breaking change under a minor
  * or patch version. The catalog is read from a running server's API ({@code --server URL}, with a
  * token from {@code TRIBUTARY_TOKEN} or {@code --token-file}), or from the database directly when
- * no server holds it. The jar's code runs here, in this process, never on the server.
+ * no server holds it. The jar's code runs here, in this process; the server's {@code POST
+ * /api/v1/plugins/check} runs the same check ({@link PluginCheck}) in a child process of its own.
  *
  * <p>Exit status: 0 if the jar loads, its examples pass and no semver violation is found, 1 if
  * there is a violation or a failing example, 3 if the jar cannot be loaded, 2 for a usage error
@@ -64,11 +59,6 @@ public final class CheckPluginCommand implements Callable<Integer> {
       description = "A file holding the token for --server (e.g. <data-dir>/admin.token).")
   Path tokenFile;
 
-  /** The catalog's versions of a processor id: each version with its descriptor, as the catalog stores it. */
-  interface Versions {
-    List<Map.Entry<String, Map<String, Object>>> of(String id);
-  }
-
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -82,52 +72,50 @@ public final class CheckPluginCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "No such file: " + jar);
     }
     Path work = Files.createTempDirectory("tributary-check-plugin");
+    // The catalog is opened only once the jar has loaded, and closed when the check is done.
+    Catalog[] opened = new Catalog[1];
     try {
-      Path folder = Files.createDirectories(work.resolve("plugins"));
-      Files.copy(jar, folder.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      try (PluginRegistry registry = new PluginRegistry(folder, work.resolve("cache"))) {
-        registry.scan();
-        PluginFile file = registry.files().get(0);
-        if (file.state() == PluginFile.State.FAILED) {
-          out.println("FAIL " + jar.getFileName() + " does not load: " + file.error());
-          return 3;
+      PluginCheck.Versions versions = server != null ? new ApiVersions(server, token()) : id -> {
+        if (opened[0] == null) {
+          opened[0] = openCatalog(config);
         }
-        out.println("OK   " + jar.getFileName() + " loads: plugin " + file.pluginId() + "@"
-            + file.pluginVersion() + " offers " + file.processors());
-        boolean violation = false;
-        for (ProcessorEntry entry : registry.entries()) {
-          violation |= examples(out, entry);
-        }
-        if (server != null) {
-          Versions versions = new ApiVersions(server, token());
-          for (ProcessorEntry entry : registry.entries()) {
-            violation |= check(out, versions, entry);
-          }
-          return violation ? 1 : 0;
-        }
-        try (Catalog catalog = openCatalog(config)) {
-          Versions versions = id -> catalog.processors().versions(id).stream()
-              .map(p -> Map.entry(p.version(), p.descriptor())).toList();
-          for (ProcessorEntry entry : registry.entries()) {
-            violation |= check(out, versions, entry);
-          }
-        }
-        return violation ? 1 : 0;
+        return opened[0].processors().versions(id).stream()
+            .map(p -> Map.entry(p.version(), p.descriptor())).toList();
+      };
+      PluginCheck.Report report = PluginCheck.run(jar, work, PluginGuard.DEFAULT_LIMIT, versions);
+      if (!report.loads()) {
+        out.println("FAIL " + jar.getFileName() + " does not load: " + report.error());
+        return 3;
       }
+      out.println("OK   " + jar.getFileName() + " loads: plugin " + report.pluginId() + "@"
+          + report.pluginVersion() + " offers " + report.processors().stream()
+              .map(PluginCheck.ProcessorReport::coordinates).toList());
+      boolean violation = false;
+      for (PluginCheck.ProcessorReport p : report.processors()) {
+        violation |= examples(out, p);
+      }
+      for (PluginCheck.ProcessorReport p : report.processors()) {
+        violation |= contract(out, p);
+      }
+      return violation ? 1 : 0;
     } finally {
+      if (opened[0] != null) {
+        opened[0].close();
+      }
       deleteQuietly(work);
     }
   }
 
-  /** Runs the processor's worked examples; true if any fails. */
-  private static boolean examples(PrintWriter out, ProcessorEntry entry) {
-    int total = entry.descriptor().examples().size();
-    List<String> failures = ExampleVerifier.verify(entry.factory());
+  /** Prints the processor's worked examples; true if any fails. */
+  private static boolean examples(PrintWriter out, PluginCheck.ProcessorReport p) {
+    int total = p.examples().size();
+    List<String> failures = p.examples().stream().filter(r -> !r.passed()).map(ExampleVerifier.Result::message)
+        .toList();
     if (failures.isEmpty()) {
-      out.println("OK   " + entry.coordinates() + ": " + total + " worked example(s) pass");
+      out.println("OK   " + p.coordinates() + ": " + total + " worked example(s) pass");
       return false;
     }
-    out.println("FAIL " + entry.coordinates() + ": " + failures.size() + " of " + total + " worked example(s) fail");
+    out.println("FAIL " + p.coordinates() + ": " + failures.size() + " of " + total + " worked example(s) fail");
     for (String f : failures) {
       out.println("       " + f.replace("\n", "\n       "));
     }
@@ -165,7 +153,7 @@ public final class CheckPluginCommand implements Callable<Integer> {
   }
 
   /** The catalog as a running server's API shows it: {@code GET /api/v1/processors/{id}}. */
-  private final class ApiVersions implements Versions {
+  private final class ApiVersions implements PluginCheck.Versions {
     private final java.net.URI base;
     private final String token;
     private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -224,24 +212,17 @@ public final class CheckPluginCommand implements Callable<Integer> {
     return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
   }
 
-  private static boolean check(PrintWriter out, Versions versions, ProcessorEntry entry) {
-    String id = entry.descriptor().id();
-    SemanticVersion newVersion = SemanticVersion.parse(entry.descriptor().version());
-    Optional<Map.Entry<String, Map<String, Object>>> previous = versions.of(id).stream()
-        .filter(p -> SemanticVersion.isValid(p.getKey())
-            && SemanticVersion.parse(p.getKey()).compareTo(newVersion) < 0)
-        .max(Comparator.comparing(p -> SemanticVersion.parse(p.getKey())));
-    if (previous.isEmpty()) {
-      out.println("NEW  " + entry.coordinates() + ": the catalog has no older version to compare with");
+  /** Prints the processor's contract against the catalog's older version; true for a semver violation. */
+  private static boolean contract(PrintWriter out, PluginCheck.ProcessorReport p) {
+    ContractDiff diff = p.contract();
+    if (diff == null) {
+      out.println("NEW  " + p.coordinates() + ": the catalog has no older version to compare with");
       return false;
     }
-    Map<String, Object> to = DescriptorJson.toMap(entry.descriptor());
-    ContractDiff diff = ContractDiff.compare(previous.get().getValue(), to);
     String verdict = diff.semverViolation() ? "FAIL" : "OK  ";
-    out.println(verdict + " " + id + " " + diff.from() + " → " + diff.to() + ": " + diff.actualBump()
+    out.println(verdict + " " + p.id() + " " + diff.from() + " → " + diff.to() + ": " + diff.actualBump()
         + " bump, changes need " + diff.requiredBump());
-    List<ContractDiff.Change> changes = diff.changes();
-    for (ContractDiff.Change c : changes) {
+    for (ContractDiff.Change c : diff.changes()) {
       out.println("       " + (c.breaking() ? "BREAKING " : "         ") + c.kind() + " " + c.key()
           + (c.detail() == null || c.detail().isBlank() ? "" : ": " + c.detail()));
     }

@@ -169,23 +169,7 @@ public final class ProcessorsController implements Controller {
   }
 
   static Map<String, Object> diff(ContractDiff d) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", d.id());
-    m.put("from", d.from());
-    m.put("to", d.to());
-    m.put("requiredBump", d.requiredBump());
-    m.put("actualBump", d.actualBump());
-    m.put("semverViolation", d.semverViolation());
-    m.put("breaking", d.changes().stream().anyMatch(ContractDiff.Change::breaking));
-    m.put("changes", d.changes().stream().map(c -> {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("kind", c.kind());
-      x.put("key", c.key());
-      x.put("detail", c.detail());
-      x.put("breaking", c.breaking());
-      return x;
-    }).toList());
-    return m;
+    return io.tributary.server.cli.PluginCheck.contractJson(d);
   }
 
   /**
