@@ -17,6 +17,8 @@ import io.tributary.server.http.ChangeRequestsController;
 import io.tributary.server.http.Controller;
 import io.tributary.server.http.EnvironmentsController;
 import io.tributary.server.http.ExpensiveRequests;
+import io.tributary.server.http.PluginCheckController;
+import io.tributary.server.http.PluginCheckProcess;
 import io.tributary.server.http.MetricsController;
 import io.tributary.server.http.OpenApiController;
 import io.tributary.server.http.ProcessorsController;
@@ -60,11 +62,25 @@ public final class Node implements AutoCloseable {
    *     marked failed (null: {@link PluginGuard#DEFAULT_LIMIT})
    */
   public record Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken,
-      Clock clock, Gateway.Settings gateway, Duration pluginCallLimit) {
+      Clock clock, Gateway.Settings gateway, Duration pluginCallLimit, PluginCheckProcess.Limits pluginCheckLimits) {
     public Options {
       if (pluginCallLimit == null) {
         pluginCallLimit = PluginGuard.DEFAULT_LIMIT;
       }
+      if (pluginCheckLimits == null) {
+        pluginCheckLimits = PluginCheckProcess.Limits.DEFAULTS;
+      }
+    }
+
+    public Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken,
+        Clock clock, Gateway.Settings gateway, Duration pluginCallLimit) {
+      this(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, gateway, pluginCallLimit, null);
+    }
+
+    /** The limits of {@code POST /api/v1/plugins/check}'s child process (time, heap, output). */
+    public Options withPluginCheckLimits(PluginCheckProcess.Limits limits) {
+      return new Options(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, gateway, pluginCallLimit,
+          limits);
     }
 
     public Options(Duration pluginScanInterval, Duration pipelinePollInterval, String presetAdminToken, Clock clock) {
@@ -77,7 +93,8 @@ public final class Node implements AutoCloseable {
     }
 
     public Options withPluginCallLimit(Duration limit) {
-      return new Options(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, gateway, limit);
+      return new Options(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, gateway, limit,
+          pluginCheckLimits);
     }
 
     public static Options defaults(Map<String, String> environment) {
@@ -87,7 +104,7 @@ public final class Node implements AutoCloseable {
 
     public Options withGateway(Gateway.Settings settings) {
       return new Options(pluginScanInterval, pipelinePollInterval, presetAdminToken, clock, settings,
-          pluginCallLimit);
+          pluginCallLimit, pluginCheckLimits);
     }
   }
 
@@ -143,6 +160,8 @@ public final class Node implements AutoCloseable {
     ExpensiveRequests limits = ExpensiveRequests.defaults(options.clock());
     List<Controller> controllers = new ArrayList<>(List.of(
         new ProcessorsController(catalog, registry, limits),
+        new PluginCheckController(catalog, registry, limits, options.pluginCheckLimits(), options.pluginCallLimit(),
+            options.clock()),
         new EnvironmentsController(catalog, pipelines, meters, gateway::stats, limits,
             options.pluginCallLimit()),
         new ChangeRequestsController(catalog, pipelines, limits),
