@@ -85,6 +85,8 @@ public final class PluginCheckProcess {
         "-Xmx" + limits.maxHeapMiB() + "m",
         "-XX:MaxMetaspaceSize=128m",
         "-XX:+ExitOnOutOfMemoryError",
+        // The JVM's own messages (such as running out of heap) on standard error, never in the report.
+        "-XX:+DisplayVMOutputToStderr",
         "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1",
         "-XX:-UsePerfData",
