@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.gateway.ExporterSpec;
 import io.tributary.server.api.ContractBreakTest;
+import io.tributary.server.api.PluginCheckApiTest;
 import io.tributary.server.api.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,5 +51,37 @@ class PluginsPageBrowserTest extends BrowserTest {
     assertThat(browser.driver.findElements(By.cssSelector("#loaded-plugins tr.contract-break"))).hasSize(1);
     assertThat(browser.find(By.id("loaded-plugins")).getText()).contains("ok");
     browser.screenshot("plugins-contract-break", broken);
+  }
+
+  @Test
+  void an_admin_checks_a_jar_on_the_page_and_sees_the_verdict() throws Exception {
+    Path build = Files.createTempDirectory("tributary-check-ui-");
+    logIn(TestNode.ADMIN_TOKEN, "admin");
+    browser.open("#/plugins?t=" + System.nanoTime());
+    browser.waitFor(By.id("check-jar")).sendKeys(PluginCheckApiTest.goodJar(build).toAbsolutePath().toString());
+    browser.click(By.id("check-plugin"));
+    new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+        .until(d -> !d.findElements(By.id("check-verdict")).isEmpty());
+    String text = browser.find(By.id("check-result")).getText();
+    assertThat(text).contains("would load").contains("Plugin greeter@1.0.0").contains("greeter@1.0.0")
+        .contains("1 of 1 pass").contains("new: the catalog has no lower version");
+
+    browser.find(By.id("check-jar")).sendKeys(PluginCheckApiTest.failingExampleJar(build).toAbsolutePath().toString());
+    browser.click(By.id("check-plugin"));
+    new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+        .until(d -> d.findElement(By.id("check-result")).getText().contains("ex@1.0.0"));
+    WebElement result = browser.find(By.id("check-result"));
+    assertThat(result.getText()).contains("loads but worked examples fail").contains("0 of 1 pass").contains("tags")
+        .contains("expected").contains("promised").contains("actual").contains("delivered");
+    browser.screenshot("plugins-check-jar", browser.find(By.id("check-plugin-form")));
+  }
+
+  @Test
+  void a_viewer_is_told_checking_a_jar_is_for_admins() throws Exception {
+    String token = node.token("plugin-viewer", "viewer", false);
+    logIn(token, "plugin-viewer");
+    browser.open("#/plugins?t=" + System.nanoTime());
+    browser.waitForText(By.id("check-plugin-form"), "needs the admin role");
+    assertThat(browser.driver.findElements(By.id("check-jar"))).isEmpty();
   }
 }
