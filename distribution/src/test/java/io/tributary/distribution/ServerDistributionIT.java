@@ -166,6 +166,21 @@ class ServerDistributionIT {
         tokenFile.toString(), piiJar.toString()))
         .as("%s", readQuietly(viaApi)).isZero();
     assertThat(Files.readString(viaApi)).contains("loads: plugin").contains("worked example(s) pass");
+
+    // The server's own check of the same jar runs it in a child JVM on the module path: it loads and its
+    // examples pass, and the node refuses it only because this very jar already offers the processor.
+    HttpResponse<String> checked = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/plugins/check?name=pii.jar"))
+            .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/java-archive")
+            .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofFile(piiJar)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+    JsonNode report = JSON.readTree(checked.body());
+    assertThat(report.get("loads").asBoolean()).as(checked.body()).isTrue();
+    assertThat(report.get("verdict").asText()).isEqualTo("refused");
+    assertThat(report.get("processors").get(0).get("refused").get(0).asText()).contains("this very jar");
+    assertThat(report.get("processors").get(0).get("examples").findValuesAsText("passed")).isNotEmpty()
+        .allMatch("true"::equals);
   }
 
   @Test
