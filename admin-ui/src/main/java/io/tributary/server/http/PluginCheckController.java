@@ -194,23 +194,33 @@ public final class PluginCheckController implements Controller {
     return out;
   }
 
-  private void answer(Context ctx, String name, Upload upload, PluginCheckProcess.Outcome outcome) {
+  private void answer(Context ctx, String name, Upload upload, PluginCheckProcess.Outcome result) {
+    PluginCheckProcess.Outcome outcome = result;
     String actor = Api.principal(ctx).name();
     Map<String, Object> audit = new LinkedHashMap<>();
     audit.put("file", name);
     audit.put("sha256", upload.sha256());
     audit.put("bytes", upload.size());
     if (outcome instanceof PluginCheckProcess.Answered answered) {
-      Map<String, Object> report = withNodeChecks(answered.report(), upload.sha256());
-      report.put("file", name);
-      report.put("sha256", upload.sha256());
-      report.put("bytes", upload.size());
-      verdict(report);
-      audit.put("plugin", report.get("pluginId") + "@" + report.get("pluginVersion"));
-      audit.put("verdict", report.get("verdict"));
-      audit(actor, report.get("pluginId") == null ? "upload:" + name : "plugin:" + report.get("pluginId"), audit);
-      ctx.json(report);
-      return;
+      Map<String, Object> report;
+      try {
+        report = withNodeChecks(answered.report(), upload.sha256());
+        verdict(report);
+      } catch (RuntimeException e) {
+        // The jar's code shares the child's standard output: what it wrote there is its doing, not a bug here.
+        outcome = new PluginCheckProcess.Failed("the check process answered something that is not a report");
+        report = null;
+      }
+      if (report != null) {
+        report.put("file", name);
+        report.put("sha256", upload.sha256());
+        report.put("bytes", upload.size());
+        audit.put("plugin", report.get("pluginId") + "@" + report.get("pluginVersion"));
+        audit.put("verdict", report.get("verdict"));
+        audit(actor, report.get("pluginId") == null ? "upload:" + name : "plugin:" + report.get("pluginId"), audit);
+        ctx.json(report);
+        return;
+      }
     }
     String code;
     String message;
