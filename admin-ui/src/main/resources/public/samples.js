@@ -95,11 +95,27 @@ export async function liveSamples(env, {query = {}, limit = 50} = {}) {
     searched: r.searched,
     samples: (r.items || []).map(item => {
       const d = describe(item);
-      return {seq: item.seq, item, otlp: toOtlpRequest(item), deadLetter: item.deadLetter || null,
+      return {seq: item.seq, item, otlp: toOtlpRequest(item), received: item.received || null, deadLetter: item.deadLetter || null,
         label: '#' + item.seq + ' ' + d.signal + ' ' + d.name + (d.service !== '—' ? ' (' + d.service + ')' : '')
           + (item.deadLetter ? ' · dead-lettered' : '')};
     }),
   };
+}
+
+/** What a sample from Live is when the node kept it as received (before the pipeline ran). */
+export const AS_RECEIVED = 'As received, before the pipeline ran: what the stages did to it is what Simulate shows.';
+
+/**
+ * The /simulate body that runs these samples (from liveSamples): as received ({items: …}) when
+ * the node kept every one so, else as exported ({otlp: …}); with `note`, which of the two it is;
+ * null if neither can be built (see whyNotOtlp).
+ */
+export function simulateBody(samples) {
+  if (samples.length && samples.every(s => s.received)) {
+    return {body: {items: samples.map(s => s.received)}, note: AS_RECEIVED};
+  }
+  const otlp = toOtlpRequest(samples.map(s => s.item));
+  return otlp ? {body: {otlp}, note: AS_EXPORTED} : null;
 }
 
 const HAND_OFF = 'tributary.simulate.sample';
