@@ -1,6 +1,6 @@
 import {h, fill, pre, badge} from '../dom.js';
 import {api, errorBox} from '../app.js';
-import {describe, toOtlpRequest, whyNotOtlp, handOff, AS_EXPORTED} from '../samples.js';
+import {describe, toOtlpRequest, whyNotOtlp, handOff, AS_EXPORTED, AS_RECEIVED} from '../samples.js';
 
 const POLL_MILLIS = 2000;
 const LIMIT = 50;
@@ -118,6 +118,13 @@ export async function render(view, {args, query}) {
   }
 
   function openInSimulate(item) {
+    const what = 'Item #' + item.seq + ' from Live (' + describe(item).name + '). ';
+    const did = item.lineage ? ' On the data plane its stages did: ' + item.lineage + '.' : '';
+    if (item.received) {
+      handOff(env, {text: JSON.stringify(item.received, null, 2), note: what + AS_RECEIVED + did});
+      location.hash = '#/simulate/' + encodeURIComponent(env);
+      return;
+    }
     const otlp = toOtlpRequest(item);
     if (!otlp) { fill(problem, h('p', {class: 'error', role: 'alert'}, 'Cannot open item #' + item.seq + ' in Simulate: ' + whyNotOtlp([item]))); return; }
     handOff(env, {text: JSON.stringify(otlp, null, 2), note: 'Item #' + item.seq + ' from Live (' + describe(item).name + '). ' + AS_EXPORTED
@@ -136,7 +143,9 @@ export async function render(view, {args, query}) {
       h('td', {class: 'lineage'}, lineageCell(d.lineage)),
       h('td', {class: 'buttons'},
         h('button', {type: 'button', class: 'open-simulate', onclick: () => openInSimulate(item)}, 'Open in Simulate'),
-        h('details', {}, h('summary', {}, 'JSON'), pre(item))));
+        h('details', {}, h('summary', {}, 'JSON'), item.received
+          ? [h('h4', {}, 'As received'), pre(item.received), h('h4', {}, 'As exported'), pre(Object.assign({}, item, {received: undefined}))]
+          : pre(item))));
   }
 
   /** Shows these items newest first: new rows go in above, gone rows go; a kept row is never rebuilt or moved. */
@@ -221,7 +230,8 @@ export async function render(view, {args, query}) {
       ? 'No item matches these filters among the ' + kept + '. Loosen them, or Clear; new items are checked every ' + POLL_MILLIS / 1000 + ' s.'
       : 'Nothing yet: send telemetry to this node\'s OTLP ports (' + (otlpPorts || 'OTLP/gRPC 4317, OTLP/HTTP 4318 by default') + ').');
     fill(status, recent.items.length + (filtered ? ' matching' : '') + ' item(s) of the ' + kept
-      + ' · updated ' + new Date().toLocaleTimeString() + ' · every ' + POLL_MILLIS / 1000 + ' s');
+      + ' · updated ' + new Date().toLocaleTimeString() + ' · every ' + POLL_MILLIS / 1000 + ' s',
+      recent.receivedForm ? h('div', {id: 'live-received-form', class: 'small'}, recent.receivedForm.why + '.') : null);
   }
 
   fill(view,

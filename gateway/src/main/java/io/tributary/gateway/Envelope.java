@@ -121,6 +121,14 @@ final class Envelope {
   Message request;
   List<Line> lines;
   List<DeadLetter> deadLetters;
+  /**
+   * Set by the enrich stage while the tap is armed ({@link Gateway#armTap}): copies of the last
+   * items as received (before the pipeline ran), split like {@link #lines} (the exported ones, in
+   * order) and {@link #deadLetters}, each list aligned with the end of its counterpart; null
+   * otherwise. Dropped once the recent items took them.
+   */
+  List<Item> receivedLines;
+  List<Item> receivedDead;
   /** How many items (and pass-through data points) the request carries. */
   int delivered;
   /** The request in protobuf, when an exporter asked for it ({@link Exporter#prepare}). */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -202,6 +203,13 @@ public final class Gateway implements AutoCloseable {
    * only a request too large to keep whole skips numbers, and it fills the ring alone.
    */
   private long recentSeq;
+  /** How long the tap keeps items as received after it was last armed. */
+  static final long TAP_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /**
+   * Until when ({@link System#nanoTime}) enriched requests keep a copy of their last items as
+   * received, beside the recent items; 0 if never armed. Costs nothing per item while not armed.
+   */
+  private volatile long tapUntil;
   private final Map<Signal, Counts> counts = new EnumMap<>(Signal.class);
   /** One per exporter (by name), and one for the dead-letter sink. */
   private final Map<String, Output> outputs = new LinkedHashMap<>();
@@ -508,7 +516,9 @@ public final class Gateway implements AutoCloseable {
         queueOutput.writes();
         c.received.increment(size + envelope.rejected);
         c.rejected.increment(envelope.rejected);
-        remember(lines, deadLetters);
+        remember(lines, deadLetters, envelope.receivedLines, envelope.receivedDead);
+        envelope.receivedLines = null; // the queue holds what is exported, not what the tap keeps
+        envelope.receivedDead = null;
         return Admission.ACCEPTED;
       }
     }
@@ -523,12 +533,14 @@ public final class Gateway implements AutoCloseable {
    * cannot handle at all are dead-lettered.
    */
   private void enrich(Envelope e) {
+    Item[] received = tapArmed() ? receivedCopies(e.items) : null;
     try {
       Batch batch = Batch.of(e.items);
       if (!e.items.isEmpty()) {
         pipeline.get().run(batch);
       }
       OtlpItems.rebuild(e, batch, settings.lineageAttribute());
+      keepReceived(e, received);
       for (Exporter exporter : exporters) {
         exporter.prepare(e);
       }
@@ -549,8 +561,67 @@ public final class Gateway implements AutoCloseable {
       e.lines = List.of();
       e.deadLetters = dead;
       e.delivered = 0;
+      if (received != null) {
+        e.receivedLines = List.of();
+        e.receivedDead = Arrays.asList(received);
+      }
     }
     e.release();
+  }
+
+  /**
+   * Keeps, for the next minute, a copy of each request's last items as received (before the
+   * pipeline ran) beside the recent items, so {@link #recent} can give both forms: a sample to
+   * simulate should be what arrived, not what the pipeline already changed. The copies cost one
+   * deep copy per remembered item while armed, and nothing otherwise. The caller decides who may
+   * see what arrived: before redaction, it can hold the very data the pipeline strips.
+   */
+  public void armTap() {
+    long until = System.nanoTime() + TAP_NANOS;
+    tapUntil = until == 0 ? 1 : until;
+  }
+
+  private boolean tapArmed() {
+    long until = tapUntil;
+    return until != 0 && System.nanoTime() - until < 0 && settings.recentSize() > 0;
+  }
+
+  /** Copies of the items the recent items could keep (the request's last ones), before they are enriched. */
+  private Item[] receivedCopies(List<Item> items) {
+    int n = Math.min(settings.recentSize(), items.size());
+    Item[] copies = new Item[n];
+    int from = items.size() - n;
+    for (int i = 0; i < n; i++) {
+      copies[i] = items.get(from + i).copy();
+    }
+    return copies;
+  }
+
+  /** Splits the copies like the envelope's lines and dead letters: by whether the enriched item was dead-lettered. */
+  private static void keepReceived(Envelope e, Item[] received) {
+    if (received == null) {
+      return;
+    }
+    List<Item> exported = new ArrayList<>(received.length);
+    List<Item> dead = new ArrayList<>();
+    int from = e.items.size() - received.length;
+    for (int i = 0; i < received.length; i++) {
+      (e.items.get(from + i).deadLetterReason() == null ? exported : dead).add(received[i]);
+    }
+    e.receivedLines = exported;
+    e.receivedDead = dead;
+  }
+
+  /** A recent item kept with its form as received. */
+  private record Tapped(Object entry, Item received) {}
+
+  /** The copy for entry {@code index} of {@code count}, when {@code copies} covers it (they end with the entries). */
+  private static Item receivedFor(List<Item> copies, int index, int count) {
+    if (copies == null) {
+      return null;
+    }
+    int at = index - (count - copies.size());
+    return at >= 0 && at < copies.size() ? copies.get(at) : null;
   }
 
   /**
@@ -793,7 +864,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   /** Keeps the request's last items (exported, then dead-lettered) for {@link #recent}, up to its size. */
-  private void remember(List<Line> lines, List<DeadLetter> deadLetters) {
+  private void remember(List<Line> lines, List<DeadLetter> deadLetters, List<Item> receivedLines,
+      List<Item> receivedDead) {
     int size = settings.recentSize();
     int dead = deadLetters == null ? 0 : deadLetters.size();
     int total = lines.size() + dead;
@@ -810,7 +882,11 @@ public final class Gateway implements AutoCloseable {
         if (recent.size() == size) {
           recent.removeFirst();
         }
-        recent.addLast(i < lines.size() ? lines.get(i) : deadLetters.get(i - lines.size()));
+        boolean exported = i < lines.size();
+        Object entry = exported ? lines.get(i) : deadLetters.get(i - lines.size());
+        Item received = exported ? receivedFor(receivedLines, i, lines.size())
+            : receivedFor(receivedDead, i - lines.size(), dead);
+        recent.addLast(received == null ? entry : new Tapped(entry, received));
         recentSeq++;
       }
     }
@@ -844,7 +920,13 @@ public final class Gateway implements AutoCloseable {
    * @param capacity how many it holds at most
    * @param newestSeq the sequence number of the newest item enriched (0 before any), matching or not
    */
-  public record Recent(List<ObjectNode> items, int searched, int capacity, long newestSeq) {}
+  public record Recent(List<ObjectNode> items, int searched, int capacity, long newestSeq, List<Item> received) {
+
+    /** The item {@code i} of {@link #items} as received, if the armed tap kept it so; else null. */
+    public Item received(int i) {
+      return received.get(i);
+    }
+  }
 
   /**
    * The last {@code limit} enriched items that match {@code filter}, newest first: exported ones
@@ -860,16 +942,23 @@ public final class Gateway implements AutoCloseable {
       newest = recentSeq;
     }
     List<ObjectNode> out = new ArrayList<>(Math.min(limit, held.length));
+    List<Item> received = new ArrayList<>(Math.min(limit, held.length));
     for (int i = held.length - 1; i >= 0 && out.size() < limit; i--) {
       long seq = newest - (held.length - 1 - i);
-      boolean dead = held[i] instanceof DeadLetter;
-      ObjectNode line = dead ? ((DeadLetter) held[i]).json() : null;
-      String lineage = dead ? line.path("lineage").asText(null) : ((Line) held[i]).lineage();
+      Object entry = held[i];
+      Item asReceived = null;
+      if (entry instanceof Tapped tapped) {
+        entry = tapped.entry();
+        asReceived = tapped.received();
+      }
+      boolean dead = entry instanceof DeadLetter;
+      ObjectNode line = dead ? ((DeadLetter) entry).json() : null;
+      String lineage = dead ? line.path("lineage").asText(null) : ((Line) entry).lineage();
       if (!filter.matches(seq, dead, lineage)) {
         continue;
       }
       if (!dead) {
-        line = ((Line) held[i]).json();
+        line = ((Line) entry).json();
       }
       if (!filter.lineageOnly() && !filter.matches(line)) {
         continue;
@@ -878,12 +967,14 @@ public final class Gateway implements AutoCloseable {
       json.put("seq", seq);
       json.put("lineage", lineage);
       if (dead) {
-        json.put("deadLetter", ((DeadLetter) held[i]).reason());
+        json.put("deadLetter", ((DeadLetter) entry).reason());
       }
       json.setAll(line); // a dead letter's JSON is shared with the sink: its fields are read, never changed
       out.add(json);
+      received.add(asReceived);
     }
-    return new Recent(out, held.length, Math.max(0, settings.recentSize()), newest);
+    return new Recent(out, held.length, Math.max(0, settings.recentSize()), newest,
+        java.util.Collections.unmodifiableList(received));
   }
 
   /** Counts per signal and the queue's fill, for the stats endpoint. */

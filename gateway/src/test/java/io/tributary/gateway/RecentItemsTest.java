@@ -156,4 +156,28 @@ class RecentItemsTest {
     send(wire, span("h", t, "k", "8"));
     assertThat(names(RecentFilter.ALL)).containsExactly("8:h", "7:g", "6:f");
   }
+
+  @ParameterizedTest(name = "from the request bytes: {0}")
+  @ValueSource(booleans = {true, false})
+  void an_armed_tap_keeps_each_item_as_received_beside_its_exported_form_and_costs_nothing_unarmed(boolean wire) {
+    start(3);
+    String t = "0af7651916cd43dd8448eb211c80319c";
+    send(wire, span("before", t, "mark", "yes"));
+    assertThat(gateway.recent(RecentFilter.ALL, 50).received(0)).as("not armed: nothing copied").isNull();
+
+    gateway.armTap();
+    // Four in one request (the ring keeps 3): one marked, one dead-lettered; exported ones come first.
+    send(wire, span("skipped", t, "k", "0"), span("marked", t, "mark", "yes"), span("dead", t, "poison", "1"),
+        span("plain", t, "k", "1"));
+    Gateway.Recent recent = gateway.recent(RecentFilter.ALL, 50);
+    assertThat(names(RecentFilter.ALL)).containsExactly("5:dead", "4:plain", "3:marked");
+    assertThat(recent.received(0).name()).isEqualTo("dead");
+    assertThat(recent.received(0).deadLetterReason()).as("as received: before the gate dead-lettered it").isNull();
+    assertThat(recent.received(1).name()).isEqualTo("plain");
+    assertThat(recent.received(2).name()).isEqualTo("marked");
+    assertThat(recent.received(2).attributes().contains("marked")).as("as received: before the marker wrote").isFalse();
+    assertThat(recent.items().get(2).toString()).as("as exported: after it").contains("\"marked\"");
+    assertThat(recent.received(2).attributes().getString("mark")).isEqualTo("yes");
+    assertThat(recent.received(2).traceId()).isEqualTo(t);
+  }
 }

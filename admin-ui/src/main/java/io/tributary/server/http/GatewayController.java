@@ -43,7 +43,10 @@ public final class GatewayController implements Controller {
             + " traceId (hex, its start), stage (processor id or id@version as lineage names it), outcome ("
             + String.join(", ", OUTCOMES) + "; of that stage or any), deadLettered (true or false), after (a seq);"
             + " each at most " + MAX_FILTER_LENGTH + " characters. limit: default " + DEFAULT_LIMIT + ", at most "
-            + MAX_LIMIT + " (X-Limit-Clamped says when it was clamped)",
+            + MAX_LIMIT + " (X-Limit-Clamped says when it was clamped). For an operator or admin, in an"
+            + " environment that is not protected, each item also has 'received': the item as it arrived, before"
+            + " the pipeline (kept from the first such request on, for a minute after the last); 'receivedForm'"
+            + " says whether it is kept, and why not",
         this::recent);
   }
 
@@ -90,8 +93,26 @@ public final class GatewayController implements Controller {
     out.put("servedByThisNode", served);
     out.put("limit", limit);
     if (served) {
+      String withheld = receivedWithheld(ctx, env);
+      if (withheld == null) {
+        gateway.armTap();
+      }
       Gateway.Recent found = gateway.recent(filter, limit);
-      out.put("items", found.items());
+      List<com.fasterxml.jackson.databind.node.ObjectNode> items = found.items();
+      if (withheld == null) {
+        for (int i = 0; i < items.size(); i++) {
+          io.tributary.api.Item received = found.received(i);
+          if (received != null) {
+            items.get(i).putPOJO("received", io.tributary.catalog.DescriptorJson.item(received));
+          }
+        }
+      }
+      Map<String, Object> form = new LinkedHashMap<>();
+      form.put("kept", withheld == null);
+      form.put("why", withheld == null ? "Items enriched while someone with the operator role watches (this"
+          + " request and the next minute) are kept as received too" : withheld);
+      out.put("receivedForm", form);
+      out.put("items", items);
       out.put("searched", found.searched());
       out.put("capacity", found.capacity());
       out.put("newestSeq", found.newestSeq());
@@ -99,6 +120,25 @@ public final class GatewayController implements Controller {
       out.put("items", List.of());
     }
     ctx.json(out);
+  }
+
+  /**
+   * Why the caller may not see items as received, or null if they may. Before the pipeline, an item
+   * holds what its redaction stages strip: only those who could run this environment without them
+   * see it, operators and admins, and in a protected environment (where dropping a redaction needs a
+   * second person) no one.
+   */
+  private String receivedWithheld(Context ctx, String env) {
+    io.tributary.catalog.Principal principal = Api.principal(ctx);
+    if (!principal.role().atLeast(io.tributary.catalog.Role.OPERATOR)) {
+      return "Items as received (before redaction) are shown to operators and admins only; yours is the "
+          + principal.role().label() + " role: items are shown as exported";
+    }
+    if (catalog.environments().get(env).map(e -> e.protectedEnv()).orElse(true)) {
+      return env + " is protected: items as received (before redaction) are not kept, since seeing them would"
+          + " bypass the second person its changes need; items are shown as exported";
+    }
+    return null;
   }
 
   private static RecentFilter filter(Context ctx) {

@@ -155,6 +155,24 @@ class LivePageBrowserTest extends BrowserTest {
   }
 
   @Test
+  void an_item_enriched_while_an_operator_watches_opens_in_simulate_as_received() throws Exception {
+    openLive(); // an operator watching arms the tap
+    sdk.send("POST /signup", Map.of("user.email", "grace@example.com"));
+    waiting().until(d -> names().contains("POST /signup"));
+    assertThat(browser.find(By.id("live-received-form")).getText()).contains("kept as received");
+    browser.find(row("POST /signup")).findElement(By.className("open-simulate")).click();
+    waiting().until(d -> d.getCurrentUrl().endsWith("#/simulate/dev"));
+    browser.waitForText(By.id("sim-from-live"), "As received");
+    String item = browser.find(By.id("sim-item")).getAttribute("value");
+    assertThat(item).as("before redaction").contains("grace@example.com").contains("POST /signup")
+        .doesNotContain("tributary.lineage");
+    browser.click(By.id("sim-run"));
+    waiting().until(d -> !d.findElements(By.cssSelector("#sim-results tr[data-stage]")).isEmpty());
+    assertThat(browser.find(By.id("sim-results")).getText()).contains("pii-redaction").contains("modified");
+    browser.screenshot("live-open-as-received", browser.find(By.id("sim-results")));
+  }
+
+  @Test
   void simulate_picks_several_samples_from_live() throws Exception {
     logIn(TestNode.ADMIN_TOKEN, "admin");
     browser.open("#/simulate/dev");
