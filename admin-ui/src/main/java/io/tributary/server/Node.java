@@ -215,14 +215,18 @@ public final class Node implements AutoCloseable {
     return self;
   }
 
+  /** One daemon thread named {@code name} for background work the node's lifecycle stops. */
+  private static java.util.concurrent.ScheduledExecutorService daemonScheduler(String name) {
+    return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
   /** Reports this node to the catalog now and every few seconds, and withdraws it on close. */
   private void startReporting() {
-    java.util.concurrent.ScheduledExecutorService reporter =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "tributary-node-report");
-          t.setDaemon(true);
-          return t;
-        });
+    java.util.concurrent.ScheduledExecutorService reporter = daemonScheduler("tributary-node-report");
     server.lifecycle().register("node report", () -> {
       reporter.shutdownNow();
       try {
@@ -244,12 +248,7 @@ public final class Node implements AutoCloseable {
       io.tributary.runtime.PipelineHolder holder = pipelines.holder();
       return holder == null ? null : holder.current();
     });
-    java.util.concurrent.ScheduledExecutorService sampler =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "tributary-timings");
-          t.setDaemon(true);
-          return t;
-        });
+    java.util.concurrent.ScheduledExecutorService sampler = daemonScheduler("tributary-timings");
     server.lifecycle().register("timings history", () -> {
       sampler.shutdownNow();
       timings.sample();

@@ -93,23 +93,7 @@ class CheckPluginCommandTest {
 
   @Test
   void a_worked_example_that_does_not_hold_fails_the_check() throws Exception {
-    String source = "package fx.ex;\n"
-        + "import io.tributary.api.*;\n"
-        + "public final class ExFactory implements ProcessorFactory {\n"
-        + "  public ProcessorDescriptor descriptor() {\n"
-        + "    Item in = Item.span();\n"
-        + "    Item promised = Item.span();\n"
-        + "    promised.attributes().put(\"tag\", \"promised\");\n"
-        + "    return ProcessorDescriptor.builder(\"ex\", \"1.0.0\").writes(\"tag\")\n"
-        + "        .example(\"tags\", java.util.Map.of(), in, promised).build();\n"
-        + "  }\n"
-        + "  public Processor create(ProcessorContext context) {\n"
-        + "    return item -> item.attributes().put(\"tag\", \"delivered\");\n"
-        + "  }\n"
-        + "}\n";
-    Path classes = TestJars.compile(Files.createDirectories(temp.resolve("build-ex")), Map.of("fx.ex.ExFactory", source));
-    Path jar = TestJars.jar().plugin("ex", "1.0.0").classes(classes, "fx.ex").services("fx.ex.ExFactory")
-        .writeTo(temp.resolve("ex.jar"));
+    Path jar = io.tributary.server.api.PluginCheckApiTest.failingExampleJar(Files.createDirectories(temp.resolve("build-ex")));
     assertThat(run(jar)).as("%s", out).isEqualTo(1);
     assertThat(out.toString()).contains("FAIL ex@1.0.0: 1 of 1 worked example(s) fail").contains("example 'tags'")
         .contains("NEW  ex@1.0.0");

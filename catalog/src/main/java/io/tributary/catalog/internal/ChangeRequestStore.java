@@ -178,15 +178,7 @@ public final class ChangeRequestStore implements ChangeRequests {
         tx -> {
           Handle h = tx.handle();
           ChangeRequest request = decidable(tx, id, approver, "reject");
-          h.createUpdate(
-                  "UPDATE change_requests SET status = 'REJECTED', decided_by = :by, decided_by_id = :byId,"
-                      + " decision_reason = :reason, decided_at = :at WHERE id = :id")
-              .bind("by", approver.name())
-              .bind("byId", approver.id())
-              .bind("reason", reason)
-              .bind("at", Db.timestamp(tx.now()))
-              .bind("id", id)
-              .execute();
+          decided(tx, id, Status.REJECTED, approver, reason);
           tx.audit(
               approver.name(),
               "change.rejected",
@@ -219,15 +211,7 @@ public final class ChangeRequestStore implements ChangeRequests {
                 Kind.CONFLICT, "change request " + id + " is already "
                     + request.status().name().toLowerCase(Locale.ROOT) + ": only a pending request can be withdrawn");
           }
-          h.createUpdate(
-                  "UPDATE change_requests SET status = 'WITHDRAWN', decided_by = :by, decided_by_id = :byId,"
-                      + " decision_reason = :reason, decided_at = :at WHERE id = :id")
-              .bind("by", caller.name())
-              .bind("byId", caller.id())
-              .bind("reason", reason)
-              .bind("at", Db.timestamp(tx.now()))
-              .bind("id", id)
-              .execute();
+          decided(tx, id, Status.WITHDRAWN, caller, reason);
           tx.audit(
               caller.name(),
               "change.withdrawn",
@@ -238,6 +222,19 @@ public final class ChangeRequestStore implements ChangeRequests {
               reason);
           return masked(h, find(h, id, false));
         });
+  }
+
+  /** Records that {@code by} decided request {@code id} ({@code status}, not applied) now, with {@code reason}. */
+  private static void decided(Tx tx, long id, Status status, Principal by, String reason) {
+    tx.handle().createUpdate("UPDATE change_requests SET status = :status, decided_by = :by, decided_by_id = :byId,"
+            + " decision_reason = :reason, decided_at = :at WHERE id = :id")
+        .bind("status", status.name())
+        .bind("by", by.name())
+        .bind("byId", by.id())
+        .bind("reason", reason)
+        .bind("at", Db.timestamp(tx.now()))
+        .bind("id", id)
+        .execute();
   }
 
   /**
