@@ -1,11 +1,9 @@
-import {h, fill, badge, table, pipelineDiff, diagnostics, show, when, pre} from '../dom.js';
+import {h, fill, badge, table, pipelineDiff, diagnostics, show, when} from '../dom.js';
 import {api, can, needs, errorBox, flash, drafts, session, ApiError} from '../app.js';
 import {configForm, stageProblems, showDiagnostics} from './config-form.js';
 import {confirmDialog} from '../dialog.js';
 import {rebase, same, storeDraft, loadDraft, clearDraft} from '../edits.js';
-
-const SAMPLE = {kind: 'log', body: 'checkout failed for alice@example.com from 10.1.2.3',
-  attributes: {'http.method': 'POST', 'user.email': 'alice@example.com'}};
+import {sampleArea, dryRun} from './plan-sample.js';
 
 export async function render(view, {args, query}) {
   const envs = (await api('/environments')).body;
@@ -50,6 +48,7 @@ export async function render(view, {args, query}) {
 
   const stageList = h('ol', {class: 'stages', id: 'stages'});
   const planBox = h('section', {id: 'plan', 'aria-live': 'polite'});
+  const sample = sampleArea(env, me);
   const resultBox = h('div', {id: 'apply-result', 'aria-live': 'polite'});
   const reason = h('input', {id: 'reason', type: 'text', placeholder: 'why this change (kept in the audit trail)',
     'aria-required': envInfo && envInfo.protected ? 'true' : null, value: keep && stored.reason ? stored.reason : null,
@@ -227,23 +226,31 @@ export async function render(view, {args, query}) {
   const planButton = h('button', {type: 'button', id: 'plan-button', disabled: !editable, title: needs('operator'), onclick: async () => {
     const problems = invalid();
     if (problems.length) { fill(planBox, h('div', {class: 'error', role: 'alert'}, 'Fix the form first: ', problems.join('; '))); return; }
+    // A sample that cannot run is said by its textarea; the plan goes on without the dry run.
+    const items = sample.read();
     fill(planBox, h('p', {class: 'muted'}, 'Planning…'));
     try {
       const base = '/environments/' + encodeURIComponent(env);
       const check = (await api(base + '/pipeline/check', {method: 'POST', body: {stages: state.stages}})).body;
       showDiagnostics(stageList, check.diagnostics); // each on its field, besides the list below
       let dry = null;
-      if (check.compiles) {
-        try { dry = (await api(base + '/simulate', {method: 'POST', body: {items: [SAMPLE], stages: state.stages}})).body; }
-        catch (e) { dry = e; }
+      if (check.compiles && items) {
+        try { dry = (await api(base + '/simulate', {method: 'POST', body: Object.assign({}, items.body, {stages: state.stages})})).body; }
+        catch (e) {
+          dry = e;
+          if (e.status === 400) sample.refused(e);
+        }
       }
       fill(planBox, h('h2', {}, 'Plan against revision ' + check.baseRevision),
         check.compiles ? h('p', {class: 'ok', id: 'plan-verdict'}, 'The pipeline compiles.')
           : h('p', {class: 'error', id: 'plan-verdict'}, 'The pipeline does not compile: it cannot be applied.'),
         h('h3', {}, 'Changes'), pipelineDiff(check.diff),
         h('h3', {}, 'Errors and warnings'), diagnostics(check.diagnostics),
-        h('h3', {}, 'Dry run on a sample item'),
-        dry === null ? h('p', {class: 'muted'}, 'Not run: the pipeline does not compile.')
+        h('h3', {id: 'plan-dry-title'}, 'Dry run on ' + (items ? items.what : 'the sample')),
+        !check.compiles ? h('p', {class: 'muted'}, 'Not run: the pipeline does not compile.')
+          : !items ? h('p', {class: 'error', id: 'plan-dry-not-run'}, 'Not run: the dry-run sample cannot be used (see the problem under ',
+            h('a', {href: '#plan-sample-text', onclick: e => { e.preventDefault(); document.getElementById('plan-sample-text')?.focus(); }},
+              'Dry-run sample'), ').')
           : dry instanceof Error ? errorBox(dry) : dryRun(dry));
     } catch (e) { fill(planBox, errorBox(e)); }
   }}, 'Plan');
@@ -461,7 +468,8 @@ export async function render(view, {args, query}) {
         h('button', {type: 'button', id: 'discard', onclick: () => {
           state.stages = structuredClone(current.stages); draftBase = current.revision; changed(); renderStages(); renderRebase();
         }}, 'Discard changes'),
-        ' ', dirtyNote)),
+        ' ', dirtyNote),
+      sample.element),
     resultBox,
     planBox,
     h('h2', {}, 'Revision history'),
@@ -503,15 +511,4 @@ export function diffStages(before, after) {
     }
   });
   return out;
-}
-
-function dryRun(result) {
-  const r = result.results[0];
-  return h('div', {class: 'dry-run'},
-    table(['Stage', 'Outcome', 'Time', 'Changes'], r.stages.map(s => h('tr', {},
-      h('td', {}, s.stage), h('td', {}, badge(s.outcome)), h('td', {}, (s.nanos / 1000).toFixed(1) + ' µs'),
-      h('td', {}, s.changes.length ? s.changes.map(c => h('div', {class: 'mono small'}, c.key + ': ' + show(c.before) + ' → ' + show(c.after)))
-        : h('span', {class: 'muted'}, 'none'))))),
-    h('details', {}, h('summary', {}, 'Sample item and result'), h('div', {class: 'example-io'},
-      h('div', {}, h('h4', {}, 'Input'), pre(r.input)), h('div', {}, h('h4', {}, 'Output'), pre(r.output)))));
 }
