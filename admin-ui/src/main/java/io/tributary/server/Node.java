@@ -186,7 +186,17 @@ public final class Node implements AutoCloseable {
     server.pipelineHealth(() -> pipelines.status().toMap());
     server.outputHealth(() -> gateway.failingOutputs(false));
     // Closed in reverse: the listener first, then the pipeline, the watcher, the database.
-    server.lifecycle().register("catalog", catalog);
+    // Closed last: the timings history's last sample comes after the gateway drained, so the
+    // items enriched while the node stops are in it too.
+    server.lifecycle().register("catalog", () -> {
+      try {
+        if (timings != null) {
+          timings.sample();
+        }
+      } finally {
+        catalog.close();
+      }
+    });
     server.lifecycle().register("config file readers", configFiles);
     server.lifecycle().register("plugin watcher", registry);
     server.lifecycle().register("pipeline of " + config.env(), pipelines);
@@ -241,7 +251,8 @@ public final class Node implements AutoCloseable {
 
   /**
    * Writes this node's timings history every {@link io.tributary.catalog.StageSamples#STEP}, just
-   * after each step ends; a last sample on close keeps the figures of the final seconds.
+   * after each step ends; a last sample when the catalog closes (after the gateway drained) keeps
+   * the figures of the final seconds.
    */
   private void startTimings() {
     timings = new TimingsSampler(catalog, meters, config.env(), self.id(), clock, () -> {
@@ -249,10 +260,7 @@ public final class Node implements AutoCloseable {
       return holder == null ? null : holder.current();
     });
     java.util.concurrent.ScheduledExecutorService sampler = daemonScheduler("tributary-timings");
-    server.lifecycle().register("timings history", () -> {
-      sampler.shutdownNow();
-      timings.sample();
-    });
+    server.lifecycle().register("timings history", sampler::shutdownNow); // the last sample: see "catalog"
     Runnable[] tick = new Runnable[1];
     tick[0] = () -> {
       try {
