@@ -65,6 +65,13 @@ function request(c) {
         h('h3', {}, 'What changes'), pipelineDiff(c.diff),
         (c.changedSecrets || []).length ? h('p', {class: 'note'}, 'Secret values replaced (never shown): ' + c.changedSecrets.join(', ')) : null]});
       if (!ok) return;
+    } else if (action === 'reject') {
+      const ok = await confirmDialog({title: 'Reject change request #' + c.id + ' for ' + c.env + '?', confirmLabel: 'Reject it', danger: true, body: [
+        h('p', {}, 'Nobody can approve it afterwards; ' + c.env + ' stays as it is, and ' + c.requester
+          + ' has to submit it again to change it. ' + (reason.value ? 'Your reason is kept in the audit trail.'
+            : 'You gave no reason: the requester will not know why (type one in the Reason field first).')),
+        h('h3', {}, 'What it would have changed'), pipelineDiff(c.diff)]});
+      if (!ok) return;
     } else if (action === 'withdraw') {
       const ok = await confirmDialog({title: 'Withdraw change request #' + c.id + '?', confirmLabel: 'Withdraw it', danger: true, body: [
         h('p', {}, 'Nobody can approve it afterwards; ' + c.env + ' stays as it is. The withdrawal is audited.'), pipelineDiff(c.diff)]});

@@ -66,12 +66,22 @@ final class Browser implements AutoCloseable {
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
   }
 
+  /**
+   * A wait that retries when the page re-rendered the element it was reading (polling pages
+   * replace their content): a stale element is a reason to look again, not a failure.
+   */
+  WebDriverWait waiting(Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(driver, timeout);
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
+  }
+
   void open(String hash) {
     driver.get(base + "/" + hash);
   }
 
   WebElement waitFor(By by) {
-    return new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
+    return waiting(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
   void waitForText(By by, String text) {
@@ -83,7 +93,7 @@ final class Browser implements AutoCloseable {
   }
 
   void click(By by) {
-    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(by)).click();
+    waiting(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(by)).click();
   }
 
   /** Saves the page as target/screenshots/NN-name.png. */

@@ -133,7 +133,7 @@ class ConfigFormBrowserTest extends BrowserTest {
     browser.waitForText(By.id("plan-verdict"), "does not compile");
     assertThat(field("plan").getText()).contains("rules[0].from");
     // Plan put the compiler's diagnostic on the field it names.
-    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, java.time.Duration.ofSeconds(10))
+    browser.waiting(java.time.Duration.ofSeconds(10))
         .until(d -> "true".equals(from.getAttribute("aria-invalid")));
     assertThat(from.getAttribute("aria-invalid")).isEqualTo("true");
     assertThat(error(RULES + "-0-from")).startsWith("rename needs 'from'");

@@ -18,7 +18,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Pipeline edits that do not lose work, in a real browser against a real node: a stale apply (409)
@@ -94,7 +93,7 @@ class EditsBrowserTest extends BrowserTest {
   }
 
   private void waitGone(By by) {
-    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(ExpectedConditions.numberOfElementsToBe(by, 0));
+    browser.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.numberOfElementsToBe(by, 0));
   }
 
   private String focusedId() {
@@ -287,6 +286,26 @@ class EditsBrowserTest extends BrowserTest {
     browser.click(By.id("confirm-ok"));
     browser.waitForText(By.id("flash"), "approved: approved is now at revision 3");
     assertThat(node.get("/api/v1/change-requests/" + id, bob).json().get("status").asText()).isEqualTo("applied");
+
+    // Reject: final, so it asks too, and says when no reason was given; Cancel leaves it pending.
+    long other = write("approved", alice, "pause pii", s -> stage(s, "pii-redaction").put("enabled", false))
+        .json().get("changeRequest").get("id").asLong();
+    browser.driver.navigate().refresh();
+    browser.click(By.cssSelector("#cr-" + other + " button.reject"));
+    dialog = browser.waitFor(By.id("confirm-dialog"));
+    assertThat(dialog.getText()).contains("Reject change request #" + other + " for approved?").contains("pii-redaction")
+        .contains("amy has to submit it again").contains("You gave no reason");
+    browser.click(By.id("confirm-cancel"));
+    waitGone(By.id("confirm-dialog"));
+    assertThat(node.get("/api/v1/change-requests/" + other, bob).json().get("status").asText()).isEqualTo("pending");
+    browser.find(By.id("decision-reason-" + other)).sendKeys("not during the sale");
+    browser.click(By.cssSelector("#cr-" + other + " button.reject"));
+    assertThat(browser.waitFor(By.id("confirm-dialog")).getText()).contains("Your reason is kept");
+    browser.click(By.id("confirm-ok"));
+    browser.waitForText(By.id("flash"), "Change request #" + other + " rejected.");
+    JsonNode rejected = node.get("/api/v1/change-requests/" + other, bob).json();
+    assertThat(rejected.get("status").asText()).isEqualTo("rejected");
+    assertThat(rejected.toString()).contains("not during the sale");
   }
 
   @Test

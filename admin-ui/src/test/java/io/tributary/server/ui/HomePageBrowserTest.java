@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The home page an operator lands on: this node and the nodes sharing its catalog, the gateway's
@@ -36,12 +35,12 @@ class HomePageBrowserTest extends BrowserTest {
     browser.driver.get(browser.base + "/?fresh=" + System.nanoTime() + "#/login");
     browser.waitFor(By.id("token")).sendKeys(TestNode.ADMIN_TOKEN);
     browser.click(By.id("login"));
-    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith("#/home"));
+    browser.waiting(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith("#/home"));
     browser.waitForText(By.id("home-nodes"), "this node");
     assertThat(browser.find(By.id("home-node")).getText()).contains("Serves dev");
     assertThat(browser.find(By.id("home-nodes")).getText()).contains("admin " + node.port);
     browser.waitForText(By.id("home-attention"), "1 failed plugin file(s)");
-    new WebDriverWait(browser.driver, Duration.ofSeconds(20))
+    browser.waiting(Duration.ofSeconds(20))
         .until(d -> "1".equals(d.findElement(By.id("badge-plugins")).getText()));
 
     String span = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
@@ -51,7 +50,7 @@ class HomePageBrowserTest extends BrowserTest {
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(span)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(sent.statusCode()).isEqualTo(200);
-    new WebDriverWait(browser.driver, Duration.ofSeconds(15)).until(d ->
+    browser.waiting(Duration.ofSeconds(15)).until(d ->
         d.findElement(By.cssSelector("#home-signals tr[data-signal=traces] td:nth-child(2)")).getText().equals("1"));
     browser.screenshot("home");
   }

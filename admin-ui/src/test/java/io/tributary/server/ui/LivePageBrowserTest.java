@@ -44,7 +44,7 @@ class LivePageBrowserTest extends BrowserTest {
   }
 
   private WebDriverWait waiting() {
-    return new WebDriverWait(browser.driver, Duration.ofSeconds(15));
+    return browser.waiting(Duration.ofSeconds(15));
   }
 
   private static By row(String name) {

@@ -38,7 +38,7 @@ class PlanSamplesBrowserTest extends BrowserTest {
   }
 
   private WebDriverWait waiting() {
-    return new WebDriverWait(browser.driver, Duration.ofSeconds(15));
+    return browser.waiting(Duration.ofSeconds(15));
   }
 
   /** The pipeline page of dev, logged in as admin, with no sample or draft left by an earlier test. */

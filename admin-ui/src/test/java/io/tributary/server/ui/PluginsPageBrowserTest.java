@@ -12,7 +12,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The Plugins page flags a jar whose processor breaks its previous version's contract under a
@@ -60,7 +59,7 @@ class PluginsPageBrowserTest extends BrowserTest {
     browser.open("#/plugins?t=" + System.nanoTime());
     browser.waitFor(By.id("check-jar")).sendKeys(PluginCheckApiTest.goodJar(build).toAbsolutePath().toString());
     browser.click(By.id("check-plugin"));
-    new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+    browser.waiting(Duration.ofSeconds(60))
         .until(d -> !d.findElements(By.id("check-verdict")).isEmpty());
     String text = browser.find(By.id("check-result")).getText();
     assertThat(text).contains("would load").contains("Plugin greeter@1.0.0").contains("greeter@1.0.0")
@@ -68,7 +67,7 @@ class PluginsPageBrowserTest extends BrowserTest {
 
     browser.find(By.id("check-jar")).sendKeys(PluginCheckApiTest.failingExampleJar(build).toAbsolutePath().toString());
     browser.click(By.id("check-plugin"));
-    new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+    browser.waiting(Duration.ofSeconds(60))
         .until(d -> d.findElement(By.id("check-result")).getText().contains("ex@1.0.0"));
     WebElement result = browser.find(By.id("check-result"));
     assertThat(result.getText()).contains("loads but worked examples fail").contains("0 of 1 pass").contains("tags")

@@ -12,7 +12,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What makes the console pleasant to live in, checked in a real browser: a favicon, focus on the
@@ -56,7 +55,7 @@ class PolishBrowserTest extends BrowserTest {
     browser.waitFor(By.id("token"));
     assertThat(browser.driver.getCurrentUrl()).contains("#/login?next=");
     logIn();
-    new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+    browser.waiting(Duration.ofSeconds(10))
         .until(d -> d.getCurrentUrl().endsWith("#/plugins"));
     browser.waitForText(By.cssSelector("main h1"), "Plugins");
     assertThat(js("return document.activeElement.tagName + ' ' + document.activeElement.textContent"))

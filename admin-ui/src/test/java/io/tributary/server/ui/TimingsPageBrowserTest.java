@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The Timings page reads its history from the server: per stage µs per item and share of time, a
@@ -61,7 +60,7 @@ class TimingsPageBrowserTest extends BrowserTest {
 
     // The range is part of the URL; a reload keeps it and the figures, which the server keeps.
     browser.click(By.id("range-15m"));
-    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith("#/timings/dev?range=15m"));
+    browser.waiting(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith("#/timings/dev?range=15m"));
     browser.waitFor(By.cssSelector("#range-15m[aria-pressed=true]"));
     browser.driver.navigate().refresh();
     browser.waitFor(By.cssSelector("#timings-history tr.slowest"));
@@ -70,10 +69,10 @@ class TimingsPageBrowserTest extends BrowserTest {
     assertThat(browser.find(By.id("timings-status")).getText()).contains("10 s steps").contains("of 90 steps reported");
 
     // One node picked: its figures, and the URL says which.
-    new WebDriverWait(browser.driver, Duration.ofSeconds(15))
+    browser.waiting(Duration.ofSeconds(15))
         .until(d -> new Select(d.findElement(By.id("timings-node"))).getOptions().size() == 2);
     new Select(browser.find(By.id("timings-node"))).selectByIndex(1);
-    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("&node="));
+    browser.waiting(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("&node="));
     browser.waitFor(By.cssSelector("#timings-history tr.slowest"));
     assertThat(new Select(browser.find(By.id("timings-node"))).getFirstSelectedOption().getText()).contains("(");
 
