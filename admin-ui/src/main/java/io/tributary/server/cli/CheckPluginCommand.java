@@ -1,6 +1,7 @@
 package io.tributary.server.cli;
 
 import io.tributary.catalog.Catalog;
+import io.tributary.catalog.CatalogSettings;
 import io.tributary.catalog.ContractDiff;
 import io.tributary.runtime.ExampleVerifier;
 import io.tributary.runtime.PluginGuard;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Spec;
  * processor's worked examples, and compares each processor it offers with the newest older
  * version the catalog knows, so a plugin author's CI can refuse a breaking change under a minor
  * or patch version. The catalog is read from a running server's API ({@code --server URL}, with a
- * token from {@code TRIBUTARY_TOKEN} or {@code --token-file}), or from the database directly when
- * no server holds it. The jar's code runs here, in this process; the server's {@code POST
+ * token from {@code TRIBUTARY_TOKEN} or {@code --token-file}), or from the database directly. An
+ * embedded catalog a running server holds is read from a copy of its file taken now, so the
+ * server's lock is never taken or waited for. The jar's code runs here, in this process; the server's {@code POST
  * /api/v1/plugins/check} runs the same check ({@link PluginCheck}) in a child process of its own.
  *
  * <p>Exit status: 0 if the jar loads, its examples pass and no semver violation is found, 1 if
@@ -77,7 +79,7 @@ public final class CheckPluginCommand implements Callable<Integer> {
     try {
       PluginCheck.Versions versions = server != null ? new ApiVersions(server, token()) : id -> {
         if (opened[0] == null) {
-          opened[0] = openCatalog(config);
+          opened[0] = openCatalog(config, work, out);
         }
         return opened[0].processors().versions(id).stream()
             .map(p -> Map.entry(p.version(), p.descriptor())).toList();
@@ -122,18 +124,51 @@ public final class CheckPluginCommand implements Callable<Integer> {
     return true;
   }
 
-  private Catalog openCatalog(ServerConfig config) {
+  private Catalog openCatalog(ServerConfig config, Path work, PrintWriter out) {
+    CatalogSettings settings = Node.catalogSettings(config, Clock.systemUTC());
     try {
-      return Catalog.open(Node.catalogSettings(config, Clock.systemUTC()));
+      return Catalog.open(settings);
     } catch (RuntimeException e) {
       String cause = rootMessage(e);
-      if (cause.contains("already in use") || cause.contains("locked")) {
-        throw new ParameterException(spec.commandLine(), "The catalog under " + config.dataDir()
-            + " is in use by a running server: check against it with --server http://HOST:"
-            + config.adminPort() + " and a token (TRIBUTARY_TOKEN or --token-file)");
+      if (!settings.isEmbedded() || !(cause.contains("already in use") || cause.contains("locked"))) {
+        throw new ParameterException(spec.commandLine(), "Cannot open the catalog: " + cause);
       }
-      throw new ParameterException(spec.commandLine(), "Cannot open the catalog: " + cause);
     }
+    // A running server holds the embedded database: read a copy of its file instead. H2 never
+    // writes a chunk in place, so a copy opens at its last complete commit; the server's own file
+    // and lock are left alone, and whatever opening the copy writes stays in the copy.
+    try {
+      Path snapshot = Files.createDirectories(work.resolve("catalog-snapshot"));
+      Files.copy(config.dataDir().resolve(CATALOG_FILE), snapshot.resolve(CATALOG_FILE));
+      Catalog copy = Catalog.open(new CatalogSettings(null, null, null, snapshot, masterKey(settings, config.dataDir()),
+          settings.clock()));
+      out.println("NOTE the catalog under " + config.dataDir() + " is in use by a running server: read from a copy"
+          + " taken now (or check against the server with --server)");
+      return copy;
+    } catch (IOException | RuntimeException e) {
+      throw new ParameterException(spec.commandLine(), "The catalog under " + config.dataDir()
+          + " is in use by a running server and a copy of it could not be read (" + rootMessage(e)
+          + "): check against the server with --server http://HOST:" + config.adminPort()
+          + " and a token (TRIBUTARY_TOKEN or --token-file)");
+    }
+  }
+
+  /** The embedded catalog's database file under the data dir (see {@code Stores.h2Url}). */
+  private static final String CATALOG_FILE = "catalog.mv.db";
+
+  /**
+   * The master key the server uses, so the copy opens under it: the configured one, else the
+   * environment's, else the data dir's key file (read, never copied to disk).
+   */
+  private static String masterKey(CatalogSettings settings, Path dataDir) throws IOException {
+    if (settings.masterKey() != null) {
+      return settings.masterKey();
+    }
+    String fromEnv = System.getenv("TRIBUTARY_SECRET_KEY");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv;
+    }
+    return Files.readString(dataDir.resolve("secret.key"), java.nio.charset.StandardCharsets.US_ASCII).strip();
   }
 
   private String token() {
