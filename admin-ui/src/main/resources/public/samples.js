@@ -2,6 +2,7 @@
 // pipeline page's Plan: fetching them, turning one or several into an OTLP/JSON export request the
 // /simulate route accepts ({otlp: …}), and handing one to the Simulate page across a navigation.
 import {api} from './app.js';
+import {h, fill} from './dom.js';
 
 /** The attribute the gateway adds to exported items; a sample leaves it out (the pipeline adds it again). */
 export const LINEAGE_ATTRIBUTE = 'tributary.lineage';
@@ -134,4 +135,31 @@ export function takeHandOff(env) {
     const s = JSON.parse(raw);
     return s && s.env === env ? s : null;
   } catch (e) { return null; }
+}
+
+/**
+ * A checklist of recent items (`found` from liveSamples) to load one or several of one signal:
+ * `load(built, picked)` gets simulateBody's answer; what cannot be loaded is said in the list.
+ * `cancel()` runs on Cancel or Escape. Ids start with `prefix`: `-live-list`, `-live-load`,
+ * `-live-cancel`, `-live-problem`. Call `focusFirst()` on the answer once it is on the page.
+ */
+export function livePicker(found, prefix, {load, cancel}) {
+  const boxes = found.samples.map(s => h('input', {type: 'checkbox', value: String(s.seq), disabled: !s.otlp && !s.received,
+    title: s.otlp || s.received ? null : whyNotOtlp([s.item])}));
+  const problem = h('div', {id: prefix + '-live-problem', 'aria-live': 'assertive'});
+  const picker = h('div', {onkeydown: e => { if (e.key === 'Escape') { e.preventDefault(); cancel(); } }},
+    h('fieldset', {class: 'choice'}, h('legend', {}, 'Recent items on this node (newest first; tick one or several of one signal)'),
+      h('div', {class: 'live-pick', id: prefix + '-live-list'},
+        found.samples.map((s, n) => h('label', {dataset: {seq: s.seq}}, boxes[n], ' ', s.label)))),
+    problem,
+    h('button', {type: 'button', id: prefix + '-live-load', onclick: () => {
+      const picked = found.samples.filter((s, n) => boxes[n].checked);
+      if (!picked.length) { fill(problem, h('p', {class: 'error', role: 'alert'}, 'Tick at least one item to load.')); return; }
+      const built = simulateBody(picked);
+      if (!built) { fill(problem, h('p', {class: 'error', role: 'alert'}, whyNotOtlp(picked.map(s => s.item)))); return; }
+      load(built, picked);
+    }}, 'Load selected'), ' ',
+    h('button', {type: 'button', id: prefix + '-live-cancel', onclick: cancel}, 'Cancel'));
+  picker.focusFirst = () => (boxes.find(b => !b.disabled) || picker.querySelector('button')).focus();
+  return picker;
 }

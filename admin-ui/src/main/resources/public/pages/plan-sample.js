@@ -4,7 +4,7 @@
 // sessionStorage, like the draft), never in the URL.
 import {h, fill, badge, table, show, pre} from '../dom.js';
 import {errorBox} from '../app.js';
-import {liveSamples, simulateBody, whyNotOtlp} from '../samples.js';
+import {liveSamples, livePicker} from '../samples.js';
 
 /** The sample Plan runs when nobody chose another. */
 export const BUILT_IN_SAMPLE = {kind: 'log', body: 'checkout failed for alice@example.com from 10.1.2.3',
@@ -171,28 +171,17 @@ export function sampleArea(env, me) {
       pickBox.firstChild.focus();
       return;
     }
-    const boxes = found.samples.map(s => h('input', {type: 'checkbox', value: String(s.seq), disabled: !s.otlp && !s.received,
-      title: s.otlp || s.received ? null : whyNotOtlp([s.item])}));
-    const problem = h('div', {id: 'plan-live-problem', 'aria-live': 'assertive'});
     const cancel = () => { fill(pickBox); pickButton.focus(); };
-    fill(pickBox, h('div', {onkeydown: e => { if (e.key === 'Escape') { e.preventDefault(); cancel(); } }},
-      h('fieldset', {class: 'choice'}, h('legend', {}, 'Recent items on this node (newest first; tick one or several of one signal)'),
-        h('div', {class: 'live-pick', id: 'plan-live-list'}, found.samples.map((s, n) => h('label', {dataset: {seq: s.seq}}, boxes[n], ' ', s.label)))),
-      problem,
-      h('button', {type: 'button', id: 'plan-live-load', onclick: () => {
-        const picked = found.samples.filter((s, n) => boxes[n].checked);
-        if (!picked.length) { fill(problem, h('p', {class: 'error', role: 'alert'}, 'Tick at least one item to load.')); return; }
-        const built = simulateBody(picked);
-        if (!built) { fill(problem, h('p', {class: 'error', role: 'alert'}, whyNotOtlp(picked.map(s => s.item)))); return; }
-        text.value = JSON.stringify(built.body.items || built.body.otlp, null, 2);
-        sample = {text: text.value, from: 'live', note: built.note,
-          label: picked.length + ' item(s) picked from Live (' + picked.map(s => '#' + s.seq).join(', ') + ')'};
-        fill(note, h('p', {class: 'warning sample-note', id: 'plan-from-live'}, sample.label + '. ' + built.note));
-        fill(pickBox); clearError(); remember();
-        text.focus();
-      }}, 'Load selected'), ' ',
-      h('button', {type: 'button', id: 'plan-live-cancel', onclick: cancel}, 'Cancel')));
-    (boxes.find(b => !b.disabled) || pickBox.querySelector('button')).focus();
+    const picker = livePicker(found, 'plan', {cancel, load: (built, picked) => {
+      text.value = JSON.stringify(built.body.items || built.body.otlp, null, 2);
+      sample = {text: text.value, from: 'live', note: built.note,
+        label: picked.length + ' item(s) picked from Live (' + picked.map(s => '#' + s.seq).join(', ') + ')'};
+      fill(note, h('p', {class: 'warning sample-note', id: 'plan-from-live'}, sample.label + '. ' + built.note));
+      fill(pickBox); clearError(); remember();
+      text.focus();
+    }});
+    fill(pickBox, picker);
+    picker.focusFirst();
   }
 
   remember();

@@ -1,6 +1,6 @@
 import {h, fill, badge, table, show, pre} from '../dom.js';
 import {api, errorBox, drafts} from '../app.js';
-import {liveSamples, simulateBody, whyNotOtlp, takeHandOff, AS_EXPORTED} from '../samples.js';
+import {liveSamples, livePicker, takeHandOff, AS_EXPORTED} from '../samples.js';
 
 const SAMPLES = {
   'Log line with an e-mail address and a card number': {kind: 'log', severityText: 'ERROR',
@@ -53,23 +53,14 @@ export async function render(view, {args}) {
       fill(pickBox, h('p', {class: 'empty'}, 'No recent items on this node for ' + env + ' yet: send telemetry to its OTLP ports, then pick again.'));
       return;
     }
-    const boxes = found.samples.map(s => h('input', {type: 'checkbox', value: String(s.seq), disabled: !s.otlp && !s.received,
-      title: s.otlp || s.received ? null : whyNotOtlp([s.item])}));
-    const problem = h('div', {});
-    fill(pickBox,
-      h('fieldset', {class: 'choice'}, h('legend', {}, 'Recent items on this node (newest first; tick one or several of one signal)'),
-        h('div', {class: 'live-pick', id: 'sim-live-list'}, found.samples.map((s, n) => h('label', {dataset: {seq: s.seq}}, boxes[n], ' ', s.label)))),
-      problem,
-      h('button', {type: 'button', id: 'sim-live-load', onclick: () => {
-        const picked = found.samples.filter((s, n) => boxes[n].checked);
-        if (!picked.length) { fill(problem, h('p', {class: 'error', role: 'alert'}, 'Tick at least one item to load.')); return; }
-        const run = simulateBody(picked);
-        if (!run) { fill(problem, h('p', {class: 'error', role: 'alert'}, whyNotOtlp(picked.map(s => s.item)))); return; }
-        loadLive(JSON.stringify(run.body.items || run.body.otlp, null, 2), picked.length + ' item(s) from Live (' + picked.map(s => '#' + s.seq).join(', ') + '). ' + run.note
-          + (picked.length === 1 && picked[0].item.lineage ? ' On the data plane its stages did: ' + picked[0].item.lineage + '.' : ''));
-        fill(pickBox);
-      }}, 'Load selected'), ' ',
-      h('button', {type: 'button', onclick: () => fill(pickBox)}, 'Cancel'));
+    const picker = livePicker(found, 'sim', {cancel: () => fill(pickBox), load: (built, picked) => {
+      loadLive(JSON.stringify(built.body.items || built.body.otlp, null, 2), picked.length + ' item(s) from Live ('
+        + picked.map(s => '#' + s.seq).join(', ') + '). ' + built.note
+        + (picked.length === 1 && picked[0].item.lineage ? ' On the data plane its stages did: ' + picked[0].item.lineage + '.' : ''));
+      fill(pickBox);
+    }});
+    fill(pickBox, picker);
+    picker.focusFirst();
   }
   const which = h('fieldset', {class: 'choice'}, h('legend', {}, 'Pipeline'),
     h('label', {}, h('input', {type: 'radio', name: 'which', value: 'current', id: 'sim-current', checked: true}), ' current revision'),
