@@ -176,6 +176,10 @@ public final class IngestLoad {
       try (GrpcSender grpc = new GrpcSender(grpcPort, Math.max(phases.connections(), OPEN_LOOP_CONNECTIONS))) {
         pipelines.set("pipeline_grpc", measure(grpc, null, server.pid(), current.path("stages"), drain, true));
       }
+      // The Live tap armed (an operator watching /recent every 2 s, as the Live page polls): the
+      // same spans at saturation, to measure what keeping each remembered item as received costs.
+      drain.await();
+      pipelines.set("pipeline_tap_armed", tapArmed(admin, token, traces, server.pid()));
       drain.await();
       writeEmptyPipeline(admin, token, current.path("revision").asLong());
       pipelines.set("empty", measure(http(traces), traces, server.pid(), JSON.createArrayNode(), drain, false));
@@ -199,6 +203,41 @@ public final class IngestLoad {
       ((ExecutorService) sink.getExecutor()).shutdownNow();
     }
     return root;
+  }
+
+  /**
+   * Saturation (closed loop, OTLP/HTTP) while a watcher asks {@code /recent} every 2 s, which keeps
+   * the gateway's tap armed: its CPU per span includes the copies and the watcher's own requests.
+   */
+  private ObjectNode tapArmed(String admin, String token, URI traces, long pid) throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread watcher = new Thread(() -> {
+      while (watching.get()) {
+        try {
+          getJson(admin + "/api/v1/environments/dev/recent?limit=50", token);
+          Thread.sleep(2000);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          // the next poll tries again
+        }
+      }
+    }, "live-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    try {
+      closedLoop(http(traces), pid, phases.warmupSeconds());
+      Saturation sat = closedLoop(http(traces), pid, phases.saturationSeconds());
+      ObjectNode n = JSON.createObjectNode();
+      n.put("items_per_sec", round(sat.itemsPerSecond()));
+      n.put("cpu_us_per_item", round(sat.cpuMicrosPerItem()));
+      n.put("non_200", sat.non200());
+      return n;
+    } finally {
+      watching.set(false);
+      watcher.interrupt();
+      watcher.join(5000);
+    }
   }
 
   /** The server's command line: the data dir, ports, the sink as its OTLP exporter, and {@code extra}. */
