@@ -112,9 +112,6 @@ public final class TimingsController implements Controller {
     List<Map<String, Object>> stageList = new ArrayList<>();
     for (Map.Entry<String, Figures> e : stages.entrySet()) {
       Figures f = e.getValue();
-      if (f.processor == null && f.items == 0 && !isCurrent(e.getKey(), env)) {
-        continue;
-      }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("stage", e.getKey());
       m.put("processor", f.processor);
@@ -197,10 +194,6 @@ public final class TimingsController implements Controller {
     } catch (RuntimeException e) {
       return List.of(); // no readable revision: the history still shows what ran
     }
-  }
-
-  private boolean isCurrent(String stage, String env) {
-    return currentStages(env).stream().anyMatch(s -> s.name().equals(stage));
   }
 
   /** One stage's figures over the range, and per display step. */
