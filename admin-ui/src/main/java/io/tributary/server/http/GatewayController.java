@@ -52,9 +52,8 @@ public final class GatewayController implements Controller {
 
   private void recent(Context ctx) {
     String env = ctx.pathParam("env");
-    if (catalog.environments().get(env).isEmpty()) {
-      throw new ApiException(404, "not_found", "No environment '" + env + "'");
-    }
+    io.tributary.catalog.Environment environment = catalog.environments().get(env)
+        .orElseThrow(() -> new ApiException(404, "not_found", "No environment '" + env + "'"));
     Map<String, List<String>> given = ctx.queryParamMap();
     for (Map.Entry<String, List<String>> e : given.entrySet()) {
       if (!PARAMETERS.contains(e.getKey())) {
@@ -93,7 +92,7 @@ public final class GatewayController implements Controller {
     out.put("servedByThisNode", served);
     out.put("limit", limit);
     if (served) {
-      String withheld = receivedWithheld(ctx, env);
+      String withheld = receivedWithheld(ctx, environment);
       if (withheld == null) {
         gateway.armTap();
       }
@@ -128,14 +127,14 @@ public final class GatewayController implements Controller {
    * see it, operators and admins, and in a protected environment (where dropping a redaction needs a
    * second person) no one.
    */
-  private String receivedWithheld(Context ctx, String env) {
+  private static String receivedWithheld(Context ctx, io.tributary.catalog.Environment environment) {
     io.tributary.catalog.Principal principal = Api.principal(ctx);
     if (!principal.role().atLeast(io.tributary.catalog.Role.OPERATOR)) {
       return "Items as received (before redaction) are shown to operators and admins only; yours is the "
           + principal.role().label() + " role: items are shown as exported";
     }
-    if (catalog.environments().get(env).map(e -> e.protectedEnv()).orElse(true)) {
-      return env + " is protected: items as received (before redaction) are not kept, since seeing them would"
+    if (environment.protectedEnv()) {
+      return environment.name() + " is protected: items as received (before redaction) are not kept, since seeing them would"
           + " bypass the second person its changes need; items are shown as exported";
     }
     return null;
