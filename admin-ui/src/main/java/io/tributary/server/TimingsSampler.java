@@ -45,7 +45,8 @@ public final class TimingsSampler {
   private final Supplier<CompiledPipeline> running;
   /** Per stage (name and processor id): the meters' values at the last sample. */
   private final Map<String, long[]> last = new HashMap<>();
-  private Instant lastPrune = Instant.MIN;
+  /** When old samples were last deleted; null before the first sample. */
+  private Instant lastPrune;
 
   /** @param running the pipeline this node runs now, or null before it has one */
   public TimingsSampler(Catalog catalog, MeterRegistry meters, String env, String node, Clock clock,
@@ -83,8 +84,9 @@ public final class TimingsSampler {
     CompiledPipeline pipeline = running.get();
     if (pipeline != null) {
       for (Stage stage : pipeline.stages()) {
-        coordinates.put(key(stage.name(), stage.descriptor().id()), stage.coordinates());
-        current.putIfAbsent(key(stage.name(), stage.descriptor().id()), new long[7]);
+        String key = key(stage.name(), stage.descriptor().id());
+        coordinates.put(key, stage.coordinates());
+        current.putIfAbsent(key, new long[7]);
       }
     }
     List<Sample> samples = new ArrayList<>();
@@ -114,7 +116,7 @@ public final class TimingsSampler {
       LOG.warn("Writing the timings history failed (the figures go into the next sample): {}", e.toString());
       return List.of();
     }
-    if (Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0 || lastPrune.equals(Instant.MIN)) {
+    if (lastPrune == null || Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
       lastPrune = now;
       try {
         catalog.stageSamples().prune(now.minus(StageSamples.RETENTION));
