@@ -148,16 +148,7 @@ public final class ChangeRequestStore implements ChangeRequests {
               pipelines.insert(
                   tx, request.env(), head + 1, content, base, request.requester(), revisionReason, null, id,
                   "pipeline.revised");
-          h.createUpdate(
-                  "UPDATE change_requests SET status = 'APPLIED', decided_by = :by, decided_by_id = :byId,"
-                      + " decision_reason = :reason, decided_at = :at, applied_revision = :revision WHERE id = :id")
-              .bind("by", approver.name())
-              .bind("byId", approver.id())
-              .bind("reason", reason)
-              .bind("at", Db.timestamp(tx.now()))
-              .bind("revision", applied.revision())
-              .bind("id", id)
-              .execute();
+          decided(tx, id, Status.APPLIED, approver, reason, applied.revision());
           tx.audit(
               approver.name(),
               "change.approved",
@@ -178,7 +169,7 @@ public final class ChangeRequestStore implements ChangeRequests {
         tx -> {
           Handle h = tx.handle();
           ChangeRequest request = decidable(tx, id, approver, "reject");
-          decided(tx, id, Status.REJECTED, approver, reason);
+          decided(tx, id, Status.REJECTED, approver, reason, null);
           tx.audit(
               approver.name(),
               "change.rejected",
@@ -211,7 +202,7 @@ public final class ChangeRequestStore implements ChangeRequests {
                 Kind.CONFLICT, "change request " + id + " is already "
                     + request.status().name().toLowerCase(Locale.ROOT) + ": only a pending request can be withdrawn");
           }
-          decided(tx, id, Status.WITHDRAWN, caller, reason);
+          decided(tx, id, Status.WITHDRAWN, caller, reason, null);
           tx.audit(
               caller.name(),
               "change.withdrawn",
@@ -224,11 +215,15 @@ public final class ChangeRequestStore implements ChangeRequests {
         });
   }
 
-  /** Records that {@code by} decided request {@code id} ({@code status}, not applied) now, with {@code reason}. */
-  private static void decided(Tx tx, long id, Status status, Principal by, String reason) {
+  /**
+   * Records that {@code by} decided request {@code id} now: {@code status}, {@code reason}, and the
+   * revision it became ({@code appliedRevision}, null unless applied).
+   */
+  private static void decided(Tx tx, long id, Status status, Principal by, String reason, Long appliedRevision) {
     tx.handle().createUpdate("UPDATE change_requests SET status = :status, decided_by = :by, decided_by_id = :byId,"
-            + " decision_reason = :reason, decided_at = :at WHERE id = :id")
+            + " decision_reason = :reason, decided_at = :at, applied_revision = :revision WHERE id = :id")
         .bind("status", status.name())
+        .bind("revision", appliedRevision)
         .bind("by", by.name())
         .bind("byId", by.id())
         .bind("reason", reason)
