@@ -17,6 +17,19 @@ export const session = {me: null};
 export const drafts = {};
 
 /**
+ * JSON kept in this tab's sessionStorage under `kind`, one value per principal and environment:
+ * it survives a reload and goes with the tab. Storage that is full or off keeps nothing.
+ */
+export function tabStorage(kind) {
+  const key = (me, env) => 'tributary.' + kind + '.' + (me ? me.id : 'anonymous') + '.' + env;
+  return {
+    save(me, env, value) { try { sessionStorage.setItem(key(me, env), JSON.stringify(value)); } catch (e) { /* memory only */ } },
+    load(me, env) { try { return JSON.parse(sessionStorage.getItem(key(me, env)) || 'null'); } catch (e) { return null; } },
+    clear(me, env) { try { sessionStorage.removeItem(key(me, env)); } catch (e) { /* nothing kept */ } },
+  };
+}
+
+/**
  * Calls the REST API with the session cookie. JSON in, JSON out; an error answer becomes an
  * ApiError carrying the server's message. A 401 on a page other than login sends the user to log in.
  */

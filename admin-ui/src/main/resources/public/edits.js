@@ -1,5 +1,6 @@
 // Pipeline edits that are not lost: drafts that survive a reload, and a three-way merge that
 // rebases a draft made on an old revision onto the current one.
+import {tabStorage} from './app.js';
 
 /** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
 export function canon(v) {
@@ -15,30 +16,23 @@ export function same(a, b) {
 
 // ---- Drafts in sessionStorage: this tab only, gone when it closes; one per principal and environment.
 
-function key(me, env) {
-  return 'tributary.draft.' + (me ? me.id : 'anonymous') + '.' + env;
-}
+const stored = tabStorage('draft');
 
 /**
  * Keeps a draft across reloads: {base, stages, reason, droppedSecrets}. Secret values typed into
  * the draft are not written to storage (the caller lists them in droppedSecrets instead).
  */
 export function storeDraft(me, env, draft) {
-  try { sessionStorage.setItem(key(me, env), JSON.stringify(draft)); } catch (e) { /* storage full or off: memory only */ }
+  stored.save(me, env, draft);
 }
 
 export function loadDraft(me, env) {
-  try {
-    const text = sessionStorage.getItem(key(me, env));
-    const d = text ? JSON.parse(text) : null;
-    return d && Number.isInteger(d.base) && Array.isArray(d.stages) ? d : null;
-  } catch (e) {
-    return null;
-  }
+  const d = stored.load(me, env);
+  return d && Number.isInteger(d.base) && Array.isArray(d.stages) ? d : null;
 }
 
 export function clearDraft(me, env) {
-  try { sessionStorage.removeItem(key(me, env)); } catch (e) { /* nothing kept */ }
+  stored.clear(me, env);
 }
 
 // ---- Three-way merge, stage by stage (matched by name) and field by field.

@@ -3,7 +3,7 @@
 // per item. The sample is kept per principal and environment in this tab (memory and
 // sessionStorage, like the draft), never in the URL.
 import {h, fill, badge, table, show, pre} from '../dom.js';
-import {errorBox} from '../app.js';
+import {errorBox, tabStorage} from '../app.js';
 import {liveSamples, livePicker} from '../samples.js';
 
 /** The sample Plan runs when nobody chose another. */
@@ -69,26 +69,22 @@ export function parseSample(text) {
 // ---- Kept in this tab: memory first (a re-render), else sessionStorage (a reload).
 
 const kept = {};
-const storageKey = (me, env) => 'tributary.plan-sample.' + (me ? me.id : 'anonymous') + '.' + env;
+const stored = tabStorage('plan-sample');
+const memoryKey = (me, env) => (me ? me.id : 'anonymous') + '.' + env;
 
 function keep(me, env, sample) {
-  const key = storageKey(me, env);
   if (!sample) {
-    delete kept[key];
-    try { sessionStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+    delete kept[memoryKey(me, env)];
+    stored.clear(me, env);
     return;
   }
-  kept[key] = sample;
-  try { sessionStorage.setItem(key, JSON.stringify(sample)); } catch (e) { /* storage full or off: memory only */ }
+  kept[memoryKey(me, env)] = sample;
+  stored.save(me, env, sample);
 }
 
 function restore(me, env) {
-  const key = storageKey(me, env);
-  if (kept[key]) return kept[key];
-  try {
-    const s = JSON.parse(sessionStorage.getItem(key) || 'null');
-    return s && typeof s.text === 'string' ? s : null;
-  } catch (e) { return null; }
+  const s = kept[memoryKey(me, env)] || stored.load(me, env);
+  return s && typeof s.text === 'string' ? s : null;
 }
 
 /**
